@@ -1,0 +1,59 @@
+"""Selfscan: the periodic self-assessment of the Met Andere Ogen inspiration regions."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from selfscan.config import INSTANCE_PATH, Config, database_url
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = True) -> Flask:
+    """Build the app; `serving=False` is for CLI commands, which need no secret key."""
+    app = Flask(__name__, instance_path=str(INSTANCE_PATH))
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    app.config["DATABASE_URL"] = app.config.get("DATABASE_URL") or database_url()
+    _check_secret_key(app, serving)
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    from selfscan import access, cli, db, errors, extensions, i18n, questionnaire_registry
+    from selfscan.account import bp as account_bp
+    from selfscan.main import bp as main_bp
+    from selfscan.programme import bp as programme_bp
+    from selfscan.region import bp as region_bp
+    from selfscan.respondent import bp as respondent_bp
+
+    db.init_app(app)
+    extensions.init_app(app)
+    i18n.init_app(app)
+    access.init_app(app)
+    questionnaire_registry.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    for blueprint in (main_bp, account_bp, respondent_bp, region_bp, programme_bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _check_secret_key(app: Flask, serving: bool) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing or not serving:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    raise RuntimeError(
+        "SELFSCAN_SECRET_KEY is not set. Selfscan refuses to start without a secret key: "
+        "set SELFSCAN_SECRET_KEY to a long random value, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+    )

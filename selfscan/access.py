@@ -1,0 +1,102 @@
+"""Who may reach what: one policy table for every endpoint, enforced before every request.
+
+Deny by default: an endpoint that is not in POLICY answers 403 to everyone, and the
+route-walking test fails until the table names it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from selfscan.db import get_session
+from selfscan.models import CoordinatorRegion, Region, User
+
+
+class Access(StrEnum):
+    PUBLIC = "public"  # anyone
+    RESPONDENT = "respondent"  # a person who opened a valid invitation link
+    SIGNED_IN = "signed-in"  # any account
+    REGION = "region"  # the coordinator of the URL's <region>, and the programme team
+    PROGRAMME = "programme"  # the programme team only
+
+
+POLICY: dict[str, Access] = {
+    "static": Access.PUBLIC,
+    "main.set_language": Access.PUBLIC,
+    "main.health": Access.PUBLIC,
+    "account.login": Access.PUBLIC,
+    "account.logout": Access.SIGNED_IN,
+    "main.index": Access.SIGNED_IN,
+    "region.overview": Access.REGION,
+    "programme.regions": Access.PROGRAMME,
+    "programme.questionnaires": Access.PROGRAMME,
+}
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(enforce_policy)
+
+
+def enforce_policy() -> object | None:
+    """Apply the endpoint's rule from POLICY; anything not listed is refused."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # no route matched: the 404 handler answers
+    rule = POLICY.get(endpoint)
+    if rule is None:
+        abort(403)
+    if rule is Access.PUBLIC:
+        return None
+    if rule is Access.RESPONDENT:
+        if "invitation_id" not in session:
+            abort(403)
+        return None
+    if not current_user.is_authenticated:
+        return _to_login()
+    if rule is Access.SIGNED_IN:
+        return None
+    if current_user.is_programme:
+        return None
+    if rule is Access.REGION:
+        region_key = (request.view_args or {}).get("region")
+        if region_key is None or region_key not in coordinated_region_keys():
+            abort(403)
+        return None
+    abort(403)
+
+
+def _to_login() -> object:
+    if request.accept_mimetypes.best == "application/json":
+        abort(401)
+
+    flash(_("Please sign in to see this page."), "info")
+    return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
+
+
+def coordinated_region_keys() -> frozenset[str]:
+    """Keys of the regions the signed-in account coordinates (cached for the request)."""
+    if "region_keys" not in g:
+        user: User = current_user  # type: ignore[assignment]
+        g.region_keys = frozenset(
+            get_session().exec(
+                select(Region.key)
+                .join(CoordinatorRegion, CoordinatorRegion.region_id == Region.id)
+                .where(CoordinatorRegion.user_id == user.id)
+            )
+        )
+    return g.region_keys
+
+
+def visible_regions() -> list[Region]:
+    """The regions the signed-in account works on: all for the programme team."""
+    query = select(Region).order_by(Region.name)
+    if not current_user.is_programme:
+        query = query.join(CoordinatorRegion, CoordinatorRegion.region_id == Region.id).where(
+            CoordinatorRegion.user_id == current_user.id
+        )
+    return list(get_session().exec(query))

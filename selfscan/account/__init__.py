@@ -1,0 +1,5 @@
+"""Signing in and out."""
+
+from selfscan.account.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,257 @@
+"""The `selfscan` command: database, questionnaires, accounts, regions, rounds, demo data."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+
+from selfscan import db, migrate
+from selfscan.domain import SECTOR_KEYS, SHARING_KEYS
+from selfscan.questionnaire_registry import questionnaire_dir
+from selfscan.questionnaires import QuestionnaireError, read_directory, sync, verify_frozen
+from selfscan.services import accounts, regions, rounds
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# Every service error is a ValueError subclass whose message is meant for the person.
+SERVICE_ERRORS = (accounts.AccountError, regions.RegionError, rounds.RoundError, QuestionnaireError)
+
+db_cli = AppGroup("db", help="Create or upgrade the database schema.")
+questionnaires_cli = AppGroup("questionnaires", help="Validate and load questionnaire files.")
+users_cli = AppGroup("users", help="Manage accounts.")
+regions_cli = AppGroup("regions", help="Manage regions.")
+organisations_cli = AppGroup("organisations", help="Manage partner organisations.")
+rounds_cli = AppGroup("rounds", help="Manage rounds.")
+
+
+def init_app(app: Flask) -> None:
+    for group in (
+        db_cli,
+        questionnaires_cli,
+        users_cli,
+        regions_cli,
+        organisations_cli,
+        rounds_cli,
+    ):
+        app.cli.add_command(group)
+    app.cli.add_command(demo_command)
+
+
+def _create_cli_app() -> Flask:
+    from selfscan import create_app
+
+    return create_app(serving=False)
+
+
+main = FlaskGroup(
+    name="selfscan",
+    create_app=_create_cli_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+    help="Selfscan: the self-assessment of the Met Andere Ogen regions.",
+)
+
+
+def _fail(error: Exception) -> click.ClickException:
+    return click.ClickException(str(error))
+
+
+def parse_moment(value: str) -> datetime:
+    """An ISO date or date-time; without a zone it is read as Dutch local time."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date or date-time like 2026-03-01 or 2026-03-01T09:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)
+
+
+# --- database ----------------------------------------------------------------------------------
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def db_upgrade(revision: str) -> None:
+    """Create the database or bring it to the newest schema."""
+    migrate.upgrade(db.engine(), revision)
+    click.echo(f"Database at revision {migrate.current_revision(db.engine())}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION ('base' removes every table)."""
+    migrate.downgrade(db.engine(), revision)
+    click.echo(f"Database at revision {migrate.current_revision(db.engine()) or 'base'}.")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the database's revision and the newest one."""
+    engine = db.engine()
+    click.echo(f"current: {migrate.current_revision(engine) or 'none'}")
+    click.echo(f"head:    {migrate.head_revision(engine)}")
+
+
+# --- questionnaires ----------------------------------------------------------------------------
+
+
+@questionnaires_cli.command("validate")
+def questionnaires_validate() -> None:
+    """Check every questionnaire file without touching the database."""
+    directory = questionnaire_dir(current_app)
+    try:
+        found = read_directory(directory)
+    except QuestionnaireError as error:
+        raise _fail(error) from None
+    for (key, version), questionnaire in sorted(found.items()):
+        click.echo(f"ok  {key} v{version}: {len(questionnaire.items)} items")
+
+
+@questionnaires_cli.command("load")
+def questionnaires_load() -> None:
+    """Validate every questionnaire file and record new versions in the database."""
+    try:
+        found = read_directory(questionnaire_dir(current_app))
+        with db.session_scope() as session:
+            report = sync(session, found.values())
+            verify_frozen(session, found)
+    except QuestionnaireError as error:
+        raise _fail(error) from None
+    for label in report.added:
+        click.echo(f"added      {label}")
+    for label in report.updated:
+        click.echo(f"updated    {label}")
+    for label in report.unchanged:
+        click.echo(f"unchanged  {label}")
+
+
+# --- accounts, regions, organisations, rounds ---------------------------------------------------
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="Sign-in e-mail address.")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--programme", is_flag=True, help="A programme-team account (sees everything).")
+@click.option("--region", "region_keys", multiple=True, help="Region KEY to coordinate; repeat.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(
+    email: str, name: str, programme: bool, region_keys: tuple[str, ...], password_stdin: bool
+) -> None:
+    """Create an account: the programme team (--programme) or a coordinator (--region)."""
+    if programme == bool(region_keys):
+        raise click.UsageError("give either --programme or at least one --region")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with db.session_scope() as session:
+            user = accounts.create_user(
+                session,
+                email=email,
+                name=name,
+                password=password,
+                is_programme=programme,
+                region_keys=region_keys,
+            )
+            role = "programme team" if programme else "coordinator of " + ", ".join(region_keys)
+            click.echo(f"Created account {user.email} ({role}).")
+    except SERVICE_ERRORS as error:
+        raise _fail(error) from None
+
+
+@regions_cli.command("add")
+@click.argument("key")
+@click.argument("name")
+@click.option("--sharing", type=click.Choice(SHARING_KEYS), default="private", show_default=True)
+def regions_add(key: str, name: str, sharing: str) -> None:
+    """Add region KEY (lowercase, e.g. 'twente') named NAME."""
+    try:
+        with db.session_scope() as session:
+            regions.add_region(session, key=key, name=name, sharing=sharing)
+    except SERVICE_ERRORS as error:
+        raise _fail(error) from None
+    click.echo(f"Added region {key}.")
+
+
+@organisations_cli.command("add")
+@click.option("--region", "region_key", required=True, help="The region's KEY.")
+@click.option("--sector", required=True, type=click.Choice(SECTOR_KEYS))
+@click.argument("name")
+def organisations_add(region_key: str, sector: str, name: str) -> None:
+    """Add partner organisation NAME to a region."""
+    try:
+        with db.session_scope() as session:
+            region = regions.region_by_key(session, region_key)
+            regions.add_organisation(session, region=region, name=name, sector=sector)
+    except SERVICE_ERRORS as error:
+        raise _fail(error) from None
+    click.echo(f"Added {name} ({sector}) to {region_key}.")
+
+
+@rounds_cli.command("add")
+@click.argument("key")
+@click.option("--title", required=True)
+@click.option("--questionnaire", default="zelfscan-mao:1", show_default=True, help="KEY:VERSION")
+@click.option("--opens", required=True, help="Opening moment, e.g. 2026-03-01T09:00.")
+@click.option("--closes", required=True, help="Closing moment, e.g. 2026-04-01T17:00.")
+@click.option("--region", "region_keys", multiple=True, required=True, help="Region KEY; repeat.")
+def rounds_add(
+    key: str, title: str, questionnaire: str, opens: str, closes: str, region_keys: tuple[str, ...]
+) -> None:
+    """Add round KEY for the given regions (times without a zone are Dutch local time)."""
+    q_key, _, q_version = questionnaire.partition(":")
+    if not q_version.isdigit():
+        raise click.BadParameter(
+            "use KEY:VERSION, e.g. zelfscan-mao:1", param_hint="--questionnaire"
+        )
+    opens_at, closes_at = parse_moment(opens), parse_moment(closes)
+    try:
+        with db.session_scope() as session:
+            version = rounds.questionnaire_version(session, q_key, int(q_version))
+            rounds.add_round(
+                session,
+                key=key,
+                title=title,
+                questionnaire=version,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                regions=[regions.region_by_key(session, k) for k in region_keys],
+            )
+    except SERVICE_ERRORS as error:
+        raise _fail(error) from None
+    click.echo(f"Added round {key}.")
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Empty the database first (asks no questions).")
+@click.option("--seed", default=2026, show_default=True, help="Seed for the synthetic answers.")
+def demo_command(reset: bool, seed: int) -> None:
+    """Fill the database with believable demo data and print the demo sign-ins."""
+    from selfscan import demo
+
+    engine = db.engine()
+    if reset:
+        migrate.downgrade(engine, "base")
+    migrate.upgrade(engine)
+    try:
+        found = read_directory(questionnaire_dir(current_app))
+        with db.session_scope() as session:
+            sync(session, found.values())
+            logins = demo.fill(session, found, seed=seed)
+    except (*SERVICE_ERRORS, demo.DemoError) as error:
+        raise _fail(error) from None
+    click.echo("Demo data is ready. Sign in at the address below with one of these accounts:")
+    for role, email, password in logins:
+        click.echo(f"  {role:<32} {email:<40} password: {password}")

@@ -1,0 +1,75 @@
+"""Configuration read from the environment; tests subclass or override it."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings for a running Selfscan; every value can be set with an environment variable."""
+
+    # None means: an SQLite file in the instance folder (see create_app).
+    DATABASE_URL: str | None = os.environ.get("SELFSCAN_DATABASE_URL") or None
+    SECRET_KEY: str | None = os.environ.get("SELFSCAN_SECRET_KEY") or None
+    MIN_GROUP_SIZE: int = _int("SELFSCAN_MIN_GROUP_SIZE", 3)
+    QUESTIONNAIRE_DIR: str | None = os.environ.get("SELFSCAN_QUESTIONNAIRE_DIR") or None
+    BASE_URL: str = os.environ.get("SELFSCAN_BASE_URL", "http://127.0.0.1:8000")
+
+    MAIL_HOST: str | None = os.environ.get("SELFSCAN_MAIL_HOST") or None
+    MAIL_PORT: int = _int("SELFSCAN_MAIL_PORT", 587)
+    MAIL_STARTTLS: bool = _bool("SELFSCAN_MAIL_STARTTLS", True)
+    MAIL_SSL: bool = _bool("SELFSCAN_MAIL_SSL", False)
+    MAIL_USERNAME: str | None = os.environ.get("SELFSCAN_MAIL_USERNAME") or None
+    MAIL_PASSWORD: str | None = os.environ.get("SELFSCAN_MAIL_PASSWORD") or None
+    MAIL_SENDER: str = os.environ.get("SELFSCAN_MAIL_SENDER", "Selfscan <selfscan@localhost>")
+    # Without MAIL_HOST, mails are written here (default: instance/mail) and to the log.
+    MAIL_FOLDER: str | None = os.environ.get("SELFSCAN_MAIL_FOLDER") or None
+
+    RATELIMIT_STORAGE_URI: str = os.environ.get("SELFSCAN_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE: bool = _bool("SELFSCAN_SECURE_COOKIES", True)
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_int("SELFSCAN_SESSION_HOURS", 8))
+    MAX_CONTENT_LENGTH: int = _int("SELFSCAN_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
+    WTF_CSRF_TIME_LIMIT: int | None = None  # the token lives as long as the session
+    # Behind a reverse proxy, set to the number of proxies that add X-Forwarded-* headers.
+    PROXY_COUNT: int = _int("SELFSCAN_PROXY_COUNT", 0)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+
+def database_url() -> str:
+    """The configured database URL; by default an SQLite file in the instance folder."""
+    url = os.environ.get("SELFSCAN_DATABASE_URL")
+    if url:
+        return url
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_PATH / 'selfscan.db'}"

@@ -1,0 +1,299 @@
+"""Believable demo data: regions, partners, three rounds, sectors that see things differently."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import timedelta
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from selfscan.domain import PRINCIPLE_KEYS
+from selfscan.models import (
+    Answer,
+    Invitation,
+    Item,
+    PrincipleComment,
+    QuestionnaireVersion,
+    Region,
+    Response,
+)
+from selfscan.models.types import utcnow
+from selfscan.questionnaires import Questionnaire
+from selfscan.services import accounts, regions, rounds
+from selfscan.services.invitations import hash_token, new_token
+
+
+class DemoError(ValueError):
+    """The demo cannot be filled; the message says why."""
+
+
+PROGRAMME_LOGIN = ("programma@demo.selfscan.nl", "demo-programma-2026")
+COORDINATOR_PASSWORD = "demo-coordinator-2026"  # noqa: S105  (printed demo sign-in)
+
+# key, name, sharing, starting level, improvement per round
+REGIONS = (
+    ("twente", "Regio Twente", "named", 2.9, 0.25),
+    ("utrecht-west", "Utrecht-West", "named", 3.2, 0.10),
+    ("zuid-limburg", "Zuid-Limburg", "private", 2.6, 0.35),
+    ("groningen-stad", "Groningen Stad", "named", 3.4, 0.00),
+    ("drechtsteden", "Drechtsteden", "private", 3.0, 0.15),
+)
+
+PARTNERS = (
+    ("po", "Basisschool De Regenboog"),
+    ("po", "OBS Het Kompas"),
+    ("vo", "Scholengemeenschap Het Baken"),
+    ("so", "SO De Zonnebloem"),
+    ("swv", "Samenwerkingsverband Passend Onderwijs"),
+    ("kinderopvang", "Kinderopvang Kleine Reuzen"),
+    ("jeugdhulp", "Jeugdhulp Op Maat"),
+    ("jgz", "GGD Jeugdgezondheidszorg"),
+    ("gemeente", "Gemeente, team Jeugd en Onderwijs"),
+    ("sociaal-werk", "Wijkteam Sociaal Werk"),
+    ("ouders", "Ouderplatform"),
+)
+
+# How each sector's view differs from the region's level, per principle ("met andere ogen").
+SECTOR_BIAS: Mapping[str, Mapping[str, float]] = {
+    "ouders": {"kind-centraal": -1.1, "inclusief-nabij": -0.7, "geintegreerd-aanbod": -0.4},
+    "gemeente": {"partnerschap-regie": 0.7, "samen-beter": 0.3},
+    "jeugdhulp": {"geintegreerd-aanbod": 0.5, "kind-centraal": 0.3, "inclusief-nabij": -0.3},
+    "po": {"inclusief-nabij": -0.5, "partnerschap-regie": -0.4},
+    "vo": {"geintegreerd-aanbod": -0.6, "kind-centraal": -0.2},
+    "so": {"inclusief-nabij": -0.8},
+    "swv": {"partnerschap-regie": 0.4, "inclusief-nabij": 0.3},
+    "kinderopvang": {"geintegreerd-aanbod": -0.5, "samen-beter": -0.3},
+    "jgz": {"kind-centraal": 0.4},
+    "sociaal-werk": {"samen-beter": 0.2},
+}
+
+FIRST_NAMES = (
+    "Anouk",
+    "Bram",
+    "Chantal",
+    "Daan",
+    "Esra",
+    "Fleur",
+    "Gijs",
+    "Hanna",
+    "Ilse",
+    "Jeroen",
+    "Kim",
+    "Lars",
+    "Mila",
+    "Noah",
+    "Olga",
+    "Pieter",
+    "Roos",
+    "Sander",
+    "Tess",
+    "Yusuf",
+)
+LAST_NAMES = (
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "de Boer",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Dijk",
+    "Yilmaz",
+    "El Amrani",
+    "Kramer",
+)
+COMMENTS = {
+    "kind-centraal": (
+        "Ouders moeten hun verhaal nog te vaak opnieuw vertellen.",
+        "Het groeidocument helpt, maar niet iedereen gebruikt het.",
+    ),
+    "geintegreerd-aanbod": (
+        "Het onderwijszorgarrangement op de Regenboog werkt goed; kunnen we dat breder doen?",
+        "De wachttijd bij de jeugdhulp blijft een knelpunt.",
+    ),
+    "inclusief-nabij": (
+        "Er zitten nog steeds kinderen thuis zonder passend aanbod.",
+        "Leerlingen reizen ver naar het speciaal onderwijs.",
+    ),
+    "partnerschap-regie": (
+        "De gemeente neemt de regie, maar de afspraken zijn niet voor iedereen helder.",
+        "Het flexibele budget maakt maatwerk mogelijk.",
+    ),
+    "samen-beter": (
+        "Het lerend netwerk levert veel op.",
+        "We evalueren te weinig samen met ouders.",
+    ),
+}
+
+
+def fill(
+    session: Session, questionnaires: Mapping[tuple[str, int], Questionnaire], *, seed: int = 2026
+) -> list[tuple[str, str, str]]:
+    """Create the demo; returns (role, e-mail, password) for every demo account."""
+    if session.exec(select(Region)).first() is not None:
+        raise DemoError("the database already holds regions; run `selfscan demo --reset`")
+    questionnaire = questionnaires.get(("zelfscan-mao", 1))
+    if questionnaire is None:
+        raise DemoError("questionnaire zelfscan-mao v1 is missing from questionnaires/")
+    rng = random.Random(seed)
+    version = rounds.questionnaire_version(session, "zelfscan-mao", 1)
+
+    logins = [("programme team", *PROGRAMME_LOGIN)]
+    accounts.create_user(
+        session,
+        email=PROGRAMME_LOGIN[0],
+        name="Programmateam Met Andere Ogen",
+        password=PROGRAMME_LOGIN[1],
+        is_programme=True,
+    )
+    created_regions = []
+    for key, name, sharing, _, _ in REGIONS:
+        region = regions.add_region(session, key=key, name=name, sharing=sharing)
+        for sector, partner in PARTNERS:
+            regions.add_organisation(session, region=region, name=partner, sector=sector)
+        email = f"coordinator@{key}.demo.selfscan.nl"
+        accounts.create_user(
+            session,
+            email=email,
+            name=f"Coördinator {name}",
+            password=COORDINATOR_PASSWORD,
+            region_keys=[key],
+        )
+        logins.append((f"coordinator {name}", email, COORDINATOR_PASSWORD))
+        created_regions.append(region)
+
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    windows = (
+        (
+            "demo-voorjaar",
+            "Meetronde voorjaar",
+            now - timedelta(days=560),
+            now - timedelta(days=520),
+        ),
+        ("demo-najaar", "Meetronde najaar", now - timedelta(days=380), now - timedelta(days=340)),
+        ("demo-nu", "Meetronde nu", now - timedelta(days=21), now + timedelta(days=21)),
+    )
+    items = session.exec(select(Item).where(Item.questionnaire_version_id == version.id)).all()
+    for index, (key, title, opens_at, closes_at) in enumerate(windows):
+        round_ = rounds.add_round(
+            session,
+            key=key,
+            title=title,
+            questionnaire=version,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            regions=created_regions,
+        )
+        is_open = closes_at > now
+        for region, (_, _, _, level, growth) in zip(created_regions, REGIONS, strict=True):
+            _fill_region_round(
+                session,
+                rng,
+                version,
+                items,
+                region,
+                round_.id,
+                level + growth * index,  # type: ignore[arg-type]
+                opens_at,
+                is_open,
+            )
+    return logins
+
+
+def _fill_region_round(
+    session: Session,
+    rng: random.Random,
+    version: QuestionnaireVersion,
+    items: list[Item],
+    region: Region,
+    round_id: int,
+    level: float,
+    opened: object,
+    is_open: bool,
+) -> None:
+    from selfscan.models import Organisation
+
+    organisations = session.exec(
+        select(Organisation).where(Organisation.region_id == region.id)
+    ).all()
+    answers: list[dict[str, object]] = []
+    comments: list[dict[str, object]] = []
+    for organisation in organisations:
+        # Parents' and childcare voices are scarcer, so some sector groups fall below k.
+        people = (
+            rng.choice((1, 2))
+            if organisation.sector in ("ouders", "kinderopvang")
+            else rng.randint(2, 4)
+        )
+        for _ in range(people):
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            invitation = Invitation(
+                round_id=round_id,
+                region_id=region.id,
+                organisation_id=organisation.id,  # type: ignore[arg-type]
+                name=name,
+                email=f"partner{rng.randrange(10**9)}@{region.key}.demo.selfscan.nl",
+                token_hash=hash_token(new_token()),
+                sent_at=opened,  # type: ignore[arg-type]
+            )
+            session.add(invitation)
+            session.flush()
+            state = rng.random()
+            if is_open and state < 0.15:
+                continue  # not opened yet
+            invitation.opened_at = invitation.sent_at
+            submitted = not is_open or state > 0.4
+            response = Response(
+                invitation_id=invitation.id,
+                round_id=round_id,
+                region_id=region.id,  # type: ignore[arg-type]
+                organisation_id=organisation.id,
+                sector=organisation.sector,  # type: ignore[arg-type]
+                status="submitted" if submitted else "draft",
+                submitted_at=invitation.sent_at if submitted else None,
+            )
+            session.add(response)
+            session.flush()
+            person = rng.gauss(0, 0.35)
+            for item in items:
+                if not submitted and item.position > len(items) // 2:
+                    break
+                if rng.random() < 0.06:
+                    answers.append(_answer(response.id, item.id, None, True, False))  # type: ignore[arg-type]
+                    continue
+                bias = SECTOR_BIAS.get(organisation.sector, {}).get(item.principle, 0.0)
+                value = round(level + bias + person + rng.gauss(0, 0.6))
+                value = min(version.scale_max, max(version.scale_min, value))
+                answers.append(_answer(response.id, item.id, value, False, rng.random() < 0.05))  # type: ignore[arg-type]
+            for principle in PRINCIPLE_KEYS:
+                if submitted and rng.random() < 0.12:
+                    comments.append(
+                        {
+                            "response_id": response.id,
+                            "principle": principle,
+                            "text": rng.choice(COMMENTS[principle]),
+                        }
+                    )
+    if answers:
+        session.execute(insert(Answer), answers)
+    if comments:
+        session.execute(insert(PrincipleComment), comments)
+
+
+def _answer(
+    response_id: int, item_id: int, value: int | None, dont_know: bool, discuss: bool
+) -> dict[str, object]:
+    return {
+        "response_id": response_id,
+        "item_id": item_id,
+        "value": value,
+        "dont_know": dont_know,
+        "discuss": discuss,
+    }

@@ -1,0 +1,28 @@
+"""The data model; importing this package registers every table on the shared metadata."""
+
+from selfscan.models.account import CoordinatorRegion, User
+from selfscan.models.agenda import Action, Reflection
+from selfscan.models.base import metadata
+from selfscan.models.questionnaire import Item, QuestionnaireVersion
+from selfscan.models.region import Organisation, Region
+from selfscan.models.response import Answer, Invitation, PrincipleComment, Response
+from selfscan.models.round import Round, RoundRegion, RoundState
+
+__all__ = [
+    "Action",
+    "Answer",
+    "CoordinatorRegion",
+    "Invitation",
+    "Item",
+    "Organisation",
+    "PrincipleComment",
+    "QuestionnaireVersion",
+    "Reflection",
+    "Region",
+    "Response",
+    "Round",
+    "RoundRegion",
+    "RoundState",
+    "User",
+    "metadata",
+]

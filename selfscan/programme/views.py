@@ -1,0 +1,48 @@
+"""The programme team's pages: all regions, questionnaires and rounds."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import func
+from sqlmodel import select
+
+from selfscan.db import get_session
+from selfscan.models import CoordinatorRegion, Organisation, QuestionnaireVersion, Region, Round
+
+bp = Blueprint("programme", __name__, url_prefix="/programma")
+
+
+@bp.route("/regios")
+def regions():  # type: ignore[no-untyped-def]
+    """Every region with its number of organisations and coordinators."""
+    db = get_session()
+    organisations = (
+        select(Organisation.region_id, func.count().label("n"))
+        .group_by(Organisation.region_id)
+        .subquery()
+    )
+    coordinators = (
+        select(CoordinatorRegion.region_id, func.count().label("n"))
+        .group_by(CoordinatorRegion.region_id)
+        .subquery()
+    )
+    rows = db.exec(
+        select(Region, func.coalesce(organisations.c.n, 0), func.coalesce(coordinators.c.n, 0))
+        .outerjoin(organisations, organisations.c.region_id == Region.id)
+        .outerjoin(coordinators, coordinators.c.region_id == Region.id)
+        .order_by(Region.name)
+    ).all()
+    return render_template("programme/regions.html", rows=rows)
+
+
+@bp.route("/vragenlijsten")
+def questionnaires():  # type: ignore[no-untyped-def]
+    """The questionnaire versions in the database, and the rounds that use each."""
+    db = get_session()
+    versions = db.exec(
+        select(QuestionnaireVersion).order_by(
+            QuestionnaireVersion.key, QuestionnaireVersion.version
+        )
+    ).all()
+    rounds = db.exec(select(Round).order_by(Round.opens_at)).all()
+    return render_template("programme/questionnaires.html", versions=versions, rounds=rounds)

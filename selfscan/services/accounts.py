@@ -1,0 +1,93 @@
+"""Accounts: creating them, signing in, ending sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, select
+
+from selfscan.models import CoordinatorRegion, Region, User
+from selfscan.models.types import utcnow
+from selfscan.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message says why."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str | None,
+    is_programme: bool = False,
+    region_keys: Iterable[str] = (),
+) -> User:
+    """Create an account; a coordinator is assigned to the regions named by key."""
+    email = normalise_email(email)
+    if find_by_email(session, email) is not None:
+        raise AccountError(f"an account with e-mail {email} already exists")
+    if password is not None and len(password) < MIN_LENGTH:
+        raise AccountError(f"the password must be at least {MIN_LENGTH} characters long")
+    regions = _regions_by_key(session, region_keys)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password) if password is not None else None,
+        is_programme=is_programme,
+    )
+    session.add(user)
+    session.flush()
+    for region in regions:
+        session.add(CoordinatorRegion(user_id=user.id, region_id=region.id))  # type: ignore[arg-type]
+    session.flush()
+    return user
+
+
+def _regions_by_key(session: Session, keys: Iterable[str]) -> list[Region]:
+    keys = list(dict.fromkeys(keys))
+    regions = list(session.exec(select(Region).where(Region.key.in_(keys))))  # type: ignore[attr-defined]
+    missing = sorted(set(keys) - {r.key for r in regions})
+    if missing:
+        raise AccountError(f"unknown region: {', '.join(missing)}")
+    return regions
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, or None; upgrades an old hash."""
+    user = find_by_email(session, email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if user is None or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):  # type: ignore[arg-type]
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Every session cookie of this account stops working at once."""
+    user.session_epoch += 1
+    session.flush()
+
+
+def load_session_user(session: Session, cookie_id: str) -> User | None:
+    """The account behind a session cookie, if the cookie is still valid."""
+    user_id, _, epoch = cookie_id.partition(".")
+    if not (user_id.isdigit() and epoch.isdigit()):
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_epoch != int(epoch):
+        return None
+    return user

@@ -1,0 +1,309 @@
+"""Fixtures: a real database (SQLite, or PostgreSQL when SELFSCAN_TEST_DATABASE_URL is set),
+the app, a client that sends real CSRF tokens, and factories for the domain's objects."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import Engine, make_url, text
+from sqlmodel import Session, select
+
+from selfscan import create_app, migrate
+from selfscan.config import PROJECT_ROOT
+from selfscan.db import make_engine
+from selfscan.models import (
+    Invitation,
+    Item,
+    Organisation,
+    QuestionnaireVersion,
+    Region,
+    Round,
+    User,
+    metadata,
+)
+from selfscan.models.types import utcnow
+from selfscan.questionnaires import Questionnaire, read_directory, sync
+from selfscan.services import accounts, regions, rounds
+from selfscan.services.invitations import hash_token, new_token
+
+PASSWORD = "correct horse battery staple"
+TEST_DATABASE_ENV = "SELFSCAN_TEST_DATABASE_URL"
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database for this test run; on PostgreSQL one with a unique name."""
+    server_url = os.environ.get(TEST_DATABASE_ENV)
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'selfscan-test.db'}"
+        return
+    name = f"selfscan_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(
+        make_url(server_url).set(database="postgres").render_as_string(False),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(database_url: str) -> Iterator[Engine]:
+    """The test database, created by the migrations (never by create_all)."""
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Iterator[Engine]:
+    """The migrated database, emptied after each test."""
+    yield migrated_engine
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    with migrated_engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session on the test database for arranging data and checking what views stored."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+# --- the app -----------------------------------------------------------------------------------
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every form, as a browser would.
+
+    Pass csrf=False to send a form without one.
+    """
+
+    def open(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
+        method = kwargs.get("method", "GET").upper()
+        data = kwargs.get("data")
+        if (
+            csrf
+            and method not in ("GET", "HEAD", "OPTIONS")
+            and (data is None or isinstance(data, dict))
+        ):
+            kwargs["data"] = {**(data or {}), "csrf_token": self.csrf_token()}
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", uuid.uuid4().hex)
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return serializer.dumps(raw)
+
+
+def make_app(database_url: str, **overrides: Any) -> Flask:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        **overrides,
+    }
+    app = create_app(config)
+    app.test_client_class = CSRFClient
+    return app
+
+
+@pytest.fixture
+def app(engine: Engine, database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    yield app
+    app.extensions["selfscan.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> CSRFClient:
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+# --- factories ---------------------------------------------------------------------------------
+
+
+class Factory:
+    """Builds domain objects through the services, committing so that views can see them."""
+
+    def __init__(self, session: Session) -> None:
+        self.db = session
+        self._questionnaires: dict[tuple[str, int], Questionnaire] | None = None
+
+    def _commit(self, obj: Any) -> Any:
+        self.db.commit()
+        return obj
+
+    def questionnaire(self) -> QuestionnaireVersion:
+        if self._questionnaires is None:
+            self._questionnaires = read_directory(PROJECT_ROOT / "questionnaires")
+        sync(self.db, self._questionnaires.values())
+        self.db.commit()
+        return rounds.questionnaire_version(self.db, "zelfscan-mao", 1)
+
+    def questionnaire_spec(self) -> Questionnaire:
+        self.questionnaire()
+        assert self._questionnaires is not None
+        return self._questionnaires[("zelfscan-mao", 1)]
+
+    def items(self, version: QuestionnaireVersion) -> list[Item]:
+        return list(
+            self.db.exec(
+                select(Item)
+                .where(Item.questionnaire_version_id == version.id)
+                .order_by(Item.position)
+            )
+        )
+
+    def region(
+        self, key: str = "regio-a", name: str | None = None, sharing: str = "private"
+    ) -> Region:
+        return self._commit(
+            regions.add_region(self.db, key=key, name=name or key.title(), sharing=sharing)
+        )
+
+    def organisation(
+        self, region: Region, name: str = "Basisschool De Regenboog", sector: str = "po"
+    ) -> Organisation:
+        return self._commit(
+            regions.add_organisation(self.db, region=region, name=name, sector=sector)
+        )
+
+    def user(
+        self,
+        email: str = "someone@example.org",
+        *,
+        programme: bool = False,
+        regions: tuple[Region, ...] = (),
+        name: str = "Test Person",
+    ) -> User:
+        user = accounts.create_user(
+            self.db,
+            email=email,
+            name=name,
+            password=PASSWORD,
+            is_programme=programme,
+            region_keys=[r.key for r in regions],
+        )
+        return self._commit(user)
+
+    def round(
+        self,
+        key: str = "ronde-1",
+        regions: tuple[Region, ...] = (),
+        *,
+        opens_at: datetime | None = None,
+        closes_at: datetime | None = None,
+        title: str = "Ronde 1",
+    ) -> Round:
+        now = utcnow()
+        round_ = rounds.add_round(
+            self.db,
+            key=key,
+            title=title,
+            questionnaire=self.questionnaire(),
+            opens_at=opens_at or now - timedelta(days=7),
+            closes_at=closes_at or now + timedelta(days=7),
+            regions=regions,
+        )
+        return self._commit(round_)
+
+    def invitation(
+        self,
+        round_: Round,
+        organisation: Organisation,
+        *,
+        email: str | None = None,
+        name: str = "Invited Person",
+    ) -> tuple[Invitation, str]:
+        """An invitation and its secret token."""
+        token = new_token()
+        invitation = Invitation(
+            round_id=round_.id,
+            region_id=organisation.region_id,
+            organisation_id=organisation.id,  # type: ignore[arg-type]
+            name=name,
+            email=email or f"{uuid.uuid4().hex[:8]}@example.org",
+            token_hash=hash_token(token),
+        )
+        self.db.add(invitation)
+        self.db.commit()
+        return invitation, token
+
+
+@pytest.fixture
+def make(db: Session) -> Factory:
+    return Factory(db)
+
+
+@pytest.fixture
+def world(make: Factory) -> dict[str, Any]:
+    """Two regions in one open round, each with an organisation and a coordinator, and the
+    programme team: the cast of the access tests."""
+    region_a = make.region("regio-a", "Regio A")
+    region_b = make.region("regio-b", "Regio B")
+    org_a = make.organisation(region_a, "School A", "po")
+    org_b = make.organisation(region_b, "School B", "po")
+    round_ = make.round("ronde-1", (region_a, region_b))
+    return {
+        "region_a": region_a,
+        "region_b": region_b,
+        "org_a": org_a,
+        "org_b": org_b,
+        "round": round_,
+        "coordinator_a": make.user(
+            "coordinator-a@example.org", regions=(region_a,), name="Coordinator A"
+        ),
+        "coordinator_b": make.user(
+            "coordinator-b@example.org", regions=(region_b,), name="Coordinator B"
+        ),
+        "programme": make.user("programme@example.org", programme=True, name="Programme Team"),
+    }
+
+
+def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> Any:
+    email = user if isinstance(user, str) else user.email
+    return client.post("/inloggen", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def questionnaire_dir(tmp_path: Path) -> Path:
+    """A scratch folder holding a copy of the real questionnaire files."""
+    target = tmp_path / "questionnaires"
+    target.mkdir()
+    for path in (PROJECT_ROOT / "questionnaires").glob("*.toml"):
+        (target / path.name).write_bytes(path.read_bytes())
+    return target
