@@ -18,8 +18,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -74,7 +74,8 @@ def missing(catalog: Catalog, template: Catalog) -> list[str]:
             continue
         found = catalog.get(message.id, context=message.context)
         strings = found.string if found else None
-        if found is None or found.fuzzy or not (all(strings) if isinstance(strings, tuple) else strings):
+        translated = all(strings) if isinstance(strings, tuple) else bool(strings)
+        if found is None or found.fuzzy or not translated:
             ids.append(message.id if isinstance(message.id, str) else message.id[0])
     return ids
 

@@ -1,11 +1,21 @@
-"""Invitation tokens: random, shown once, stored only as a hash."""
+"""Invitations: personal links whose random token is shown once and stored only as a hash."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 
+from sqlmodel import Session, select
+
+from selfscan.models import Invitation, Organisation, Round, RoundRegion
+from selfscan.models.types import utcnow
+from selfscan.services.accounts import normalise_email
+
 TOKEN_BYTES = 24  # 192 bits
+
+
+class InvitationError(ValueError):
+    """An invitation that cannot be made or changed as asked; the message says why."""
 
 
 def new_token() -> str:
@@ -20,3 +30,47 @@ def hash_token(token: str) -> str:
 def invitation_path(token: str) -> str:
     """The path of a personal link; the respondent blueprint serves it."""
     return f"/i/{token}"
+
+
+def create_invitation(
+    session: Session, *, round_: Round, organisation: Organisation, name: str, email: str
+) -> tuple[Invitation, str]:
+    """Invite one person of an organisation to a round; returns the invitation and its token."""
+    email = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise InvitationError("an invitation needs the person's name")
+    if session.get(RoundRegion, (round_.id, organisation.region_id)) is None:
+        raise InvitationError("the organisation's region does not take part in this round")
+    duplicate = session.exec(
+        select(Invitation.id).where(Invitation.round_id == round_.id, Invitation.email == email)
+    ).first()
+    if duplicate is not None:
+        raise InvitationError(f"{email} is already invited to this round")
+    token = new_token()
+    invitation = Invitation(
+        round_id=round_.id,  # type: ignore[arg-type]
+        region_id=organisation.region_id,
+        organisation_id=organisation.id,  # type: ignore[arg-type]
+        name=name,
+        email=email,
+        token_hash=hash_token(token),
+    )
+    session.add(invitation)
+    session.flush()
+    return invitation, token
+
+
+def renew_token(session: Session, invitation: Invitation) -> str:
+    """Give an invitation a new link (for resending); the old link stops working."""
+    token = new_token()
+    invitation.token_hash = hash_token(token)
+    session.flush()
+    return token
+
+
+def revoke(session: Session, invitation: Invitation) -> None:
+    """The link stops working at once; answers already given stay."""
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        session.flush()
