@@ -43,6 +43,14 @@ class Config:
     MAIL_SENDER: str = os.environ.get("SELFSCAN_MAIL_SENDER", "Selfscan <selfscan@localhost>")
     # Without MAIL_HOST, mails are written here (default: instance/mail) and to the log.
     MAIL_FOLDER: str | None = os.environ.get("SELFSCAN_MAIL_FOLDER") or None
+    # `selfscan send-reminders`: at most one reminder per this many days, and one final
+    # reminder when a round closes within SELFSCAN_FINAL_REMINDER_DAYS.
+    REMINDER_DAYS: int = _int("SELFSCAN_REMINDER_DAYS", 7)
+    FINAL_REMINDER_DAYS: int = _int("SELFSCAN_FINAL_REMINDER_DAYS", 2)
+    # How long links in e-mails to accounts work: a password reset, and the invitation of a
+    # new coordinator (which is a set-password link as well).
+    PASSWORD_RESET_HOURS: int = _int("SELFSCAN_PASSWORD_RESET_HOURS", 2)
+    ACCOUNT_INVITATION_DAYS: int = _int("SELFSCAN_ACCOUNT_INVITATION_DAYS", 14)
 
     RATELIMIT_STORAGE_URI: str = os.environ.get("SELFSCAN_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False

@@ -1,0 +1,114 @@
+"""Mails to invited people: the invitation with the personal link, and reminders.
+
+Only token hashes are stored, so every mail with a link carries a fresh token: the first
+from create_invitation, later ones from renew_token (which ends the earlier link).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import current_app
+from sqlmodel import Session, select
+
+from selfscan import mail
+from selfscan.models import Invitation, Organisation, Region, Round
+from selfscan.models.types import utcnow
+from selfscan.services.invitations import invitation_path, renew_token
+from selfscan.services.participation import ReminderKind
+
+# Invited people have no language setting; their mails are in the interface's first language
+# and say that the questionnaire can be filled in in English too.
+INVITEE_LANGUAGE = "nl"
+
+
+def format_moment(moment: datetime, language: str) -> str:
+    """A moment as people in the Netherlands read it, e.g. '1 maart 2026 om 17:00'."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam"))
+    return format_datetime(moment.astimezone(zone), "long", locale=language).removesuffix(
+        " CET"
+    ).removesuffix(" CEST").strip()
+
+
+def invitation_mail(
+    invitation: Invitation,
+    token: str,
+    *,
+    round_: Round,
+    region_name: str,
+    organisation_name: str,
+    reminder: ReminderKind | None = None,
+    language: str = INVITEE_LANGUAGE,
+) -> mail.Mail:
+    """The invitation, or a (final) reminder, with the personal link for TOKEN."""
+    return mail.render(
+        "invitation" if reminder is None else "reminder",
+        language,
+        to=invitation.email,
+        name=invitation.name,
+        region_name=region_name,
+        organisation_name=organisation_name,
+        round_title=round_.title,
+        closes=format_moment(round_.closes_at, language),
+        link=mail.absolute_url(invitation_path(token)),
+        final=reminder is ReminderKind.FINAL,
+    )
+
+
+def send_invitations(
+    session: Session, pairs: Sequence[tuple[Invitation, str]], *, round_: Round, region: Region
+) -> list[Invitation]:
+    """Mail each (invitation, token) and record sent_at for those delivered; returns the failed.
+
+    Call it after the invitations are committed: a mail cannot be taken back, so the database
+    must already hold what the link points to.
+    """
+    names = _organisation_names(session, [inv for inv, _ in pairs])
+    mails = {
+        id(inv): invitation_mail(
+            inv,
+            token,
+            round_=round_,
+            region_name=region.name,
+            organisation_name=names[inv.organisation_id],
+        )
+        for inv, token in pairs
+    }
+    failed_mails = {id(m) for m, _ in mail.send_all(mails.values())}
+    failed = [inv for inv, _ in pairs if id(mails[id(inv)]) in failed_mails]
+    now = utcnow()
+    failed_ids = {inv.id for inv in failed}
+    for invitation, _ in pairs:
+        if invitation.id not in failed_ids:
+            invitation.sent_at = now
+    session.flush()
+    return failed
+
+
+def resend(session: Session, invitation: Invitation, *, round_: Round, region: Region) -> None:
+    """A new link by mail; the old one stops working. Raises mail.MailError when undelivered."""
+    token = renew_token(session, invitation)
+    names = _organisation_names(session, [invitation])
+    mail.send(
+        invitation_mail(
+            invitation,
+            token,
+            round_=round_,
+            region_name=region.name,
+            organisation_name=names[invitation.organisation_id],
+        )
+    )
+    invitation.sent_at = utcnow()
+    session.flush()
+
+
+def _organisation_names(session: Session, invitations: Sequence[Invitation]) -> dict[int, str]:
+    ids = {inv.organisation_id for inv in invitations}
+    return dict(
+        session.exec(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))  # type: ignore[union-attr]
+        ).all()
+    )

@@ -1,0 +1,323 @@
+"""Following a round's invitations: pasted lists, status per person and per sector, reminders.
+
+Nothing here reads answers: a status is derived from the invitation's dates and whether its
+response is a draft or submitted.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from selfscan.domain import SECTOR_KEYS
+from selfscan.models import Invitation, Organisation, Region, Response, Round
+from selfscan.services.accounts import normalise_email
+
+MAX_LIST_LINES = 1000
+NAME_MAX_LENGTH = 120
+# A final reminder never follows another mail to the same person within this time.
+FINAL_REMINDER_GAP = timedelta(hours=20)
+
+
+# --- pasted or uploaded lists -------------------------------------------------------------------
+
+
+class LineProblem(StrEnum):
+    FIELDS = "fields"  # not exactly three fields
+    NAME = "name"
+    EMAIL = "email"
+    ORGANISATION = "organisation"  # no organisation of that name in the region
+    DUPLICATE = "duplicate"  # the same e-mail earlier in the list
+    INVITED = "invited"  # already invited to this round
+    TOO_LONG = "too-long"  # the list has too many lines
+    EMPTY = "empty"  # the list has no lines at all
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    problem: LineProblem
+    detail: str = ""  # the offending value, or the earlier line of a duplicate
+
+
+@dataclass(frozen=True)
+class ListedPerson:
+    line: int
+    name: str
+    email: str
+    organisation: str
+
+
+def parse_list(text: str) -> tuple[list[ListedPerson], list[LineError]]:
+    """Read `name;e-mail;organisation` lines (tabs work too); blank lines are skipped.
+
+    A first line that names the columns is recognised and skipped.
+    """
+    people: list[ListedPerson] = []
+    errors: list[LineError] = []
+    lines = text.splitlines()
+    if len(lines) > MAX_LIST_LINES:
+        return [], [LineError(MAX_LIST_LINES + 1, LineProblem.TOO_LONG, str(MAX_LIST_LINES))]
+    first_emails: dict[str, int] = {}
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        delimiter = ";" if ";" in raw or "\t" not in raw else "\t"
+        fields = [f.strip() for f in next(csv.reader([raw], delimiter=delimiter))]
+        if number == 1 and _is_header(fields):
+            continue
+        if len(fields) != 3:
+            errors.append(LineError(number, LineProblem.FIELDS, str(len(fields))))
+            continue
+        name, email, organisation = fields
+        if not name or len(name) > NAME_MAX_LENGTH:
+            errors.append(LineError(number, LineProblem.NAME, name))
+            continue
+        try:
+            email = validate_email(email, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            errors.append(LineError(number, LineProblem.EMAIL, email))
+            continue
+        if email in first_emails:
+            errors.append(LineError(number, LineProblem.DUPLICATE, str(first_emails[email])))
+            continue
+        first_emails[email] = number
+        people.append(ListedPerson(number, name, email, organisation))
+    if not people and not errors:
+        errors.append(LineError(0, LineProblem.EMPTY))
+    return people, errors
+
+
+def _is_header(fields: list[str]) -> bool:
+    return len(fields) >= 2 and fields[0].lower() in {"name", "naam"} and "mail" in fields[1].lower()
+
+
+def check_against_region(
+    session: Session, *, region: Region, round_: Round, people: Sequence[ListedPerson]
+) -> tuple[dict[int, Organisation], list[LineError]]:
+    """Match the list's organisations (by name, any case) and find people already invited.
+
+    Returns the organisation per line, and the errors.
+    """
+    organisations = {
+        o.name.casefold(): o
+        for o in session.exec(select(Organisation).where(Organisation.region_id == region.id))
+    }
+    invited = set(
+        session.exec(
+            select(Invitation.email).where(
+                Invitation.round_id == round_.id,
+                Invitation.email.in_([p.email for p in people]),  # type: ignore[attr-defined]
+            )
+        )
+    )
+    matched: dict[int, Organisation] = {}
+    errors: list[LineError] = []
+    for person in people:
+        organisation = organisations.get(person.organisation.casefold())
+        if organisation is None:
+            errors.append(LineError(person.line, LineProblem.ORGANISATION, person.organisation))
+        elif person.email in invited:
+            errors.append(LineError(person.line, LineProblem.INVITED, person.email))
+        else:
+            matched[person.line] = organisation
+    return matched, errors
+
+
+# --- status per invitation and per sector -------------------------------------------------------
+
+
+class InvitationStatus(StrEnum):
+    NOT_SENT = "not_sent"
+    SENT = "sent"
+    OPENED = "opened"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    REVOKED = "revoked"
+
+
+def invitation_status(
+    *,
+    sent_at: datetime | None,
+    opened_at: datetime | None,
+    revoked_at: datetime | None,
+    response_status: str | None,
+) -> InvitationStatus:
+    """Where one invitation stands; a submitted response outranks a later revocation."""
+    if response_status == "submitted":
+        return InvitationStatus.SUBMITTED
+    if revoked_at is not None:
+        return InvitationStatus.REVOKED
+    if response_status == "draft":
+        return InvitationStatus.IN_PROGRESS
+    if opened_at is not None:
+        return InvitationStatus.OPENED
+    if sent_at is not None:
+        return InvitationStatus.SENT
+    return InvitationStatus.NOT_SENT
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    id: int
+    name: str
+    email: str
+    organisation: str
+    sector: str
+    sent_at: datetime | None
+    opened_at: datetime | None
+    status: InvitationStatus
+
+
+def invitation_rows(session: Session, *, region: Region, round_: Round) -> list[InvitationRow]:
+    """The region's invitations for a round with their status (never the answers)."""
+    rows = session.exec(
+        select(
+            Invitation.id,
+            Invitation.name,
+            Invitation.email,
+            Organisation.name,
+            Organisation.sector,
+            Invitation.sent_at,
+            Invitation.opened_at,
+            Invitation.revoked_at,
+            Response.status,
+        )
+        .join(Organisation, Organisation.id == Invitation.organisation_id)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.round_id == round_.id, Invitation.region_id == region.id)
+        .order_by(Organisation.name, Invitation.name)
+    ).all()
+    return [
+        InvitationRow(
+            id=r[0],
+            name=r[1],
+            email=r[2],
+            organisation=r[3],
+            sector=r[4],
+            sent_at=r[5],
+            opened_at=r[6],
+            status=invitation_status(
+                sent_at=r[5], opened_at=r[6], revoked_at=r[7], response_status=r[8]
+            ),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SectorParticipation:
+    sector: str
+    invitations: int  # not revoked
+    responses: int  # submitted, including imported ones
+    shown: bool  # at least k responses: the sector can be shown as its own group
+
+
+def sector_participation(
+    session: Session, *, region: Region, round_: Round, min_group_size: int
+) -> list[SectorParticipation]:
+    """Per sector with organisations, invitations or responses: the counts, in sector order."""
+    invitations = dict(
+        session.exec(
+            select(Organisation.sector, func.count())
+            .join(Invitation, Invitation.organisation_id == Organisation.id)
+            .where(
+                Invitation.round_id == round_.id,
+                Invitation.region_id == region.id,
+                Invitation.revoked_at.is_(None),  # type: ignore[union-attr]
+            )
+            .group_by(Organisation.sector)
+        ).all()
+    )
+    responses = dict(
+        session.exec(
+            select(Response.sector, func.count())
+            .where(
+                Response.round_id == round_.id,
+                Response.region_id == region.id,
+                Response.status == "submitted",
+            )
+            .group_by(Response.sector)
+        ).all()
+    )
+    with_organisations = set(
+        session.exec(select(Organisation.sector).where(Organisation.region_id == region.id))
+    )
+    sectors = with_organisations | set(invitations) | set(responses)
+    return [
+        SectorParticipation(
+            sector=key,
+            invitations=invitations.get(key, 0),
+            responses=responses.get(key, 0),
+            shown=responses.get(key, 0) >= min_group_size,
+        )
+        for key in SECTOR_KEYS
+        if key in sectors
+    ]
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+class ReminderKind(StrEnum):
+    REGULAR = "regular"
+    FINAL = "final"
+
+
+def reminder_due(
+    *,
+    now: datetime,
+    closes_at: datetime,
+    sent_at: datetime,
+    reminded_at: datetime | None,
+    final_reminder_at: datetime | None,
+    every: timedelta,
+    final_within: timedelta,
+) -> ReminderKind | None:
+    """Which reminder (if any) an unfinished invitation of an open round is due.
+
+    At most one reminder per `every` since the last mail, and one final reminder once the
+    round closes within `final_within`; after the final one nothing more is sent.
+    """
+    if final_reminder_at is not None:
+        return None
+    last = max(t for t in (sent_at, reminded_at) if t is not None)
+    if closes_at - now <= final_within and now - last >= min(FINAL_REMINDER_GAP, every):
+        return ReminderKind.FINAL
+    if now - last >= every:
+        return ReminderKind.REGULAR
+    return None
+
+
+def reminder_candidates(session: Session, now: datetime) -> list[Invitation]:
+    """Sent, unrevoked invitations of open rounds whose response is missing or a draft."""
+    return list(
+        session.exec(
+            select(Invitation)
+            .join(Round, Round.id == Invitation.round_id)
+            .outerjoin(Response, Response.invitation_id == Invitation.id)
+            .where(
+                Round.opens_at <= now,
+                Round.closes_at > now,
+                Invitation.sent_at.is_not(None),  # type: ignore[union-attr]
+                Invitation.revoked_at.is_(None),  # type: ignore[union-attr]
+                Invitation.final_reminder_at.is_(None),  # type: ignore[union-attr]
+                or_(Response.id.is_(None), Response.status != "submitted"),  # type: ignore[union-attr]
+            )
+            .order_by(Invitation.id)
+        )
+    )
+
+
+def count_by_status(rows: Iterable[InvitationRow]) -> dict[InvitationStatus, int]:
+    counts = dict.fromkeys(InvitationStatus, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return counts
