@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from typing import IO
 from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from sqlmodel import Session, select
 
 from selfscan import db, migrate
 from selfscan.domain import SECTOR_KEYS, SHARING_KEYS
+from selfscan.models import Round
 from selfscan.questionnaire_registry import questionnaire_dir
 from selfscan.questionnaires import QuestionnaireError, read_directory, sync, verify_frozen
 from selfscan.services import accounts, regions, rounds
@@ -39,6 +42,8 @@ def init_app(app: Flask) -> None:
     ):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(export_scores_command)
+    app.cli.add_command(import_responses_command)
 
 
 def _create_cli_app() -> Flask:
@@ -235,6 +240,7 @@ def rounds_add(
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--reset", is_flag=True, help="Empty the database first (asks no questions).")
 @click.option("--seed", default=2026, show_default=True, help="Seed for the synthetic answers.")
 def demo_command(reset: bool, seed: int) -> None:
@@ -255,3 +261,56 @@ def demo_command(reset: bool, seed: int) -> None:
     click.echo("Demo data is ready. Sign in at the address below with one of these accounts:")
     for role, email, password in logins:
         click.echo(f"  {role:<32} {email:<40} password: {password}")
+
+
+# --- scores export and responses import ---------------------------------------------------------
+
+
+@click.command("export-scores")
+@with_appcontext
+@click.option("--round", "round_key", required=True, help="The round's KEY.")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="CSV file to write.")
+def export_scores_command(round_key: str, output: str | None) -> None:
+    """Write the scores CSV of a round: every shown group of every region, and all regions."""
+    from selfscan.services import exchange, scores
+
+    with db.session_scope() as session:
+        round_ = _round_by_key(session, round_key)
+        figures = scores.round_figures(session, round_, current_app.config["MIN_GROUP_SIZE"])
+        keys = scores.regions_by_id(session, figures.regions)
+        rows = exchange.score_rows(
+            round_.key, {keys[r].key: g for r, g in figures.regions.items()}, figures.pooled
+        )
+    if output is None:
+        exchange.write_csv(rows, sys.stdout)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as out:
+        exchange.write_csv(rows, out)
+    click.echo(f"Wrote {len(rows)} rows to {output}.", err=True)
+
+
+@click.command("import-responses")
+@with_appcontext
+@click.option("--round", "round_key", required=True, help="The round's KEY.")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+def import_responses_command(round_key: str, file: IO[str]) -> None:
+    """Import a responses CSV as submitted responses: all rows or, on any error, none."""
+    from selfscan.services import exchange
+
+    try:
+        with db.session_scope() as session:
+            report = exchange.import_responses(session, _round_by_key(session, round_key), file)
+    except exchange.ImportRejected as error:
+        for message in error.errors:
+            click.echo(f"error: {message}", err=True)
+        raise click.ClickException("nothing was imported") from None
+    for region_key, name, sector in report.new_organisations:
+        click.echo(f"new organisation in {region_key}: {name} ({sector})")
+    click.echo(f"Imported {report.responses} responses into round {round_key}.")
+
+
+def _round_by_key(session: Session, key: str) -> Round:
+    round_ = session.exec(select(Round).where(Round.key == key)).first()
+    if round_ is None:
+        raise click.ClickException(f"unknown round {key!r}")
+    return round_

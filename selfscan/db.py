@@ -42,7 +42,10 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 def _begin(connection: Any) -> None:
     # A transaction that will write takes the write lock up front: a deferred transaction that
     # read first cannot wait for the lock later and fails at once with "database is locked".
-    if connection.get_execution_options().get("writes", True):
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    if options.get("writes", True):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         connection.exec_driver_sql("BEGIN")

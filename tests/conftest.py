@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, event, make_url, text
 from sqlmodel import Session, select
 
 from selfscan import create_app, migrate
@@ -42,18 +43,17 @@ TEST_DATABASE_ENV = "SELFSCAN_TEST_DATABASE_URL"
 # --- the database ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh, empty database for this test run; on PostgreSQL one with a unique name."""
+@contextmanager
+def throwaway_database(folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database, dropped afterwards; PostgreSQL when
+    SELFSCAN_TEST_DATABASE_URL names a server, else an SQLite file in `folder`."""
     server_url = os.environ.get(TEST_DATABASE_ENV)
     if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'selfscan-test.db'}"
+        yield f"sqlite:///{folder / f'selfscan-{uuid.uuid4().hex[:8]}.db'}"
         return
     name = f"selfscan_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(
-        make_url(server_url).set(database="postgres").render_as_string(False),
-        isolation_level="AUTOCOMMIT",
-    )
+    admin_url = make_url(server_url).set(database="postgres").render_as_string(False)
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -62,6 +62,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database for this test run."""
+    with throwaway_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -89,9 +96,21 @@ def engine(migrated_engine: Engine) -> Iterator[Engine]:
 
 @pytest.fixture
 def db(engine: Engine) -> Iterator[Session]:
-    """A session on the test database for arranging data and checking what views stored."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
+    """A session for arranging data and checking what views stored.
+
+    Every statement commits on its own and every SELECT reloads its rows, so the test never
+    holds a lock the app waits for and always reads what the app committed. (`db.get` reads
+    the identity map: use `db.refresh(obj)` or a SELECT to see the app's changes.)
+    """
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with Session(bind=connection, expire_on_commit=False) as session:
+            event.listen(session, "do_orm_execute", _always_fresh)
+            yield session
+
+
+def _always_fresh(state: Any) -> None:
+    if state.is_select:
+        state.update_execution_options(populate_existing=True)
 
 
 # --- the app -----------------------------------------------------------------------------------

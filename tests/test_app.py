@@ -1,0 +1,125 @@
+"""Configuration, database connection settings, headers, errors and languages."""
+
+from __future__ import annotations
+
+import pytest
+from jinja2 import TemplateSyntaxError
+from sqlalchemy import text
+
+from conftest import make_app
+from selfscan import create_app
+from selfscan.db import make_engine
+
+
+def test_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SELFSCAN_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SELFSCAN_SECRET_KEY is not set"):
+        create_app({"SECRET_KEY": None, "DATABASE_URL": "sqlite://"})
+
+
+def test_starts_without_a_secret_key_in_tests_and_cli():
+    assert create_app({"SECRET_KEY": None, "TESTING": True, "DATABASE_URL": "sqlite://"}).secret_key
+    assert create_app({"SECRET_KEY": None, "DATABASE_URL": "sqlite://"}, serving=False).secret_key
+
+
+def test_min_group_size_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SELFSCAN_MIN_GROUP_SIZE", "5")
+    import importlib
+
+    import selfscan.config
+
+    importlib.reload(selfscan.config)
+    try:
+        assert selfscan.config.Config.MIN_GROUP_SIZE == 5
+    finally:
+        monkeypatch.delenv("SELFSCAN_MIN_GROUP_SIZE")
+        importlib.reload(selfscan.config)
+    assert selfscan.config.Config.MIN_GROUP_SIZE == 3
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/inloggen")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "Strict-Transport-Security" not in response.headers  # tests run without HTTPS
+
+
+def test_hsts_in_production_configuration(engine, database_url):
+    app = make_app(database_url, SESSION_COOKIE_SECURE=True)
+    response = app.test_client().get("/inloggen")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("nl", "Pagina niet gevonden"), ("en", "Page not found")]
+)
+def test_error_pages_in_both_languages(client, lang, title):
+    client.post("/taal", data={"lang": lang, "next": "/"})
+    response = client.get("/does-not-exist")
+    assert response.status_code == 404
+    assert title in response.get_data(as_text=True)
+
+
+def test_unexpected_errors_get_the_500_page_and_roll_back(app, client):
+    def boom():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/boom", "boom", boom)
+    from selfscan.access import POLICY, Access
+
+    POLICY["boom"] = Access.PUBLIC
+    try:
+        response = client.get("/boom")
+    finally:
+        del POLICY["boom"]
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.get_data(as_text=True)
+
+
+def test_language_switch_needs_csrf_and_ignores_unknown_languages(client):
+    assert client.post("/taal", data={"lang": "en"}, csrf=False).status_code == 400
+    client.post("/taal", data={"lang": "fr", "next": "/inloggen"})
+    assert 'lang="nl"' in client.get("/inloggen").get_data(as_text=True)
+    client.post("/taal", data={"lang": "en", "next": "/inloggen"})
+    assert 'lang="en"' in client.get("/inloggen").get_data(as_text=True)
+
+
+def test_every_template_compiles(app):
+    for name in app.jinja_env.list_templates():
+        if name.endswith((".html", ".txt")):
+            try:
+                app.jinja_env.get_template(name)
+            except TemplateSyntaxError as error:  # pragma: no cover - the assertion explains
+                pytest.fail(f"{name}: {error}")
+
+
+def test_every_message_has_a_dutch_translation():
+    import subprocess
+    import sys
+
+    from selfscan.config import PROJECT_ROOT
+
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "scripts" / "i18n.py"), "missing"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout == "", f"untranslated messages (run scripts/i18n.py):\n{result.stdout}"
+
+
+def test_health_check(client):
+    assert client.get("/health").get_json() == {"status": "ok"}
