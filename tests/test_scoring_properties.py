@@ -28,7 +28,9 @@ sector_keys = st.sampled_from(SECTOR_KEYS[:6])
 def sector_group(draw: st.DrawFn) -> Group:
     responses = draw(st.integers(min_value=0, max_value=7))
     scored = draw(st.integers(min_value=0, max_value=responses))
-    return Group(responses, {"p": Stats.of(draw(st.lists(score, min_size=scored, max_size=scored)))})
+    return Group(
+        responses, {"p": Stats.of(draw(st.lists(score, min_size=scored, max_size=scored)))}
+    )
 
 
 regions = st.dictionaries(sector_keys, sector_group(), max_size=6)

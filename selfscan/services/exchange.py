@@ -1,0 +1,336 @@
+"""Files that travel between systems (DESIGN.md): the scores export and the responses import.
+
+Exports neutralise every text cell that a spreadsheet would run as a formula; numbers stay
+numbers. The import is all-or-nothing: every problem is reported with its row and column, and
+nothing is stored unless the whole file is right.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO
+
+from openpyxl import Workbook
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from selfscan.domain import PRINCIPLE_KEYS, SECTOR_KEYS
+from selfscan.models import (
+    Answer,
+    Item,
+    Organisation,
+    QuestionnaireVersion,
+    Region,
+    Response,
+    Round,
+    RoundRegion,
+)
+from selfscan.models.types import utcnow
+from selfscan.scoring import ALL, Group
+
+SCORE_COLUMNS = ("round", "region", "sector", "principle", "n", "mean", "sd", "min", "max")
+IMPORT_COLUMNS = ("region", "organisation", "sector")
+DONT_KNOW = "nvt"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+MAX_ERRORS = 50
+
+Cell = str | int | float | None
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def neutralise(value: Cell) -> Cell:
+    """A cell a spreadsheet will show as text, never run: formula-like text gets a leading
+    apostrophe; numbers (also "-1.25" as text) are left alone."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    if NUMBER_RE.match(value):
+        return value
+    return "'" + value
+
+
+def score_rows(
+    round_key: str,
+    regions: Mapping[str, Mapping[str, Group]],
+    pooled: Mapping[str, Group] | None,
+    principles: Sequence[str] = PRINCIPLE_KEYS,
+) -> list[list[Cell]]:
+    """One row per shown group and principle: region groups (region key -> shown groups) and,
+    when given, the all-regions pool; means, sd, min, max rounded to two decimals."""
+    rows: list[list[Cell]] = []
+    sources: list[tuple[str, Mapping[str, Group]]] = sorted(regions.items())
+    if pooled is not None:
+        sources.append((ALL, pooled))
+    for region_key, groups in sources:
+        for group_key, group in groups.items():
+            for principle in principles:
+                f = group.figures(principle)
+                rows.append(
+                    [
+                        round_key,
+                        region_key,
+                        group_key,
+                        principle,
+                        f.n,
+                        _round(f.mean),
+                        _round(f.sd),
+                        _round(f.min),
+                        _round(f.max),
+                    ]
+                )
+    return rows
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value + 0.0, 2)
+
+
+def write_csv(rows: Iterable[Sequence[Cell]], out: IO[str], header: Sequence[str] = SCORE_COLUMNS):
+    """The rows as CSV: a dot and two decimals for fractions, empty for none."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(neutralise(cell)) for cell in row])
+
+
+def _csv_cell(value: Cell) -> str | int:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return value
+
+
+def csv_bytes(rows: Iterable[Sequence[Cell]]) -> bytes:
+    out = io.StringIO()
+    write_csv(rows, out)
+    return out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(rows: Iterable[Sequence[Cell]], title: str = "scores") -> bytes:
+    """The same table as an Excel workbook; numbers as numbers, text never as a formula."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(SCORE_COLUMNS))
+    for row in rows:
+        sheet.append([neutralise(cell) for cell in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.00"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl reads text starting with "=" as a formula
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+class ImportRejected(ValueError):
+    """The file was not imported; `errors` name the row and column of every problem found."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    responses: int = 0
+    new_organisations: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    number: int
+    region: Region
+    organisation: str
+    sector: str
+    answers: dict[int, int | None]  # item id -> value, None for "don't know"
+
+
+def import_responses(session: Session, round_: Round, source: IO[str]) -> ImportReport:
+    """Read a responses CSV into submitted responses of the round (flushes, never commits).
+
+    Raises ImportRejected, with every problem by row and column, before anything is written.
+    """
+    version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
+    assert version is not None
+    items = {
+        i.key: i.id
+        for i in session.exec(select(Item).where(Item.questionnaire_version_id == version.id))
+    }
+    regions = {
+        r.key: r
+        for r in session.exec(
+            select(Region)
+            .join(RoundRegion, RoundRegion.region_id == Region.id)
+            .where(RoundRegion.round_id == round_.id)
+        )
+    }
+    reader = csv.reader(source)
+    header = next(reader, None)
+    errors = _check_header(header, items)
+    if errors:
+        raise ImportRejected(errors)
+    assert header is not None
+    item_columns = [(column, items[column.strip()]) for column in header[3:]]
+    rows: list[_Row] = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = _parse_row(number, cells, header, item_columns, regions, version, errors)
+        if row is not None:
+            rows.append(row)
+        if len(errors) >= MAX_ERRORS:
+            break
+    organisations = _organisations(session, rows, errors)
+    if errors:
+        raise ImportRejected(errors[:MAX_ERRORS])
+    if not rows:
+        raise ImportRejected(["the file has no rows with responses"])
+    return _store(session, round_, rows, organisations)
+
+
+def _check_header(header: list[str] | None, items: Mapping[str, int]) -> list[str]:
+    if not header:
+        return ["row 1: the file is empty; it needs a header row"]
+    names = [h.strip().lstrip("\ufeff") for h in header]
+    if tuple(names[:3]) != IMPORT_COLUMNS:
+        return [f"row 1: the first columns must be {', '.join(IMPORT_COLUMNS)}"]
+    errors = []
+    seen: set[str] = set()
+    for position, name in enumerate(names[3:], start=4):
+        if name not in items:
+            errors.append(
+                f"row 1, column {position} {name!r}: not an item of this round's questionnaire"
+            )
+        elif name in seen:
+            errors.append(f"row 1, column {position} {name!r}: this item appears twice")
+        seen.add(name)
+    missing = [key for key in items if key not in seen]
+    if missing:
+        errors.append(f"row 1: columns missing for items {', '.join(sorted(missing))}")
+    return errors
+
+
+def _parse_row(
+    number: int,
+    cells: list[str],
+    header: list[str],
+    item_columns: list[tuple[str, int]],
+    regions: Mapping[str, Region],
+    version: QuestionnaireVersion,
+    errors: list[str],
+) -> _Row | None:
+    before = len(errors)
+    if len(cells) != len(header):
+        errors.append(f"row {number}: {len(cells)} cells where the header has {len(header)}")
+        return None
+    region_key, organisation, sector = (c.strip() for c in cells[:3])
+    region = regions.get(region_key)
+    if region is None:
+        errors.append(
+            f"row {number}, column 'region': {region_key!r} is not a region of this round"
+        )
+    if not organisation:
+        errors.append(f"row {number}, column 'organisation': empty")
+    if sector not in SECTOR_KEYS:
+        errors.append(f"row {number}, column 'sector': unknown sector {sector!r}")
+    answers: dict[int, int | None] = {}
+    for (column, item_id), raw in zip(item_columns, cells[3:], strict=True):
+        cell = raw.strip()
+        if not cell:
+            continue
+        if cell.lower() == DONT_KNOW:
+            answers[item_id] = None
+        elif cell.isdigit() and version.scale_min <= int(cell) <= version.scale_max:
+            answers[item_id] = int(cell)
+        else:
+            errors.append(
+                f"row {number}, column {column.strip()!r}: {cell!r} is not a whole number from "
+                f"{version.scale_min} to {version.scale_max}, {DONT_KNOW!r} or empty"
+            )
+    if len(errors) > before or region is None:
+        return None
+    return _Row(number, region, organisation, sector, answers)
+
+
+def _organisations(
+    session: Session, rows: list[_Row], errors: list[str]
+) -> dict[tuple[int, str], Organisation | str]:
+    """Existing organisations by (region, name), or the sector of one to create."""
+    found: dict[tuple[int, str], Organisation | str] = {}
+    region_ids = {row.region.id for row in rows}
+    for organisation in session.exec(
+        select(Organisation).where(Organisation.region_id.in_(region_ids))  # type: ignore[attr-defined]
+    ):
+        found[(organisation.region_id, organisation.name)] = organisation
+    for row in rows:
+        key = (row.region.id, row.organisation)  # type: ignore[assignment]
+        known = found.setdefault(key, row.sector)  # type: ignore[arg-type]
+        sector = known.sector if isinstance(known, Organisation) else known
+        if sector != row.sector:
+            errors.append(
+                f"row {row.number}, column 'sector': {row.organisation!r} in region "
+                f"{row.region.key!r} has sector {sector!r}, not {row.sector!r}"
+            )
+    return found
+
+
+def _store(
+    session: Session,
+    round_: Round,
+    rows: list[_Row],
+    organisations: dict[tuple[int, str], Organisation | str],
+) -> ImportReport:
+    report = ImportReport()
+    for (region_id, name), known in organisations.items():
+        if isinstance(known, str):
+            organisation = Organisation(region_id=region_id, name=name, sector=known)
+            session.add(organisation)
+            organisations[(region_id, name)] = organisation
+            region_key = next(r.region.key for r in rows if r.region.id == region_id)
+            report.new_organisations.append((region_key, name, known))
+    session.flush()
+    now = utcnow()
+    responses = []
+    for row in rows:
+        organisation = organisations[(row.region.id, row.organisation)]  # type: ignore[index]
+        assert isinstance(organisation, Organisation)
+        response = Response(
+            round_id=round_.id,  # type: ignore[arg-type]
+            region_id=row.region.id,  # type: ignore[arg-type]
+            organisation_id=organisation.id,  # type: ignore[arg-type]
+            sector=row.sector,
+            status="submitted",
+            source="import",
+            submitted_at=now,
+        )
+        session.add(response)
+        responses.append((response, row))
+    session.flush()
+    answers = [
+        {
+            "response_id": response.id,
+            "item_id": item_id,
+            "value": value,
+            "dont_know": value is None,
+            "discuss": False,
+        }
+        for response, row in responses
+        for item_id, value in row.answers.items()
+    ]
+    if answers:
+        session.execute(insert(Answer), answers)
+    session.flush()
+    report.responses = len(responses)
+    return report

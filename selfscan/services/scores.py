@@ -1,0 +1,267 @@
+"""Scores from the database: SQL sums up per group, selfscan.scoring decides what is shown.
+
+Each query aggregates in SQL for one round and only the regions asked for; no answer is ever
+loaded into Python. Rules 1-3 live in the SQL (submitted only, valid answers only, at least
+half of a principle's items); rules 4-7 in selfscan.scoring.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Float, and_, case, cast, func
+from sqlmodel import Session, select
+
+from selfscan.domain import SECTOR_KEYS
+from selfscan.models import (
+    Answer,
+    Invitation,
+    Item,
+    Organisation,
+    PrincipleComment,
+    QuestionnaireVersion,
+    Region,
+    Response,
+    Round,
+    RoundRegion,
+)
+from selfscan.scoring import Group, Stats, all_regions, shown_groups
+
+# region id -> sector -> group
+RegionSectors = dict[int, dict[str, Group]]
+
+
+def sector_groups(
+    session: Session, round_: Round, region_ids: Collection[int] | None = None
+) -> RegionSectors:
+    """Per region and sector of one round: submitted responses and the principle-score sums."""
+    version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
+    assert version is not None
+    submitted = and_(Response.round_id == round_.id, Response.status == "submitted")
+    if region_ids is not None:
+        submitted = and_(submitted, Response.region_id.in_(list(region_ids)))  # type: ignore[attr-defined]
+
+    sizes = session.exec(
+        select(Response.region_id, Response.sector, func.count())
+        .where(submitted)
+        .group_by(Response.region_id, Response.sector)
+    ).all()
+
+    items_per_principle = (
+        select(Item.principle, func.count().label("item_count"))
+        .where(Item.questionnaire_version_id == version.id)
+        .group_by(Item.principle)
+        .subquery()
+    )
+    valid = and_(
+        Answer.value.is_not(None),  # type: ignore[union-attr]
+        Answer.value.between(version.scale_min, version.scale_max),  # type: ignore[union-attr]
+    )
+    # Rule 3: a response's principle score, only with valid answers on at least half the items.
+    per_response = (
+        select(
+            Response.region_id,
+            Response.sector,
+            Item.principle,
+            func.avg(cast(Answer.value, Float)).label("score"),
+        )
+        .join(Answer, Answer.response_id == Response.id)
+        .join(Item, Item.id == Answer.item_id)
+        .join(items_per_principle, items_per_principle.c.principle == Item.principle)
+        .where(submitted, valid, Item.questionnaire_version_id == version.id)
+        .group_by(Response.id, Response.region_id, Response.sector, Item.principle)
+        .having(2 * func.count(Answer.value) >= func.max(items_per_principle.c.item_count))
+        .subquery()
+    )
+    score = per_response.c.score
+    rows = session.exec(
+        select(
+            per_response.c.region_id,
+            per_response.c.sector,
+            per_response.c.principle,
+            func.count(),
+            func.sum(score),
+            func.sum(score * score),
+            func.min(score),
+            func.max(score),
+        ).group_by(per_response.c.region_id, per_response.c.sector, per_response.c.principle)
+    ).all()
+    stats: dict[tuple[int, str], dict[str, Stats]] = defaultdict(dict)
+    for region_id, sector, principle, n, total, squares, low, high in rows:
+        stats[(region_id, sector)][principle] = Stats(
+            n, float(total), float(squares), float(low), float(high)
+        )
+    result: RegionSectors = defaultdict(dict)
+    for region_id, sector, count in sizes:
+        result[region_id][sector] = Group(count, stats.get((region_id, sector), {}))
+    return dict(result)
+
+
+def region_ids_in_round(session: Session, round_: Round) -> list[int]:
+    return list(
+        session.exec(select(RoundRegion.region_id).where(RoundRegion.round_id == round_.id))
+    )
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    """What may be shown of one round: per region its shown groups, and the all-regions pool."""
+
+    regions: dict[int, dict[str, Group]]
+    pooled: dict[str, Group]
+
+
+def round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
+    """Shown groups of every region of the round and the all-regions pool (rules 5 and 6)."""
+    raw = sector_groups(session, round_)
+    regions = {region_id: shown_groups(sectors, k) for region_id, sectors in raw.items()}
+    return RoundFigures(
+        regions={r: s for r, s in regions.items() if s}, pooled=all_regions(regions.values(), k)
+    )
+
+
+def region_figures(session: Session, round_: Round, region_id: int, k: int) -> dict[str, Group]:
+    """The shown groups of one region in one round (rule 5): one region's query only."""
+    raw = sector_groups(session, round_, [region_id])
+    return shown_groups(raw.get(region_id, {}), k)
+
+
+# --- what a region's dashboard adds -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementFigures:
+    item_id: int
+    key: str
+    principle: str
+    position: int
+    valid: int
+    mean: float | None
+    dont_know: int
+    discuss: int
+
+
+def statement_figures(session: Session, round_: Round, region_id: int) -> list[StatementFigures]:
+    """Per statement of the round's questionnaire: mean of valid answers, "don't know" and
+    discussion-flag counts in the region's submitted responses (show only when the region
+    total reaches k)."""
+    version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
+    assert version is not None
+    in_scale = and_(
+        Answer.value.is_not(None),  # type: ignore[union-attr]
+        Answer.value.between(version.scale_min, version.scale_max),  # type: ignore[union-attr]
+    )
+    valid_value = case((in_scale, cast(Answer.value, Float)))
+    answers = (
+        select(
+            Answer.item_id,
+            func.count(valid_value).label("valid"),
+            func.avg(valid_value).label("mean"),
+            func.sum(case((Answer.dont_know, 1), else_=0)).label("dont_know"),
+            func.sum(case((Answer.discuss, 1), else_=0)).label("discuss"),
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            Response.round_id == round_.id,
+            Response.region_id == region_id,
+            Response.status == "submitted",
+        )
+        .group_by(Answer.item_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(
+            Item.id,
+            Item.key,
+            Item.principle,
+            Item.position,
+            answers.c.valid,
+            answers.c.mean,
+            answers.c.dont_know,
+            answers.c.discuss,
+        )
+        .outerjoin(answers, answers.c.item_id == Item.id)
+        .where(Item.questionnaire_version_id == version.id)
+        .order_by(Item.position)
+    ).all()
+    return [
+        StatementFigures(
+            item_id=row[0],
+            key=row[1],
+            principle=row[2],
+            position=row[3],
+            valid=int(row[4] or 0),
+            mean=float(row[5]) if row[5] is not None else None,
+            dont_know=int(row[6] or 0),
+            discuss=int(row[7] or 0),
+        )
+        for row in rows
+    ]
+
+
+def comments(session: Session, round_: Round, region_id: int) -> dict[str, list[str]]:
+    """The comments per principle of the region's submitted responses, without who wrote them;
+    sorted by text, so that their order does not follow the order of responding."""
+    rows = session.exec(
+        select(PrincipleComment.principle, PrincipleComment.text)
+        .join(Response, Response.id == PrincipleComment.response_id)
+        .where(
+            Response.round_id == round_.id,
+            Response.region_id == region_id,
+            Response.status == "submitted",
+        )
+        .order_by(PrincipleComment.principle, PrincipleComment.text)
+    ).all()
+    found: dict[str, list[str]] = defaultdict(list)
+    for principle, text in rows:
+        found[principle].append(text)
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class Participation:
+    sector: str
+    invited: int
+    submitted: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.submitted / self.invited if self.invited else None
+
+
+def participation(session: Session, round_: Round, region_id: int) -> list[Participation]:
+    """Per sector: invitations (not revoked) and submitted responses in the region's round."""
+    invited = dict(
+        session.exec(
+            select(Organisation.sector, func.count())
+            .join(Invitation, Invitation.organisation_id == Organisation.id)
+            .where(
+                Invitation.round_id == round_.id,
+                Invitation.region_id == region_id,
+                Invitation.revoked_at.is_(None),  # type: ignore[union-attr]
+            )
+            .group_by(Organisation.sector)
+        ).all()
+    )
+    submitted = dict(
+        session.exec(
+            select(Response.sector, func.count())
+            .where(
+                Response.round_id == round_.id,
+                Response.region_id == region_id,
+                Response.status == "submitted",
+            )
+            .group_by(Response.sector)
+        ).all()
+    )
+    return [
+        Participation(sector, int(invited.get(sector, 0)), int(submitted.get(sector, 0)))
+        for sector in SECTOR_KEYS
+        if sector in invited or sector in submitted
+    ]
+
+
+def regions_by_id(session: Session, ids: Iterable[int]) -> dict[int, Region]:
+    return {r.id: r for r in session.exec(select(Region).where(Region.id.in_(list(ids))))}  # type: ignore[union-attr,misc]
