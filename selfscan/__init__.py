@@ -11,6 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from selfscan.config import INSTANCE_PATH, Config, database_url
+from selfscan.redaction import RedactingFilter
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = True) -> Flask:
@@ -26,6 +27,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    redacting = RedactingFilter()
+    for name in ("werkzeug", app.logger.name):
+        logging.getLogger(name).addFilter(redacting)
 
     from selfscan import access, cli, db, errors, extensions, i18n, questionnaire_registry
     from selfscan.account import bp as account_bp

@@ -102,10 +102,12 @@ def db(engine: Engine) -> Iterator[Session]:
     holds a lock the app waits for and always reads what the app committed. (`db.get` reads
     the identity map: use `db.refresh(obj)` or a SELECT to see the app's changes.)
     """
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        with Session(bind=connection, expire_on_commit=False) as session:
-            event.listen(session, "do_orm_execute", _always_fresh)
-            yield session
+    with (
+        engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+        Session(bind=connection, expire_on_commit=False) as session,
+    ):
+        event.listen(session, "do_orm_execute", _always_fresh)
+        yield session
 
 
 def _always_fresh(state: Any) -> None:

@@ -1,0 +1,75 @@
+"""Gunicorn serves the app as configured in gunicorn.conf.py, and its log never shows a token."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from selfscan.config import PROJECT_ROOT
+from selfscan.redaction import redact
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (a local URL)
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_redact_hides_tokens_in_paths():
+    assert redact('"GET /i/AbC-123_x HTTP/1.1" 302') == '"GET /i/[redacted] HTTP/1.1" 302'
+
+
+def test_gunicorn_serves_the_app_and_logs_no_token(
+    tmp_path: Path, database_url: str, migrated_engine
+):
+    port = _free_port()
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "SELFSCAN_DATABASE_URL": database_url,
+        "SELFSCAN_SECRET_KEY": "serving-test-secret",
+        "SELFSCAN_BIND": f"127.0.0.1:{port}",
+        "SELFSCAN_WORKERS": "2",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = (tmp_path / "gunicorn.log").open("w+")
+    server = subprocess.Popen(
+        [bin_dir / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if _get(base + "/health") == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert _get(base + "/health") == 200
+        assert _get(base + "/inloggen") == 200
+        _get(base + "/i/SecretTokenThatMustNotBeLogged123")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    log.seek(0)
+    output = log.read()
+    assert "GET /health" in output
+    assert "/i/[redacted]" in output
+    assert "SecretTokenThatMustNotBeLogged123" not in output
