@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
 from sqlalchemy import func
 from sqlmodel import select
 
 from selfscan.db import get_session
 from selfscan.models import CoordinatorRegion, Organisation, QuestionnaireVersion, Region, Round
+from selfscan.respondent.pages import render_preview
 
 bp = Blueprint("programme", __name__, url_prefix="/programma")
 
@@ -46,3 +47,17 @@ def questionnaires():  # type: ignore[no-untyped-def]
     ).all()
     rounds = db.exec(select(Round).order_by(Round.opens_at)).all()
     return render_template("programme/questionnaires.html", versions=versions, rounds=rounds)
+
+
+@bp.route("/vragenlijsten/<key>/<int:version>")
+@bp.route("/vragenlijsten/<key>/<int:version>/<principle>")
+def questionnaire_preview(key: str, version: int, principle: str | None = None):  # type: ignore[no-untyped-def]
+    """A questionnaire version exactly as respondents see it; nothing can be saved."""
+    row = get_session().exec(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.key == key, QuestionnaireVersion.version == version
+        )
+    ).first()
+    if row is None:
+        abort(404)
+    return render_preview(row, principle)

@@ -1,5 +1,5 @@
 """The respondent's journey through a personal invitation link."""
 
-from selfscan.respondent.views import bp
+from selfscan.respondent.blueprint import bp
 
 __all__ = ["bp"]

@@ -7,7 +7,7 @@ import secrets
 
 from sqlmodel import Session, select
 
-from selfscan.models import Invitation, Organisation, Round, RoundRegion
+from selfscan.models import Invitation, Organisation, Response, Round, RoundRegion, RoundState
 from selfscan.models.types import utcnow
 from selfscan.services.accounts import normalise_email
 
@@ -74,3 +74,49 @@ def revoke(session: Session, invitation: Invitation) -> None:
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         session.flush()
+
+
+def find_usable(session: Session, token: str) -> Invitation | None:
+    """The invitation behind a link, if the link still works: known, not revoked, round not over.
+
+    The caller cannot tell which of the three failed, and neither can the person.
+    """
+    if not token or len(token) > 200:
+        return None
+    invitation = session.exec(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).first()
+    if invitation is None or not is_usable(session, invitation):
+        return None
+    return invitation
+
+
+def is_usable(session: Session, invitation: Invitation) -> bool:
+    """Not revoked and its round has not closed (a planned round still gets a page)."""
+    if invitation.revoked_at is not None:
+        return False
+    round_ = session.get(Round, invitation.round_id)
+    return round_ is not None and round_.state() is not RoundState.CLOSED
+
+
+def mark_opened(session: Session, invitation: Invitation) -> None:
+    """Record the first time the person started; later visits keep the first moment."""
+    if invitation.opened_at is None:
+        invitation.opened_at = utcnow()
+        session.flush()
+
+
+def invitations_of_round(
+    session: Session, round_: Round, region_id: int | None = None
+) -> list[tuple[Invitation, str, str | None]]:
+    """The round's invitations with their organisation's name and response status, by name."""
+    query = (
+        select(Invitation, Organisation.name, Response.status)
+        .join(Organisation, Organisation.id == Invitation.organisation_id)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.round_id == round_.id)
+        .order_by(Organisation.name, Invitation.name)
+    )
+    if region_id is not None:
+        query = query.where(Invitation.region_id == region_id)
+    return [(inv, org, status) for inv, org, status in session.exec(query)]

@@ -1,0 +1,105 @@
+"""Rendering shared by the respondent's pages and the programme team's preview of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+
+from selfscan.i18n import current_language
+from selfscan.models import QuestionnaireVersion
+from selfscan.questionnaire_registry import questionnaire_for
+from selfscan.questionnaires import PrincipleSpec, Questionnaire
+from selfscan.respondent.context import principle_or_404
+from selfscan.respondent.forms import PrincipleForm, principle_form
+
+MODES = ("answer", "readonly", "preview")
+
+
+def progress_text(answered: int, total: int) -> str:
+    """'12 of 30 statements answered (40%)' in the person's language."""
+    percent = round(100 * answered / total) if total else 0
+    return _(
+        "%(answered)d of %(total)d statements answered (%(percent)d%%)",
+        answered=answered,
+        total=total,
+        percent=percent,
+    )
+
+
+def render_principle(
+    questionnaire: Questionnaire,
+    spec: PrincipleSpec,
+    form: PrincipleForm,
+    *,
+    mode: str,
+    answered: int,
+    context: Any = None,
+    preview_version: QuestionnaireVersion | None = None,
+) -> str:
+    """A principle page: to answer, to read back after submitting, or as a preview."""
+    assert mode in MODES
+    keys = [p.key for p in questionnaire.principles]
+    index = keys.index(spec.key)
+    return render_template(
+        "respondent/principle.html",
+        r=context,
+        q=questionnaire,
+        spec=spec,
+        items=questionnaire.items_of(spec.key),
+        form=form,
+        mode=mode,
+        preview=mode == "preview",
+        lang=current_language(),
+        step=index + 1,
+        steps=len(keys) + 1,
+        answered=answered,
+        total=len(questionnaire.items),
+        progress_text=progress_text(answered, len(questionnaire.items)),
+        previous_url=_neighbour_url(keys, index - 1, mode, preview_version),
+        next_url=_neighbour_url(keys, index + 1, mode, preview_version),
+    )
+
+
+def _neighbour_url(
+    keys: list[str], index: int, mode: str, version: QuestionnaireVersion | None
+) -> str | None:
+    """Where the preview's and the read-only pages' links lead (answering uses buttons)."""
+    if mode == "preview" and version is not None:
+        args = {"key": version.key, "version": version.version}
+        if 0 <= index < len(keys):
+            return url_for("programme.questionnaire_preview", **args, principle=keys[index])
+        return url_for("programme.questionnaire_preview", **args) if index < 0 else None
+    if mode == "readonly":
+        if 0 <= index < len(keys):
+            return url_for("respondent.principle", key=keys[index])
+        return url_for("respondent.profile")
+    return None
+
+
+def render_preview(version: QuestionnaireVersion, principle: str | None) -> str:
+    """The programme team's preview: the respondent's pages with nothing to save."""
+    questionnaire = questionnaire_for(version)
+    if principle is None:
+        first = questionnaire.principles[0].key
+        return render_template(
+            "respondent/intro.html",
+            r=None,
+            q=questionnaire,
+            preview=True,
+            preview_first_url=url_for(
+                "programme.questionnaire_preview",
+                key=version.key,
+                version=version.version,
+                principle=first,
+            ),
+            min_group_size=None,
+            closes=None,
+        )
+    spec = principle_or_404(questionnaire, principle)
+    form = principle_form(questionnaire, principle, current_language(), meta={"csrf": False})
+    return render_principle(
+        questionnaire, spec, form, mode="preview", answered=0, preview_version=version
+    )
+

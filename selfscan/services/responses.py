@@ -1,0 +1,283 @@
+"""Responses: starting one, saving answers page by page, submitting exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from selfscan.models import (
+    Answer,
+    Invitation,
+    Item,
+    Organisation,
+    PrincipleComment,
+    QuestionnaireVersion,
+    Response,
+    Round,
+    RoundState,
+)
+from selfscan.models.response import COMMENT_MAX_LENGTH
+from selfscan.models.types import utcnow
+from selfscan.services.invitations import mark_opened
+
+DONT_KNOW = "nvt"
+
+
+class ResponseError(ValueError):
+    """Answers that cannot be stored as sent; the message says why (for logs and tests)."""
+
+
+class RoundNotOpen(ResponseError):
+    """The round is not open: nothing may be stored, whatever the browser sends."""
+
+
+class AlreadySubmitted(ResponseError):
+    """The response was submitted and is read-only."""
+
+
+class SubmitOutcome(StrEnum):
+    SUBMITTED = "submitted"  # this request submitted it
+    ALREADY = "already"  # an earlier request (another click, tab or device) did
+    STALE = "stale"  # the answers changed since the person reviewed them: nothing submitted
+
+
+@dataclass(frozen=True)
+class PageAnswers:
+    """What one principle page holds: item key -> value, DONT_KNOW or None (unanswered)."""
+
+    values: Mapping[str, int | str | None]
+    discuss: frozenset[str] = frozenset()
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    value: int | None
+    dont_know: bool
+    discuss: bool
+
+    @property
+    def answered(self) -> bool:
+        return self.value is not None or self.dont_know
+
+
+def _check_open(session: Session, invitation: Invitation, now: datetime | None) -> Round:
+    round_ = session.get(Round, invitation.round_id)
+    if round_ is None or round_.state(now) is not RoundState.OPEN:
+        raise RoundNotOpen("the round is not open")
+    if invitation.revoked_at is not None:
+        raise RoundNotOpen("the invitation was revoked")
+    return round_
+
+
+def response_of(session: Session, invitation: Invitation) -> Response | None:
+    """The invitation's response, if the person has started."""
+    return session.exec(select(Response).where(Response.invitation_id == invitation.id)).first()
+
+
+def start(session: Session, invitation: Invitation, *, now: datetime | None = None) -> Response:
+    """The invitation's response, created on first use; a second device gets the same one."""
+    round_ = _check_open(session, invitation, now)
+    mark_opened(session, invitation)
+    existing = response_of(session, invitation)
+    if existing is not None:
+        return existing
+    sector = session.exec(
+        select(Organisation.sector).where(Organisation.id == invitation.organisation_id)
+    ).one()
+    response = Response(
+        invitation_id=invitation.id,
+        round_id=round_.id,  # type: ignore[arg-type]
+        region_id=invitation.region_id,
+        organisation_id=invitation.organisation_id,
+        sector=sector,
+    )
+    # Two devices may start at the same moment; the unique invitation_id lets one win and
+    # the other then finds the winner's response.
+    try:
+        with session.begin_nested():
+            session.add(response)
+    except IntegrityError:
+        found = response_of(session, invitation)
+        if found is None:
+            raise
+        return found
+    return response
+
+
+def _page_items(session: Session, version_id: int, principle: str) -> dict[str, Item]:
+    items = session.exec(
+        select(Item).where(Item.questionnaire_version_id == version_id, Item.principle == principle)
+    ).all()
+    return {item.key: item for item in items}
+
+
+def _check_page(page: PageAnswers, items: Mapping[str, Item], scale: range) -> None:
+    unknown = (set(page.values) | page.discuss) - set(items)
+    if unknown:
+        raise ResponseError(f"unknown statement: {sorted(unknown)[0]}")
+    for key, value in page.values.items():
+        if value is None or value == DONT_KNOW:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value not in scale:
+            raise ResponseError(f"value off the scale for {key}: {value!r}")
+    if len(page.comment) > COMMENT_MAX_LENGTH:
+        raise ResponseError(f"the comment is longer than {COMMENT_MAX_LENGTH} characters")
+
+
+def save_page(
+    session: Session,
+    invitation: Invitation,
+    principle: str,
+    page: PageAnswers,
+    *,
+    now: datetime | None = None,
+) -> Response:
+    """Store one principle page's answers, flags and comment; refused once submitted."""
+    round_ = _check_open(session, invitation, now)
+    version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
+    assert version is not None
+    items = _page_items(session, version.id, principle)  # type: ignore[arg-type]
+    if not items:
+        raise ResponseError(f"unknown principle: {principle}")
+    _check_page(page, items, range(version.scale_min, version.scale_max + 1))
+    response = start(session, invitation, now=now)
+    _claim_draft(session, response, now)
+    _write_answers(session, response, items, page)
+    _write_comment(session, response, principle, page.comment.strip())
+    session.flush()
+    return response
+
+
+def _claim_draft(session: Session, response: Response, now: datetime | None) -> None:
+    # One conditional UPDATE: it raises the revision (so a reviewed version can be recognised)
+    # and, on PostgreSQL, locks the row, so a concurrent submit waits for this save or refuses it.
+    result = session.execute(
+        update(Response)
+        .where(col(Response.id) == response.id, col(Response.status) == "draft")
+        .values(revision=Response.revision + 1, updated_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadySubmitted("the answers were already submitted")
+    session.refresh(response)
+
+
+def _write_answers(
+    session: Session, response: Response, items: Mapping[str, Item], page: PageAnswers
+) -> None:
+    existing = {
+        a.item_id: a
+        for a in session.exec(
+            select(Answer).where(
+                Answer.response_id == response.id,
+                col(Answer.item_id).in_([i.id for i in items.values()]),
+            )
+        )
+    }
+    for key, item in items.items():
+        raw = page.values.get(key)
+        value = raw if isinstance(raw, int) else None
+        dont_know = raw == DONT_KNOW
+        discuss = key in page.discuss
+        answer = existing.get(item.id)  # type: ignore[arg-type]
+        if value is None and not dont_know and not discuss:
+            if answer is not None:
+                session.delete(answer)
+            continue
+        if answer is None:
+            answer = Answer(response_id=response.id, item_id=item.id)  # type: ignore[arg-type]
+            session.add(answer)
+        answer.value, answer.dont_know, answer.discuss = value, dont_know, discuss
+
+
+def _write_comment(session: Session, response: Response, principle: str, text: str) -> None:
+    comment = session.get(PrincipleComment, (response.id, principle))
+    if not text:
+        if comment is not None:
+            session.delete(comment)
+        return
+    if comment is None:
+        session.add(PrincipleComment(response_id=response.id, principle=principle, text=text))  # type: ignore[arg-type]
+    else:
+        comment.text = text
+
+
+def submit(
+    session: Session,
+    invitation: Invitation,
+    response: Response,
+    revision: int,
+    *,
+    now: datetime | None = None,
+) -> SubmitOutcome:
+    """Submit the reviewed version exactly once; double clicks and other tabs find it done."""
+    moment = now or utcnow()
+    if response.status == "submitted":
+        return SubmitOutcome.ALREADY
+    _check_open(session, invitation, moment)
+    # The WHERE does the work: only one request can move a draft of this revision forward.
+    result = session.execute(
+        update(Response)
+        .where(
+            col(Response.id) == response.id,
+            col(Response.status) == "draft",
+            col(Response.revision) == revision,
+        )
+        .values(
+            status="submitted",
+            submitted_at=moment,
+            updated_at=moment,
+            revision=Response.revision + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(response)
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        return SubmitOutcome.SUBMITTED
+    return SubmitOutcome.ALREADY if response.status == "submitted" else SubmitOutcome.STALE
+
+
+def stored_answers(session: Session, response: Response | None) -> dict[str, StoredAnswer]:
+    """The response's answers by item key (empty before the person started)."""
+    if response is None:
+        return {}
+    rows = session.exec(
+        select(Item.key, Answer.value, Answer.dont_know, Answer.discuss)
+        .join(Item, col(Item.id) == Answer.item_id)
+        .where(Answer.response_id == response.id)
+    ).all()
+    return {key: StoredAnswer(value, dont_know, discuss) for key, value, dont_know, discuss in rows}
+
+
+def stored_comments(session: Session, response: Response | None) -> dict[str, str]:
+    """The response's comments by principle key."""
+    if response is None:
+        return {}
+    rows = session.exec(
+        select(PrincipleComment.principle, PrincipleComment.text).where(
+            PrincipleComment.response_id == response.id
+        )
+    ).all()
+    return dict(rows)
+
+
+def answered_count(session: Session, response: Response | None) -> int:
+    """How many statements have an answer (a value or "don't know")."""
+    if response is None:
+        return 0
+    return session.exec(
+        select(func.count())
+        .select_from(Answer)
+        .where(
+            Answer.response_id == response.id,
+            (col(Answer.value).is_not(None)) | (col(Answer.dont_know).is_(True)),
+        )
+    ).one()
+
