@@ -10,7 +10,7 @@ from flask import abort
 from sqlmodel import select
 
 from selfscan.db import get_session
-from selfscan.models import Region, Round, RoundRegion
+from selfscan.models import Action, Invitation, Organisation, Region, Round, RoundRegion
 
 
 def get_region(key: str) -> Region:
@@ -33,3 +33,27 @@ def get_region_round(region_key: str, round_key: str) -> tuple[Region, Round]:
     if get_session().get(RoundRegion, (round_.id, region.id)) is None:
         abort(404)
     return region, round_
+
+
+def get_organisation(region: Region, organisation_id: int) -> Organisation:
+    """An organisation of this region; another region's is a 404."""
+    organisation = get_session().get(Organisation, organisation_id)
+    if organisation is None or organisation.region_id != region.id:
+        abort(404)
+    return organisation
+
+
+def get_invitation(region: Region, round_: Round, invitation_id: int) -> Invitation:
+    """An invitation of this region and round; anything else is a 404."""
+    invitation = get_session().get(Invitation, invitation_id)
+    if invitation is None or (invitation.region_id, invitation.round_id) != (region.id, round_.id):
+        abort(404)
+    return invitation
+
+
+def get_action(region: Region, round_: Round, action_id: int) -> Action:
+    """An action on this region's agenda for this round; anything else is a 404."""
+    action = get_session().get(Action, action_id)
+    if action is None or (action.region_id, action.round_id) != (region.id, round_.id):
+        abort(404)
+    return action

@@ -95,7 +95,9 @@ def postbox() -> Iterator[Any]:
             try:
                 connection.send_message(mail.message(sender))
             except smtplib.SMTPException as error:
-                raise MailError(f"the mail server refused the mail to {mail.to}: {error}") from error
+                raise MailError(
+                    f"the mail server refused the mail to {mail.to}: {error}"
+                ) from error
             log.info("mail sent to %s: %s", mail.to, mail.subject)
 
         yield post

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from selfscan.account.forms import LoginForm
+from selfscan import mail
+from selfscan.account.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from selfscan.account.links import LinkPurpose, account_for_token, make_token, max_age_seconds
 from selfscan.db import get_session
 from selfscan.extensions import limiter, login_manager
+from selfscan.i18n import current_language
+from selfscan.models import User
+from selfscan.passwords import MIN_LENGTH
 from selfscan.services import accounts
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("account", __name__)
 
@@ -65,6 +73,79 @@ def logout():  # type: ignore[no-untyped-def]
     session.clear()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("account.login"))
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"], scope="password-reset")
+def forgot_password():  # type: ignore[no-untyped-def]
+    """Ask for a password-reset link; the answer is the same whether the address is known."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_email(get_session(), form.email.data or "")
+        if user is not None and user.is_active:
+            _mail_reset_link(user)
+        flash(
+            _(
+                "If an account uses that address, we have sent it a link to choose a new "
+                "password. Check your e-mail."
+            ),
+            "info",
+        )
+        return redirect(url_for("account.login"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("account/forgot_password.html", form=form), status
+
+
+def _mail_reset_link(user: User) -> None:
+    link = mail.absolute_url(
+        url_for("account.set_password", token=make_token(user, LinkPurpose.RESET))
+    )
+    hours = max_age_seconds(LinkPurpose.RESET) // 3600
+    try:
+        mail.send(
+            mail.render(
+                "password_reset",
+                current_language(),
+                to=user.email,
+                name=user.name,
+                link=link,
+                hours=hours,
+            )
+        )
+    except mail.MailError:
+        # The person gets the same answer either way; the operator finds the cause in the log.
+        log.exception("password-reset mail to account %s not sent", user.id)
+
+
+@bp.route("/wachtwoord/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"], scope="set-password")
+def set_password(token: str):  # type: ignore[no-untyped-def]
+    """Choose a password with a link from a mail (a reset, or a new account's invitation)."""
+    db = get_session()
+    found = account_for_token(db, token)
+    if found is None:
+        return render_template("account/link_invalid.html"), 404
+    user, purpose = found
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(db, user, form.password.data or "")
+        db.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash(
+            _("Your password has been set. Sign in with your e-mail address and new password."),
+            "success",
+        )
+        return redirect(url_for("account.login"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "account/set_password.html",
+        form=form,
+        user=user,
+        welcome=purpose is LinkPurpose.WELCOME,
+        min_length=MIN_LENGTH,
+    ), status
 
 
 def safe_next(target: str | None) -> str:

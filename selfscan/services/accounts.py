@@ -91,3 +91,11 @@ def load_session_user(session: Session, cookie_id: str) -> User | None:
     if user is None or not user.is_active or user.session_epoch != int(epoch):
         return None
     return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Choose a new password; every session of the account (and every reset link) ends."""
+    if len(password) < MIN_LENGTH:
+        raise AccountError(f"the password must be at least {MIN_LENGTH} characters long")
+    user.password_hash = hash_password(password)
+    end_all_sessions(session, user)

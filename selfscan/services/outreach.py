@@ -28,9 +28,12 @@ INVITEE_LANGUAGE = "nl"
 def format_moment(moment: datetime, language: str) -> str:
     """A moment as people in the Netherlands read it, e.g. '1 maart 2026 om 17:00'."""
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam"))
-    return format_datetime(moment.astimezone(zone), "long", locale=language).removesuffix(
-        " CET"
-    ).removesuffix(" CEST").strip()
+    return (
+        format_datetime(moment.astimezone(zone), "long", locale=language)
+        .removesuffix(" CET")
+        .removesuffix(" CEST")
+        .strip()
+    )
 
 
 def invitation_mail(

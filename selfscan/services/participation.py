@@ -18,7 +18,6 @@ from sqlmodel import Session, select
 
 from selfscan.domain import SECTOR_KEYS
 from selfscan.models import Invitation, Organisation, Region, Response, Round
-from selfscan.services.accounts import normalise_email
 
 MAX_LIST_LINES = 1000
 NAME_MAX_LENGTH = 120
@@ -96,7 +95,9 @@ def parse_list(text: str) -> tuple[list[ListedPerson], list[LineError]]:
 
 
 def _is_header(fields: list[str]) -> bool:
-    return len(fields) >= 2 and fields[0].lower() in {"name", "naam"} and "mail" in fields[1].lower()
+    return (
+        len(fields) >= 2 and fields[0].lower() in {"name", "naam"} and "mail" in fields[1].lower()
+    )
 
 
 def check_against_region(

@@ -58,3 +58,39 @@ def add_organisation(session: Session, *, region: Region, name: str, sector: str
     session.add(organisation)
     session.flush()
     return organisation
+
+
+def update_region(session: Session, region: Region, *, name: str, sharing: str) -> None:
+    """Rename a region or change who may compare its results by name."""
+    name = name.strip()
+    if sharing not in SHARING_KEYS:
+        raise RegionError(f"sharing must be one of: {', '.join(SHARING_KEYS)}")
+    clash = session.exec(
+        select(Region.id).where(Region.name == name, Region.id != region.id)
+    ).first()
+    if clash is not None:
+        raise RegionError(f"a region named {name!r} already exists")
+    region.name, region.sharing = name, sharing
+    session.flush()
+
+
+def update_organisation(
+    session: Session, organisation: Organisation, *, name: str, sector: str
+) -> None:
+    """Rename an organisation or change its sector; earlier responses keep their sector."""
+    name = name.strip()
+    if not name:
+        raise RegionError("an organisation needs a name")
+    if sector not in SECTOR_KEYS:
+        raise RegionError(f"unknown sector {sector!r}")
+    clash = session.exec(
+        select(Organisation.id).where(
+            Organisation.region_id == organisation.region_id,
+            Organisation.name == name,
+            Organisation.id != organisation.id,
+        )
+    ).first()
+    if clash is not None:
+        raise RegionError(f"the region already has an organisation named {name!r}")
+    organisation.name, organisation.sector = name, sector
+    session.flush()

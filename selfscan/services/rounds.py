@@ -62,3 +62,17 @@ def add_round(
         session.add(RoundRegion(round_id=round_.id, region_id=region.id))  # type: ignore[arg-type]
     session.flush()
     return round_
+
+
+def update_round(
+    session: Session, round_: Round, *, title: str, opens_at: datetime, closes_at: datetime
+) -> None:
+    """Change a round's title or dates; its state follows from the new dates at once."""
+    if opens_at.tzinfo is None or closes_at.tzinfo is None:
+        raise RoundError("opening and closing moments need a time zone")
+    if closes_at <= opens_at:
+        raise RoundError("a round must close after it opens")
+    if not title.strip():
+        raise RoundError("a round needs a title")
+    round_.title, round_.opens_at, round_.closes_at = title.strip(), opens_at, closes_at
+    session.flush()

@@ -1,0 +1,35 @@
+"""Form fields and helpers shared by the programme team's and the coordinators' forms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+# Moments are entered and shown in Dutch local time and stored in UTC.
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+LOCAL_MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class CheckboxesField(SelectMultipleField):
+    """A choice of several options, rendered as checkboxes inside a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: object) -> None:
+        # An empty choice is valid here; a DataRequired-style check says so when it is not.
+        if self.data:
+            super().pre_validate(form)  # type: ignore[arg-type]
+
+
+def to_utc(local: datetime) -> datetime:
+    """A moment typed in Dutch local time, as UTC."""
+    return local.replace(tzinfo=LOCAL_ZONE).astimezone(UTC)
+
+
+def to_local(moment: datetime) -> datetime:
+    """A stored moment as a naive Dutch local time, for a datetime-local input."""
+    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)

@@ -1,0 +1,101 @@
+"""Forms of the programme team: rounds, regions, coordinators."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, EmailField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
+
+from selfscan.domain import SHARING
+from selfscan.forms import LOCAL_MOMENT_FORMAT, CheckboxesField
+
+KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _key_field(label: object, hint_example: str) -> StringField:
+    return StringField(
+        label,
+        validators=[
+            DataRequired(_l("Enter a key.")),
+            Length(min=2, max=40, message=_l("A key is 2 to 40 characters long.")),
+            Regexp(
+                KEY_PATTERN,
+                message=_l(
+                    "Use lowercase letters, digits and single hyphens, for example %(example)s.",
+                    example=hint_example,
+                ),
+            ),
+        ],
+    )
+
+
+class RoundDatesForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(_l("Enter a title.")), Length(max=160)],
+    )
+    opens_at = DateTimeLocalField(
+        _l("Opens at"),
+        format=LOCAL_MOMENT_FORMAT,
+        validators=[DataRequired(_l("Enter the opening date and time."))],
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes at"),
+        format=LOCAL_MOMENT_FORMAT,
+        validators=[DataRequired(_l("Enter the closing date and time."))],
+    )
+
+    def validate_closes_at(self, field: DateTimeLocalField) -> None:
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The round must close after it opens."))
+
+
+class RoundForm(RoundDatesForm):
+    key = _key_field(_l("Key"), "voorjaar-2026")
+    questionnaire = SelectField(
+        _l("Questionnaire version"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose a questionnaire version."))],
+    )
+    regions = CheckboxesField(_l("Participating regions"), coerce=int)
+
+    def validate_regions(self, field: CheckboxesField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one region."))
+
+
+class RegionForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    sharing = RadioField(
+        _l("Who may compare our results by name"),
+        choices=[(s.key, s.label) for s in SHARING],
+        default="private",
+        validators=[DataRequired(_l("Choose who may see the results."))],
+    )
+
+
+class NewRegionForm(RegionForm):
+    key = _key_field(_l("Key"), "twente")
+
+
+class CoordinatorRegionsForm(FlaskForm):
+    regions = CheckboxesField(_l("Regions"), coerce=int)
+
+
+class CoordinatorForm(CoordinatorRegionsForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)]
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter an e-mail address.")),
+            Email(_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+
+    def validate_regions(self, field: CheckboxesField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one region."))

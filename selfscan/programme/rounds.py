@@ -1,0 +1,111 @@
+"""The programme team's pages for rounds: list, create, change title and dates."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import select
+
+from selfscan.db import get_session
+from selfscan.forms import to_local, to_utc
+from selfscan.loaders import get_round
+from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion
+from selfscan.programme.forms import RoundDatesForm, RoundForm
+from selfscan.programme.views import bp
+from selfscan.services import rounds as round_service
+
+
+@bp.route("/rondes")
+def rounds():  # type: ignore[no-untyped-def]
+    """Every round with its state and number of participating regions."""
+    db = get_session()
+    rows = db.exec(
+        select(Round, func.count(RoundRegion.region_id))
+        .outerjoin(RoundRegion, RoundRegion.round_id == Round.id)
+        .group_by(Round.id)
+        .order_by(Round.opens_at.desc())  # type: ignore[attr-defined]
+    ).all()
+    return render_template("programme/rounds.html", rows=rows)
+
+
+@bp.route("/rondes/nieuw", methods=["GET", "POST"])
+def new_round():  # type: ignore[no-untyped-def]
+    """Create a round: key, title, questionnaire version, window and regions."""
+    db = get_session()
+    form = RoundForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        if db.exec(select(Round.id).where(Round.key == form.key.data)).first() is not None:
+            form.key.errors.append(_("A round with this key already exists."))
+        else:
+            round_service.add_round(
+                db,
+                key=form.key.data or "",
+                title=form.title.data or "",
+                questionnaire=db.get(QuestionnaireVersion, form.questionnaire.data),  # type: ignore[arg-type]
+                opens_at=to_utc(form.opens_at.data),  # type: ignore[arg-type]
+                closes_at=to_utc(form.closes_at.data),  # type: ignore[arg-type]
+                regions=db.exec(select(Region).where(Region.id.in_(form.regions.data))).all(),  # type: ignore[union-attr]
+            )
+            db.commit()
+            flash(_("The round has been created."), "success")
+            return redirect(url_for("programme.rounds"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("programme/round_new.html", form=form), status
+
+
+def _fill_choices(form: RoundForm) -> None:
+    db = get_session()
+    versions = db.exec(
+        select(QuestionnaireVersion).order_by(
+            QuestionnaireVersion.key,
+            QuestionnaireVersion.version.desc(),  # type: ignore[attr-defined]
+        )
+    ).all()
+    form.questionnaire.choices = [
+        (v.id, f"{v.title} (v{v.version})")  # type: ignore[misc]
+        for v in versions
+    ]
+    form.regions.choices = [
+        (r.id, r.name)  # type: ignore[misc]
+        for r in db.exec(select(Region).order_by(Region.name))
+    ]
+
+
+@bp.route("/rondes/<round_key>", methods=["GET", "POST"])
+def edit_round(round_key: str):  # type: ignore[no-untyped-def]
+    """Change a round's title and dates, and see its state and regions."""
+    db = get_session()
+    round_ = get_round(round_key)
+    form = RoundDatesForm(
+        data={
+            "title": round_.title,
+            "opens_at": to_local(round_.opens_at),
+            "closes_at": to_local(round_.closes_at),
+        }
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        round_service.update_round(
+            db,
+            round_,
+            title=form.title.data or "",
+            opens_at=to_utc(form.opens_at.data),  # type: ignore[arg-type]
+            closes_at=to_utc(form.closes_at.data),  # type: ignore[arg-type]
+        )
+        db.commit()
+        flash(_("The round has been saved."), "success")
+        return redirect(url_for("programme.rounds"))
+    regions = db.exec(
+        select(Region)
+        .join(RoundRegion, RoundRegion.region_id == Region.id)
+        .where(RoundRegion.round_id == round_.id)
+        .order_by(Region.name)
+    ).all()
+    version = db.get(QuestionnaireVersion, round_.questionnaire_version_id)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "programme/round_edit.html", form=form, round=round_, regions=regions, version=version
+    ), status

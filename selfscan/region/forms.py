@@ -1,0 +1,136 @@
+"""Forms of a region's coordinator: organisations, invitations, the learning agenda."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from selfscan.domain import ACTION_STATUSES, PRINCIPLES, SECTORS
+from selfscan.models.agenda import REFLECTION_MAX_LENGTH
+from selfscan.services.agenda import MAX_FOCUS, MIN_FOCUS
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Name of the organisation"),
+        validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=160)],
+    )
+    sector = SelectField(
+        _l("Sector"),
+        choices=[("", _l("Choose a sector"))] + [(s.key, s.label) for s in SECTORS],
+        validators=[DataRequired(_l("Choose a sector."))],
+    )
+
+
+class InvitationForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)]
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter an e-mail address.")),
+            Email(_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+    organisation = SelectField(
+        _l("Organisation"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose an organisation."))],
+    )
+
+
+class InvitationListForm(FlaskForm):
+    people = TextAreaField(_l("Paste a list"), validators=[Length(max=200_000)])
+    file = FileField(_l("Or upload a file (.csv or .txt)"))
+
+    def list_text(self) -> str | None:
+        """The pasted text or the uploaded file's text; None (with an error) when unusable."""
+        upload = self.file.data
+        pasted = (self.people.data or "").strip()
+        if upload and getattr(upload, "filename", ""):
+            if pasted:
+                self.people.errors = [_l("Paste a list or upload a file, not both.")]
+                return None
+            try:
+                return upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.file.errors = [_l("The file is not UTF-8 text; save it as CSV (UTF-8).")]
+                return None
+        if not pasted:
+            self.people.errors = [_l("Paste a list or upload a file.")]
+            return None
+        return pasted
+
+
+def principle_field(kind: str, key: str) -> str:
+    return f"{kind}_{key.replace('-', '_')}"
+
+
+class _ReflectionsBase(FlaskForm):
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        focus = sum(1 for p in PRINCIPLES if self[principle_field("focus", p.key)].data)
+        if not MIN_FOCUS <= focus <= MAX_FOCUS:
+            self.form_errors.append(
+                str(_l("Choose one to three focus principles for the next round."))
+            )
+            return False
+        return valid
+
+
+def reflections_form(**kwargs: Any) -> FlaskForm:
+    """A form with a reflection and a focus checkbox for every principle."""
+    fields: dict[str, Any] = {}
+    for principle in PRINCIPLES:
+        fields[principle_field("text", principle.key)] = TextAreaField(
+            _l("Reflection"),
+            validators=[
+                Length(
+                    max=REFLECTION_MAX_LENGTH,
+                    message=_l("At most %(n)s characters.", n=REFLECTION_MAX_LENGTH),
+                )
+            ],
+        )
+        fields[principle_field("focus", principle.key)] = BooleanField(
+            _l("Focus principle for the next round")
+        )
+    form_class = type("ReflectionsForm", (_ReflectionsBase,), fields)
+    return form_class(**kwargs)
+
+
+class ActionForm(FlaskForm):
+    principle = SelectField(
+        _l("Principle"),
+        choices=[(p.key, p.label) for p in PRINCIPLES],
+        validators=[DataRequired(_l("Choose a principle."))],
+    )
+    title = StringField(
+        _l("What will be done"),
+        validators=[DataRequired(_l("Describe the action.")), Length(max=300)],
+    )
+    owner = StringField(_l("Owner"), validators=[Optional(), Length(max=120)])
+    due_date = DateField(
+        _l("Due date"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[(s.key, s.label) for s in ACTION_STATUSES],
+        default="open",
+        validators=[DataRequired(_l("Choose a status."))],
+    )

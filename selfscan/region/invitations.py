@@ -1,0 +1,268 @@
+"""A region's invitations for a round: add one or a list, follow their status, resend, revoke.
+
+Mails go out after the invitations are committed: a mail cannot be taken back, so the link in
+it must already exist; an invitation whose mail failed stays "not sent" and can be resent.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlmodel import select
+
+from selfscan import mail
+from selfscan.db import get_session
+from selfscan.loaders import get_invitation, get_region_round
+from selfscan.models import Invitation, Organisation, Region, Response, Round, RoundState
+from selfscan.region.forms import InvitationForm, InvitationListForm
+from selfscan.region.views import bp
+from selfscan.services import invitations as invitation_service
+from selfscan.services import outreach
+from selfscan.services.participation import (
+    InvitationStatus,
+    LineError,
+    LineProblem,
+    check_against_region,
+    count_by_status,
+    invitation_rows,
+    invitation_status,
+    parse_list,
+    sector_participation,
+)
+
+STATUS_LABELS = {
+    InvitationStatus.NOT_SENT: _l("not sent"),
+    InvitationStatus.SENT: _l("sent"),
+    InvitationStatus.OPENED: _l("opened"),
+    InvitationStatus.IN_PROGRESS: _l("in progress"),
+    InvitationStatus.SUBMITTED: _l("submitted"),
+    InvitationStatus.REVOKED: _l("revoked"),
+}
+
+
+@bp.route("/rondes/<round_key>/uitnodigingen")
+def invitations(region: str, round_key: str):  # type: ignore[no-untyped-def]
+    """Who is invited, where each invitation stands, and the response per sector."""
+    row, round_ = get_region_round(region, round_key)
+    return _page(row, round_, InvitationForm(formdata=None), InvitationListForm(formdata=None))
+
+
+@bp.route("/rondes/<round_key>/uitnodigingen/een", methods=["POST"])
+def invite_one(region: str, round_key: str):  # type: ignore[no-untyped-def]
+    """Invite one person and mail them their personal link."""
+    row, round_ = get_region_round(region, round_key)
+    _refuse_when_closed(round_)
+    db = get_session()
+    form = InvitationForm()
+    form.organisation.choices = _organisation_choices(row)
+    if not form.validate_on_submit():
+        return _page(row, round_, form, InvitationListForm(formdata=None), status=400)
+    email = (form.email.data or "").strip().lower()
+    if db.exec(
+        select(Invitation.id).where(Invitation.round_id == round_.id, Invitation.email == email)
+    ).first():
+        form.email.errors.append(_("This person is already invited to this round."))
+        return _page(row, round_, form, InvitationListForm(formdata=None), status=400)
+    invitation, token = invitation_service.create_invitation(
+        db,
+        round_=round_,
+        organisation=db.get(Organisation, form.organisation.data),  # type: ignore[arg-type]
+        name=form.name.data or "",
+        email=email,
+    )
+    db.commit()
+    _send_and_report(row, round_, [(invitation, token)])
+    return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+
+
+@bp.route("/rondes/<round_key>/uitnodigingen/lijst", methods=["POST"])
+def invite_list(region: str, round_key: str):  # type: ignore[no-untyped-def]
+    """Invite everyone on a pasted or uploaded list; a list with any bad line stores nothing."""
+    row, round_ = get_region_round(region, round_key)
+    _refuse_when_closed(round_)
+    db = get_session()
+    form = InvitationListForm()
+    text = form.list_text() if form.validate_on_submit() else None
+    if text is None:
+        return _page(row, round_, InvitationForm(formdata=None), form, status=400)
+    people, errors = parse_list(text)
+    matched, region_errors = check_against_region(db, region=row, round_=round_, people=people)
+    errors = sorted(errors + region_errors, key=lambda e: e.line)
+    if errors:
+        return _page(
+            row,
+            round_,
+            InvitationForm(formdata=None),
+            form,
+            list_errors=[describe(e) for e in errors],
+            status=400,
+        )
+    created = [
+        invitation_service.create_invitation(
+            db, round_=round_, organisation=matched[p.line], name=p.name, email=p.email
+        )
+        for p in people
+    ]
+    db.commit()
+    _send_and_report(row, round_, created)
+    return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+
+
+@bp.route("/rondes/<round_key>/uitnodigingen/<int:invitation_id>/opnieuw", methods=["POST"])
+def resend_invitation(region: str, round_key: str, invitation_id: int):  # type: ignore[no-untyped-def]
+    """Mail a new personal link; the old link stops working."""
+    row, round_ = get_region_round(region, round_key)
+    _refuse_when_closed(round_)
+    invitation = get_invitation(row, round_, invitation_id)
+    db = get_session()
+    status = _status_of(invitation)
+    if status in (InvitationStatus.REVOKED, InvitationStatus.SUBMITTED):
+        abort(400)
+    try:
+        outreach.resend(db, invitation, round_=round_, region=row)
+    except mail.MailError:
+        db.rollback()  # the old link keeps working when the new one could not be delivered
+        flash(
+            _(
+                "The e-mail to %(email)s could not be sent. Try again later.",
+                email=invitation.email,
+            ),
+            "error",
+        )
+    else:
+        db.commit()
+        flash(_("A new link has been sent to %(email)s.", email=invitation.email), "success")
+    return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+
+
+@bp.route("/rondes/<round_key>/uitnodigingen/<int:invitation_id>/intrekken", methods=["POST"])
+def revoke_invitation(region: str, round_key: str, invitation_id: int):  # type: ignore[no-untyped-def]
+    """The personal link stops working at once; answers already submitted stay."""
+    row, round_ = get_region_round(region, round_key)
+    invitation = get_invitation(row, round_, invitation_id)
+    db = get_session()
+    invitation_service.revoke(db, invitation)
+    db.commit()
+    flash(_("The invitation of %(email)s has been revoked.", email=invitation.email), "success")
+    return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+
+
+def _status_of(invitation: Invitation) -> InvitationStatus:
+    response_status = (
+        get_session()
+        .exec(select(Response.status).where(Response.invitation_id == invitation.id))
+        .first()
+    )
+    return invitation_status(
+        sent_at=invitation.sent_at,
+        opened_at=invitation.opened_at,
+        revoked_at=invitation.revoked_at,
+        response_status=response_status,
+    )
+
+
+def _refuse_when_closed(round_: Round) -> None:
+    if round_.state() is RoundState.CLOSED:
+        abort(400)
+
+
+def _organisation_choices(region: Region) -> list[tuple[int, str]]:
+    return [
+        (o.id, o.name)  # type: ignore[misc]
+        for o in get_session().exec(
+            select(Organisation)
+            .where(Organisation.region_id == region.id)
+            .order_by(Organisation.name)
+        )
+    ]
+
+
+def _send_and_report(region: Region, round_: Round, pairs: list[tuple[Invitation, str]]) -> None:
+    db = get_session()
+    failed = outreach.send_invitations(db, pairs, round_=round_, region=region)
+    db.commit()
+    sent = len(pairs) - len(failed)
+    if sent:
+        flash(
+            ngettext(
+                "%(num)s invitation has been sent.", "%(num)s invitations have been sent.", sent
+            ),
+            "success",
+        )
+    if failed:
+        flash(
+            ngettext(
+                "%(num)s invitation is stored but its e-mail could not be sent; use “Send again” later.",
+                "%(num)s invitations are stored but their e-mails could not be sent; use “Send again” later.",
+                len(failed),
+            ),
+            "error",
+        )
+
+
+def _page(
+    region: Region,
+    round_: Round,
+    one_form: InvitationForm,
+    list_form: InvitationListForm,
+    *,
+    list_errors: list[str] | None = None,
+    status: int = 200,
+):  # type: ignore[no-untyped-def]
+    db = get_session()
+    one_form.organisation.choices = _organisation_choices(region)
+    rows = invitation_rows(db, region=region, round_=round_)
+    sectors = sector_participation(
+        db, region=region, round_=round_, min_group_size=current_app.config["MIN_GROUP_SIZE"]
+    )
+    return render_template(
+        "region/invitations.html",
+        region=region,
+        round=round_,
+        state=round_.state(),
+        rows=rows,
+        counts=count_by_status(rows),
+        sectors=sectors,
+        one_form=one_form,
+        list_form=list_form,
+        list_errors=list_errors or [],
+        min_group_size=current_app.config["MIN_GROUP_SIZE"],
+        InvitationStatus=InvitationStatus,
+        invitation_status_label=lambda status: str(STATUS_LABELS[status]),
+    ), status
+
+
+def describe(error: LineError) -> str:
+    """A line error as the coordinator reads it, naming the line."""
+    line, value = error.line, error.detail
+    messages = {
+        LineProblem.FIELDS: lambda: _(
+            "Line %(line)s: expected name;e-mail;organisation, found %(n)s fields.",
+            line=line,
+            n=value,
+        ),
+        LineProblem.NAME: lambda: _(
+            "Line %(line)s: the name is missing or longer than 120 characters.", line=line
+        ),
+        LineProblem.EMAIL: lambda: _(
+            "Line %(line)s: “%(value)s” is not a valid e-mail address.", line=line, value=value
+        ),
+        LineProblem.ORGANISATION: lambda: _(
+            "Line %(line)s: this region has no organisation named “%(value)s”; add it first.",
+            line=line,
+            value=value,
+        ),
+        LineProblem.DUPLICATE: lambda: _(
+            "Line %(line)s: the same e-mail address as line %(other)s.", line=line, other=value
+        ),
+        LineProblem.INVITED: lambda: _(
+            "Line %(line)s: %(value)s is already invited to this round.", line=line, value=value
+        ),
+        LineProblem.TOO_LONG: lambda: _(
+            "The list has more than %(n)s lines; split it into smaller lists.", n=value
+        ),
+        LineProblem.EMPTY: lambda: _("The list has no lines."),
+    }
+    return messages[error.problem]()
