@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(export_scores_command)
     app.cli.add_command(import_responses_command)
+    app.cli.add_command(send_reminders_command)
 
 
 def _create_cli_app() -> Flask:
@@ -314,3 +315,60 @@ def _round_by_key(session: Session, key: str) -> Round:
     if round_ is None:
         raise click.ClickException(f"unknown round {key!r}")
     return round_
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Remind invited people who have not submitted (for cron; safe to run at any interval).
+
+    At most one reminder per SELFSCAN_REMINDER_DAYS, and one final reminder when the round
+    closes within SELFSCAN_FINAL_REMINDER_DAYS. Each reminder is committed as it is sent, so a
+    second run (or a run after a crash) sends nothing twice.
+    """
+    from contextlib import ExitStack
+    from datetime import timedelta
+
+    from selfscan import mail
+    from selfscan.models.types import utcnow
+    from selfscan.services import outreach, participation
+
+    config = current_app.config
+    every = timedelta(days=config["REMINDER_DAYS"])
+    final_within = timedelta(days=config["FINAL_REMINDER_DAYS"])
+    now = utcnow()
+    sent = failed = 0
+    with ExitStack() as stack:
+        try:
+            post = stack.enter_context(mail.postbox())
+        except mail.MailError as error:
+            raise click.ClickException(str(error)) from None
+        session = stack.enter_context(db.session_scope())
+        for candidate in participation.reminder_candidates(session, now):
+            invitation = candidate.invitation
+            kind = participation.reminder_due(
+                now=now,
+                closes_at=candidate.round.closes_at,
+                sent_at=invitation.sent_at,  # type: ignore[arg-type]
+                reminded_at=invitation.reminded_at,
+                final_reminder_at=invitation.final_reminder_at,
+                every=every,
+                final_within=final_within,
+            )
+            if kind is None:
+                continue
+            try:
+                outreach.remind(session, candidate, kind, post=post, now=now)
+            except mail.MailError as error:
+                session.rollback()  # the invitation keeps its link and is tried again next run
+                click.echo(f"not sent: invitation {invitation.id}: {error}", err=True)
+                failed += 1
+                continue
+            session.commit()
+            sent += 1
+    click.echo(f"Sent {sent} reminder(s); {failed} could not be sent.")
+    if failed:
+        raise SystemExit(1)

@@ -6,7 +6,7 @@ from create_invitation, later ones from renew_token (which ends the earlier link
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from selfscan import mail
 from selfscan.models import Invitation, Organisation, Region, Round
 from selfscan.models.types import utcnow
 from selfscan.services.invitations import invitation_path, renew_token
-from selfscan.services.participation import ReminderKind
+from selfscan.services.participation import ReminderCandidate, ReminderKind
 
 # Invited people have no language setting; their mails are in the interface's first language
 # and say that the questionnaire can be filled in in English too.
@@ -115,3 +115,30 @@ def _organisation_names(session: Session, invitations: Sequence[Invitation]) -> 
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))  # type: ignore[union-attr]
         ).all()
     )
+
+
+def remind(
+    session: Session,
+    candidate: ReminderCandidate,
+    kind: ReminderKind,
+    *,
+    post: Callable[[mail.Mail], None],
+    now: datetime,
+) -> None:
+    """Mail a (final) reminder with a new link and record it; raises mail.MailError."""
+    invitation = candidate.invitation
+    token = renew_token(session, invitation)
+    post(
+        invitation_mail(
+            invitation,
+            token,
+            round_=candidate.round,
+            region_name=candidate.region_name,
+            organisation_name=candidate.organisation_name,
+            reminder=kind,
+        )
+    )
+    invitation.reminded_at = now
+    if kind is ReminderKind.FINAL:
+        invitation.final_reminder_at = now
+    session.flush()

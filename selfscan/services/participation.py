@@ -297,24 +297,33 @@ def reminder_due(
     return None
 
 
-def reminder_candidates(session: Session, now: datetime) -> list[Invitation]:
+@dataclass(frozen=True)
+class ReminderCandidate:
+    invitation: Invitation
+    round: Round
+    region_name: str
+    organisation_name: str
+
+
+def reminder_candidates(session: Session, now: datetime) -> list[ReminderCandidate]:
     """Sent, unrevoked invitations of open rounds whose response is missing or a draft."""
-    return list(
-        session.exec(
-            select(Invitation)
-            .join(Round, Round.id == Invitation.round_id)
-            .outerjoin(Response, Response.invitation_id == Invitation.id)
-            .where(
-                Round.opens_at <= now,
-                Round.closes_at > now,
-                Invitation.sent_at.is_not(None),  # type: ignore[union-attr]
-                Invitation.revoked_at.is_(None),  # type: ignore[union-attr]
-                Invitation.final_reminder_at.is_(None),  # type: ignore[union-attr]
-                or_(Response.id.is_(None), Response.status != "submitted"),  # type: ignore[union-attr]
-            )
-            .order_by(Invitation.id)
+    rows = session.exec(
+        select(Invitation, Round, Region.name, Organisation.name)
+        .join(Round, Round.id == Invitation.round_id)
+        .join(Region, Region.id == Invitation.region_id)
+        .join(Organisation, Organisation.id == Invitation.organisation_id)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(
+            Round.opens_at <= now,
+            Round.closes_at > now,
+            Invitation.sent_at.is_not(None),  # type: ignore[union-attr]
+            Invitation.revoked_at.is_(None),  # type: ignore[union-attr]
+            Invitation.final_reminder_at.is_(None),  # type: ignore[union-attr]
+            or_(Response.id.is_(None), Response.status != "submitted"),  # type: ignore[union-attr]
         )
-    )
+        .order_by(Invitation.id)
+    ).all()
+    return [ReminderCandidate(*row) for row in rows]
 
 
 def count_by_status(rows: Iterable[InvitationRow]) -> dict[InvitationStatus, int]:
