@@ -140,3 +140,21 @@ def test_a_route_missing_from_the_policy_is_refused_to_everyone(app: Flask, worl
     client = app.test_client()
     sign_in_as(client, "programme", world, db)
     assert client.get("/forgotten").status_code == 403
+
+
+AUDIENCES = {
+    "programme.": {Access.PROGRAMME},
+    "region.": {Access.REGION},
+    # The link itself and the page for a dead link are public; everything after is not.
+    "respondent.": {Access.RESPONDENT, Access.PUBLIC},
+}
+
+
+def test_each_blueprint_keeps_its_audience():
+    """The table cannot quietly open a programme or region page to a wider audience."""
+    for endpoint, access in POLICY.items():
+        for prefix, allowed in AUDIENCES.items():
+            if endpoint.startswith(prefix):
+                assert access in allowed, f"{endpoint} is {access}, expected one of {allowed}"
+    public_respondent = sorted(e for e, a in POLICY.items() if e.startswith("respondent.") and a is Access.PUBLIC)
+    assert len(public_respondent) <= 3, f"too many public respondent pages: {public_respondent}"
