@@ -55,12 +55,12 @@ class Mail:
         return message
 
 
-def render(name: str, language: str, *, to: str, **context: Any) -> Mail:
-    """Render mail template NAME in LANGUAGE (nl or en); HTML parts are autoescaped."""
+def render(template: str, language: str, /, *, to: str, **context: Any) -> Mail:
+    """Render mail TEMPLATE in LANGUAGE (nl or en); HTML parts are autoescaped."""
     language = language if language in LANGUAGES else LANGUAGES[0]
     env = current_app.jinja_env
-    text_module = env.get_template(f"mail/{name}.{language}.txt").make_module(context)
-    html_module = env.get_template(f"mail/{name}.{language}.html").make_module(context)
+    text_module = env.get_template(f"mail/{template}.{language}.txt").make_module(context)
+    html_module = env.get_template(f"mail/{template}.{language}.html").make_module(context)
     subject = " ".join(str(getattr(text_module, "subject", "Selfscan")).split())
     return Mail(to=to, subject=subject, text=str(text_module).strip() + "\n", html=str(html_module))
 
