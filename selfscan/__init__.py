@@ -34,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
 
     from selfscan import access, cli, db, errors, extensions, i18n, questionnaire_registry
     from selfscan.account import bp as account_bp
+    from selfscan.compare import bp as compare_bp
     from selfscan.main import bp as main_bp
     from selfscan.programme import bp as programme_bp
     from selfscan.region import bp as region_bp
@@ -46,7 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     questionnaire_registry.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    for blueprint in (main_bp, account_bp, respondent_bp, region_bp, programme_bp):
+    for blueprint in (main_bp, account_bp, respondent_bp, region_bp, programme_bp, compare_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -45,6 +45,10 @@ POLICY: dict[str, Access] = {
     "respondent.profile": Access.RESPONDENT,
     "programme.questionnaire_preview": Access.PROGRAMME,
     "region.overview": Access.REGION,
+    "region.dashboard": Access.REGION,
+    "region.scores_download": Access.REGION,
+    "compare.compare": Access.SIGNED_IN,  # regions limited to own and shared by name
+    "compare.scores_download": Access.PROGRAMME,
     "region.organisations": Access.REGION,
     "region.edit_organisation": Access.REGION,
     "region.invitations": Access.REGION,

@@ -1,0 +1,111 @@
+"""The compare page: any shown groups of the regions one may see, over rounds, on one radar.
+
+A coordinator sees their own regions and, by name, the regions that share by name; every other
+region only inside the all-regions pool. The programme team sees all regions.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from selfscan.access import coordinated_region_keys
+from selfscan.charts import Series
+from selfscan.compare.forms import CompareForm
+from selfscan.db import get_session
+from selfscan.domain import SECTORS
+from selfscan.loaders import get_round
+from selfscan.models import Region, Round, RoundRegion
+from selfscan.region.dashboard import download
+from selfscan.results import group_label, radar_chart
+from selfscan.scoring import ALL, OTHER
+from selfscan.services import exchange, scores
+
+bp = Blueprint("compare", __name__, url_prefix="/vergelijken")
+
+
+def comparable_regions() -> list[Region]:
+    """Regions whose figures the signed-in account may see by name."""
+    query = select(Region).order_by(Region.name)
+    if not current_user.is_programme:
+        own = coordinated_region_keys()
+        if not own:
+            return []
+        query = query.where(Region.key.in_(own) | (Region.sharing == "named"))  # type: ignore[attr-defined]
+    return list(get_session().exec(query))
+
+
+def rounds_of(regions: list[Region]) -> list[Round]:
+    ids = [r.id for r in regions]
+    query = select(Round).order_by(Round.opens_at.desc())  # type: ignore[attr-defined]
+    if not current_user.is_programme:
+        query = query.where(
+            Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id.in_(ids)))  # type: ignore[union-attr,attr-defined]
+        )
+    return list(get_session().exec(query))
+
+
+@bp.route("")
+def compare():  # type: ignore[no-untyped-def]
+    """Overlay chosen regions, rounds and one sector group on one radar."""
+    regions = comparable_regions()
+    rounds = rounds_of(regions)
+    form = CompareForm(formdata=request.args if request.args else None)
+    form.round.choices = [(r.key, r.title) for r in rounds]
+    form.region.choices = [(r.key, r.name) for r in regions]
+    sectors = [(s.key, str(s.label)) for s in SECTORS]
+    form.sector.choices = [(ALL, group_label(ALL)), *sectors, (OTHER, group_label(OTHER))]
+    if not request.args:
+        own = coordinated_region_keys()
+        form.region.data = [r.key for r in regions if r.key in own or current_user.is_programme][:5]
+        form.round.data = [rounds[0].key] if rounds else []
+    elif not form.validate():
+        return render_template("compare/compare.html", form=form, chart=None, missing=[]), 400
+    chart, missing = _chart(form, regions, rounds) if form.round.data else (None, [])
+    return render_template("compare/compare.html", form=form, chart=chart, missing=missing)
+
+
+def _chart(form: CompareForm, regions: list[Region], rounds: list[Round]):  # type: ignore[no-untyped-def]
+    """Series for every chosen (round, region) whose group is shown, and the names of the
+    chosen combinations that show nothing."""
+    k = int(current_app.config["MIN_GROUP_SIZE"])
+    sector = form.sector.data
+    chosen_regions = [r for r in regions if r.key in (form.region.data or [])]
+    chosen_rounds = sorted(
+        (r for r in rounds if r.key in form.round.data), key=lambda r: r.opens_at
+    )
+    series, missing = [], []
+    for round_ in chosen_rounds:
+        figures = scores.round_figures(get_session(), round_, k)
+        for region in chosen_regions:
+            group = figures.regions.get(region.id, {}).get(sector)  # type: ignore[arg-type]
+            name = f"{region.name} · {round_.title}"
+            if group is None:
+                missing.append(name)
+            else:
+                series.append(Series(name, group.means()))
+        if form.pooled.data:
+            name = f"{_('All regions')} · {round_.title}"
+            if sector in figures.pooled:
+                series.append(Series(name, figures.pooled[sector].means()))
+            else:
+                missing.append(name)
+    title = _("Mean score per principle: %(group)s", group=group_label(sector))
+    return (radar_chart("compare-radar", title, series) if series else None), missing
+
+
+@bp.route("/<round>/scores.<fmt>")
+def scores_download(round: str, fmt: str):  # type: ignore[no-untyped-def]
+    """The programme team's scores download: every region of the round and all regions."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    round_ = get_round(round)
+    db = get_session()
+    figures = scores.round_figures(db, round_, int(current_app.config["MIN_GROUP_SIZE"]))
+    keys = scores.regions_by_id(db, figures.regions)
+    regions = {keys[r].key: groups for r, groups in figures.regions.items()}
+    return download(
+        exchange.score_rows(round_.key, regions, figures.pooled), f"scores-{round_.key}", fmt
+    )

@@ -1,0 +1,176 @@
+"""The region's dashboard "met andere ogen" for one round, and its scores downloads.
+
+Road: policy (REGION) -> loader (the round must include the region) -> SQL sums for this round
+(and the region's earlier rounds) -> selfscan.scoring decides what is shown -> chart spec and
+tables. Nothing that rule 5 hides reaches the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Response, abort, current_app, render_template
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from selfscan.charts import Series
+from selfscan.db import get_session
+from selfscan.domain import PRINCIPLE_KEYS
+from selfscan.i18n import current_language
+from selfscan.loaders import get_region_round
+from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion
+from selfscan.questionnaire_registry import questionnaire_for
+from selfscan.region.views import bp
+from selfscan.results import (
+    change_sentence,
+    difference_sentence,
+    group_label,
+    number,
+    radar_chart,
+)
+from selfscan.scoring import ALL, Group, largest_changes, sector_differences
+from selfscan.services import exchange, scores
+
+EARLIER_ROUNDS_SHOWN = 3
+FLAGGED_SHOWN = 5
+DOWNLOADS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def min_group_size() -> int:
+    return int(current_app.config["MIN_GROUP_SIZE"])
+
+
+@bp.route("/resultaten/<round>")
+def dashboard(region: str, round: str):  # type: ignore[no-untyped-def]
+    """The region's results for one round: radar, differences, spread, statements, comments."""
+    row, round_ = get_region_round(region, round)
+    db = get_session()
+    k = min_group_size()
+    figures = scores.round_figures(db, round_, k)
+    shown = figures.regions.get(row.id, {})  # type: ignore[arg-type]
+    earlier = _earlier_totals(row, round_, k)
+    series = [Series(group_label(key), group.means(), key == ALL) for key, group in shown.items()]
+    series += [Series(r.title, g.means(), False) for r, g in earlier]
+    if ALL in figures.pooled:
+        series.append(Series(_("All regions"), figures.pooled[ALL].means(), False))
+    chart = radar_chart(
+        "radar", _("%(region)s, %(round)s", region=row.name, round=round_.title), series
+    )
+    previous = earlier[0] if earlier else None
+    changes = largest_changes(shown.get(ALL), previous[1] if previous else None)
+    return render_template(
+        "region/dashboard.html",
+        region=row,
+        round=round_,
+        rounds=_region_rounds(row),
+        k=k,
+        shown=shown,
+        total=shown.get(ALL),
+        chart=chart,
+        differences=[difference_sentence(d) for d in sector_differences(shown)[:5]],
+        changes=[change_sentence(c, previous[0].title) for c in changes] if previous else [],
+        previous=previous[0] if previous else None,
+        participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
+        details=_details(row, round_, shown.get(ALL)),
+        principles=PRINCIPLE_KEYS,
+        number=number,
+    )
+
+
+@bp.route("/resultaten/<round>/scores.<fmt>")
+def scores_download(region: str, round: str, fmt: str):  # type: ignore[no-untyped-def]
+    """The scores of the region and of all regions, as CSV or XLSX."""
+    if fmt not in DOWNLOADS:
+        abort(404)
+    row, round_ = get_region_round(region, round)
+    figures = scores.round_figures(get_session(), round_, min_group_size())
+    own = {row.key: figures.regions[row.id]} if row.id in figures.regions else {}
+    rows = exchange.score_rows(round_.key, own, figures.pooled)
+    return download(rows, f"scores-{round_.key}-{row.key}", fmt)
+
+
+def download(rows: list[list[exchange.Cell]], name: str, fmt: str) -> Response:
+    """Score rows as a CSV or XLSX attachment."""
+    body = exchange.csv_bytes(rows) if fmt == "csv" else exchange.xlsx_bytes(rows)
+    return Response(
+        body,
+        mimetype=DOWNLOADS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+def _region_rounds(region: Region) -> list[Round]:
+    return list(
+        get_session().exec(
+            select(Round)
+            .join(RoundRegion, RoundRegion.round_id == Round.id)
+            .where(RoundRegion.region_id == region.id)
+            .order_by(Round.opens_at.desc())  # type: ignore[attr-defined]
+        )
+    )
+
+
+def _earlier_totals(region: Region, round_: Round, k: int) -> list[tuple[Round, Group]]:
+    """The region's shown totals of its latest earlier rounds, newest first (one query each)."""
+    db = get_session()
+    earlier = db.exec(
+        select(Round)
+        .join(RoundRegion, RoundRegion.round_id == Round.id)
+        .where(RoundRegion.region_id == region.id, Round.opens_at < round_.opens_at)
+        .order_by(Round.opens_at.desc())  # type: ignore[attr-defined]
+        .limit(EARLIER_ROUNDS_SHOWN)
+    ).all()
+    found = []
+    for other in earlier:
+        shown = scores.region_figures(db, other, region.id, k)  # type: ignore[arg-type]
+        if ALL in shown:
+            found.append((other, shown[ALL]))
+    return found
+
+
+@dataclass(frozen=True)
+class Statement:
+    principle: str
+    text: str
+    mean: float | None
+    dont_know_share: float
+    discuss: int
+
+
+@dataclass(frozen=True)
+class Details:
+    statements: list[Statement]
+    flagged: list[Statement]
+    comments: dict[str, list[str]]
+
+
+def _details(region: Region, round_: Round, total: Group | None) -> Details | None:
+    """Per statement figures, flagged statements and comments: only when the region total is
+    shown (rule 5); otherwise none of it may reach the page."""
+    if total is None:
+        return None
+    db = get_session()
+    version = db.get(QuestionnaireVersion, round_.questionnaire_version_id)
+    questionnaire = questionnaire_for(version)  # type: ignore[arg-type]
+    locale = current_language()
+    statements = []
+    for figures in scores.statement_figures(db, round_, region.id):  # type: ignore[arg-type]
+        spec = questionnaire.item(figures.key)
+        statements.append(
+            Statement(
+                principle=figures.principle,
+                text=spec.text.get(locale) if spec else figures.key,
+                mean=figures.mean,
+                dont_know_share=figures.dont_know / total.responses,
+                discuss=figures.discuss,
+            )
+        )
+    flagged = sorted((s for s in statements if s.discuss), key=lambda s: -s.discuss)
+    return Details(
+        statements=statements,
+        flagged=flagged[:FLAGGED_SHOWN],
+        comments=scores.comments(db, round_, region.id),  # type: ignore[arg-type]
+    )

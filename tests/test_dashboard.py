@@ -1,0 +1,154 @@
+"""The region's dashboard, the downloads and the compare page: who sees which figures."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+from test_exchange import EXPECTED, ROWS, import_rows, row
+
+from conftest import login
+from selfscan.models import Answer, Item, PrincipleComment, Response
+
+DASHBOARD = "/regio/{region}/resultaten/ronde-1"
+B_SHOWN = [row("regio-b", "School B", "po", "5")] * 3
+
+
+def chart_data(page: str) -> list[dict]:
+    """The traces of the page's radar, as the browser receives them."""
+    found = re.findall(r"data-chart='([^']*)'", page)
+    return [trace for spec in found for trace in json.loads(html.unescape(spec))["data"]]
+
+
+def comment(db, response: Response, text: str, principle: str = "kind-centraal") -> None:
+    db.add(PrincipleComment(response_id=response.id, principle=principle, text=text))
+    db.commit()
+
+
+def test_coordinator_sees_the_shown_groups_of_their_region(client, db, world):
+    import_rows(db, world["round"], ROWS)
+    login(client, world["coordinator_a"])
+    page = client.get(DASHBOARD.format(region="regio-a"))
+    assert page.status_code == 200
+    traces = chart_data(page.get_data(as_text=True))
+    # Shown: all and gemeente (po and vo are hidden by rule 5); the all-regions pool.
+    assert [t["name"] for t in traces] == ["alle sectoren", "gemeente", "Alle regio's"]
+    assert traces[0]["r"] == [3.83, 3.14, 3.14, 3.14, 3.14, 3.83]
+    assert traces[1]["r"] == [3.67, 3.0, 3.0, 3.0, 3.0, 3.67]
+    assert [t["visible"] for t in traces] == [True, "legendonly", "legendonly"]
+
+
+def test_hidden_groups_never_reach_the_chart_data(client, db, world):
+    import_rows(db, world["round"], ROWS)
+    login(client, world["programme"])
+    page = client.get(DASHBOARD.format(region="regio-b"))  # region b: 2 responses, below k
+    assert page.status_code == 200
+    assert chart_data(page.get_data(as_text=True)) == []
+    assert "data-chart" not in page.get_data(as_text=True)
+
+
+def test_comments_and_statements_only_where_the_region_reaches_k(client, db, world):
+    import_rows(db, world["round"], ROWS)
+    responses = db.exec(select(Response).order_by(Response.id)).all()
+    comment(db, responses[0], "Geheim uit regio A")
+    comment(db, responses[-1], "Geheim uit regio B")
+    item = db.exec(select(Item).where(Item.key == "kc-2")).one()
+    for response in responses[:3]:
+        answer = db.get(Answer, (response.id, item.id))
+        answer.discuss = True
+    db.commit()
+    login(client, world["programme"])
+    page_a = client.get(DASHBOARD.format(region="regio-a")).get_data(as_text=True)
+    page_b = client.get(DASHBOARD.format(region="regio-b")).get_data(as_text=True)
+    assert "Geheim uit regio A" in page_a
+    assert "Geheim uit regio B" not in page_a + page_b
+    assert "Ouders denken mee over de afspraken" in page_a  # kc-2, flagged 3 times
+    assert "Ouders denken mee over de afspraken" not in page_b
+
+
+def test_coordinator_of_a_cannot_open_region_b(client, db, world):
+    import_rows(db, world["round"], ROWS + B_SHOWN)
+    login(client, world["coordinator_a"])
+    assert client.get(DASHBOARD.format(region="regio-b")).status_code == 403
+    assert client.get(DASHBOARD.format(region="regio-b") + "/scores.csv").status_code == 403
+
+
+def test_a_round_the_region_does_not_take_part_in_is_not_found(client, make, world):
+    make.round("ronde-2", (world["region_b"],), title="Ronde 2")
+    login(client, world["coordinator_a"])
+    assert client.get("/regio/regio-a/resultaten/ronde-2").status_code == 404
+    assert client.get("/regio/regio-a/resultaten/ronde-1/scores.pdf").status_code == 404
+
+
+def test_region_download_has_the_region_and_all_regions_rows_only(client, db, world):
+    import_rows(db, world["round"], ROWS + B_SHOWN)
+    login(client, world["coordinator_a"])
+    answer = client.get(DASHBOARD.format(region="regio-a") + "/scores.csv")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+    assert {r[1] for r in rows[1:]} == {"regio-a", "all"}
+    assert rows[: 1 + len(EXPECTED) // 2] == EXPECTED[: 1 + len(EXPECTED) // 2]  # region a
+    # Region b now has 2 + 3 po responses, all 5: shown. All regions pools it with region a:
+    # kc (23 + 5 x 5) / 11 = 4.36.
+    pooled_all = [r for r in rows if r[1] == "all" and r[2] == "all"]
+    assert pooled_all[0][4:6] == ["11", "4.36"]
+
+    workbook = client.get(DASHBOARD.format(region="regio-a") + "/scores.xlsx")
+    sheet = load_workbook(io.BytesIO(workbook.data)).active
+    values = [[c.value for c in line] for line in sheet.iter_rows()]
+    assert len(values) == len(rows)
+    assert {v[1] for v in values[1:]} == {"regio-a", "all"}
+    assert values[1][5] == 3.83
+
+
+def test_programme_download_has_every_region(client, db, world):
+    import_rows(db, world["round"], ROWS + B_SHOWN)
+    login(client, world["coordinator_a"])
+    assert client.get("/vergelijken/ronde-1/scores.csv").status_code == 403
+    client = client.application.test_client()
+    login(client, world["programme"])
+    answer = client.get("/vergelijken/ronde-1/scores.csv")
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+    assert {r[1] for r in rows[1:]} == {"regio-a", "regio-b", "all"}
+
+
+@pytest.mark.parametrize(("sharing", "status"), [("private", 400), ("named", 200)])
+def test_compare_shows_other_regions_only_when_they_share(client, db, world, sharing, status):
+    world["region_b"].sharing = sharing
+    db.add(world["region_b"])
+    db.commit()
+    import_rows(db, world["round"], ROWS + B_SHOWN)
+    login(client, world["coordinator_a"])
+    query = "?round=ronde-1&region=regio-a&region=regio-b&sector=all&pooled=y"
+    page = client.get("/vergelijken" + query)
+    assert page.status_code == status
+    names = [t["name"] for t in chart_data(page.get_data(as_text=True))]
+    if sharing == "named":
+        assert names == ["Regio A · Ronde 1", "Regio B · Ronde 1", "Alle regio's · Ronde 1"]
+    else:
+        assert names == []
+
+
+def test_compare_without_a_choice_shows_the_own_region(client, db, world):
+    import_rows(db, world["round"], ROWS + B_SHOWN)
+    login(client, world["coordinator_a"])
+    page = client.get("/vergelijken")
+    assert page.status_code == 200
+    names = [t["name"] for t in chart_data(page.get_data(as_text=True))]
+    assert names == ["Regio A · Ronde 1", "Alle regio's · Ronde 1"]
+    assert "Regio B" not in page.get_data(as_text=True)
+
+
+def test_compare_by_sector_leaves_out_hidden_groups(client, db, world):
+    import_rows(db, world["round"], ROWS + B_SHOWN)
+    login(client, world["programme"])
+    page = client.get("/vergelijken?round=ronde-1&region=regio-a&region=regio-b&sector=po")
+    names = [t["name"] for t in chart_data(page.get_data(as_text=True))]
+    assert names == ["Regio B · Ronde 1"]  # region a's po group is hidden (rule 5)
