@@ -72,6 +72,8 @@ def principle(key: str) -> Page:
     r = load_respondent()
     spec = principle_or_404(r.questionnaire, key)
     db = get_session()
+    if r.submitted and request.method == "POST":
+        return _already_received()
     if r.submitted:
         form = principle_form(
             r.questionnaire,
@@ -105,6 +107,8 @@ def autosave(key: str) -> tuple[dict[str, object], int]:
     """Save one principle page as the person goes (JavaScript); answers in JSON."""
     r = load_respondent()
     principle_or_404(r.questionnaire, key)
+    if r.submitted:
+        return {"saved": False, "message": _("Your answers were already received.")}, 409
     form = principle_form(r.questionnaire, key, r.language)
     if not form.validate():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
@@ -238,12 +242,16 @@ def _save(r: Respondent, key: str, form: PrincipleForm) -> Page | None:
         responses.save_page(db, r.invitation, key, form.answers())
     except responses.AlreadySubmitted:
         db.rollback()
-        flash(_("Your answers were already received; they can no longer be changed."), "info")
-        return redirect(url_for("respondent.profile"))
+        return _already_received()
     except responses.RoundNotOpen:
         db.rollback()
         return redirect(url_for("respondent.intro"))
     return None
+
+
+def _already_received() -> WerkzeugResponse:
+    flash(_("Your answers were already received; they can no longer be changed."), "info")
+    return redirect(url_for("respondent.profile"))
 
 
 def _after_save(q: Questionnaire, key: str, action: str) -> str:
