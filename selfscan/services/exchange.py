@@ -334,3 +334,31 @@ def _store(
     session.flush()
     report.responses = len(responses)
     return report
+
+
+# --- any table, with its own header (the programme overview's downloads) -------------------------
+
+
+def table_csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """A table with its own header as CSV, with the scores export's number format and
+    formula protection."""
+    out = io.StringIO()
+    write_csv(rows, out, header=[str(neutralise(h)) for h in header])
+    return out.getvalue().encode("utf-8")
+
+
+def table_xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]], title: str) -> bytes:
+    """A table with its own header as an Excel workbook; text never runs as a formula."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for row in [list(header), *rows]:
+        sheet.append([neutralise(cell) for cell in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.00"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl reads text starting with "=" as a formula
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,119 @@
+"""What the programme team's overview counts in SQL: one query per table for all regions of a
+round, never one per region. The figures themselves come from selfscan.services.scores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from selfscan.models import (
+    Action,
+    Invitation,
+    Organisation,
+    Reflection,
+    Region,
+    Response,
+    Round,
+    RoundRegion,
+)
+from selfscan.models.types import utcnow
+from selfscan.overview import RegionRef, RoundRef
+
+Counts = dict[int, dict[str, int]]  # region id -> key -> count
+
+
+def opened_rounds(session: Session, now: datetime | None = None) -> list[Round]:
+    """The rounds that have opened, oldest first: the only ones that can hold responses."""
+    return list(
+        session.exec(
+            select(Round)
+            .where(Round.opens_at <= (now or utcnow()))
+            .order_by(Round.opens_at, Round.id)  # type: ignore[arg-type]
+        )
+    )
+
+
+def round_ref(round_: Round) -> RoundRef:
+    return RoundRef(round_.id, round_.key, round_.title)  # type: ignore[arg-type]
+
+
+def round_regions(session: Session, round_: Round) -> list[RegionRef]:
+    """The regions taking part in the round, by name."""
+    rows = session.exec(
+        select(Region.id, Region.key, Region.name)
+        .join(RoundRegion, RoundRegion.region_id == Region.id)
+        .where(RoundRegion.round_id == round_.id)
+        .order_by(Region.name)
+    ).all()
+    return [RegionRef(*row) for row in rows]
+
+
+def _counts(rows: list[tuple[int, str, int]]) -> Counts:
+    found: Counts = defaultdict(dict)
+    for region_id, key, count in rows:
+        found[region_id][key] = int(count)
+    return dict(found)
+
+
+def invitations_per_sector(session: Session, round_: Round) -> Counts:
+    """Invitations of the round that were not revoked, per region and sector."""
+    return _counts(
+        session.exec(
+            select(Invitation.region_id, Organisation.sector, func.count())
+            .join(Organisation, Organisation.id == Invitation.organisation_id)
+            .where(Invitation.round_id == round_.id, Invitation.revoked_at.is_(None))  # type: ignore[union-attr]
+            .group_by(Invitation.region_id, Organisation.sector)
+        ).all()
+    )
+
+
+def responses_per_sector(session: Session, round_: Round) -> Counts:
+    """Submitted responses of the round per region and sector (the sector when submitted)."""
+    return _counts(
+        session.exec(
+            select(Response.region_id, Response.sector, func.count())
+            .where(Response.round_id == round_.id, Response.status == "submitted")
+            .group_by(Response.region_id, Response.sector)
+        ).all()
+    )
+
+
+def partner_sectors(session: Session, round_: Round) -> dict[int, list[str]]:
+    """The sectors of each participating region's partner organisations."""
+    rows = session.exec(
+        select(Organisation.region_id, Organisation.sector)
+        .join(RoundRegion, RoundRegion.region_id == Organisation.region_id)
+        .where(RoundRegion.round_id == round_.id)
+        .distinct()
+    ).all()
+    found: dict[int, list[str]] = defaultdict(list)
+    for region_id, sector in rows:
+        found[region_id].append(sector)
+    return dict(found)
+
+
+def action_counts(session: Session, round_: Round) -> Counts:
+    """The actions on the round's learning agendas, per region and status."""
+    return _counts(
+        session.exec(
+            select(Action.region_id, Action.status, func.count())
+            .where(Action.round_id == round_.id)
+            .group_by(Action.region_id, Action.status)
+        ).all()
+    )
+
+
+def focus_principles(session: Session, round_: Round) -> dict[int, list[str]]:
+    """The focus principles each region chose for the round."""
+    rows = session.exec(
+        select(Reflection.region_id, Reflection.principle).where(
+            Reflection.round_id == round_.id, Reflection.is_focus
+        )
+    ).all()
+    found: dict[int, list[str]] = defaultdict(list)
+    for region_id, principle in rows:
+        found[region_id].append(principle)
+    return dict(found)

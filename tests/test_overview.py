@@ -1,0 +1,259 @@
+"""The programme team's overview: access, hand-computed numbers, hidden groups, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+from test_exchange import import_rows, row
+
+from conftest import login
+from selfscan.models import Round
+from selfscan.models.types import utcnow
+from selfscan.services import agenda
+from selfscan.services.agenda import ReflectionInput
+
+# Round 1 (the open round of `world`). Region a: po 3, gemeente 3, vo 1: vo alone in `other` is
+# hidden, and so is po (the smallest remaining sector, first on a tie). All sectors, worked by
+# hand in test_exchange: kind-centraal 23/6 = 3.83 (n 6), the other principles 22/7 = 3.14.
+# Region b: two responses (scores 1 and 2, mean 1.50), below k = 3: hidden entirely.
+ROUND_1 = [
+    row("regio-a", "School A", "po", "4"),
+    row("regio-a", "School A", "po", "5"),
+    row("regio-a", "School 2", "po", "3"),
+    row("regio-a", "Gemeente X", "gemeente", "2"),
+    row("regio-a", "Gemeente X", "gemeente", "4"),
+    row("regio-a", "Gemeente X", "gemeente", "3", kc=["5", "5", "5", "nvt", "NVT", ""]),
+    row("regio-a", "VO school", "vo", "1", kc=["1", "nvt", "nvt", "nvt", "nvt", ""]),
+    row("regio-b", "School B", "po", "1"),
+    row("regio-b", "School B", "po", "2"),
+]
+# Round 0, the round before: region a three times 3 (mean 3.00), region b three times 4 (4.00).
+ROUND_0 = [
+    *[row("regio-a", "School A", "po", "3") for _ in range(3)],
+    *[row("regio-b", "School B", "po", "4") for _ in range(3)],
+]
+HIDDEN = "1,50"  # region b's mean in round 1, which must never be shown
+PRINCIPLES = (
+    "kind-centraal",
+    "geintegreerd-aanbod",
+    "inclusief-nabij",
+    "partnerschap-regie",
+    "samen-beter",
+)
+
+
+@pytest.fixture
+def rounds(make, db, world):
+    """Round 0 (closed) and round 1 (open) with responses, and a planned round 2."""
+    now = utcnow()
+    regions = (world["region_a"], world["region_b"])
+    round_0 = make.round(
+        "ronde-0",
+        regions,
+        title="Ronde 0",
+        opens_at=now - timedelta(days=200),
+        closes_at=now - timedelta(days=150),
+    )
+    make.round(
+        "ronde-2",
+        regions,
+        title="Ronde 2",
+        opens_at=now + timedelta(days=100),
+        closes_at=now + timedelta(days=130),
+    )
+    import_rows(db, round_0, ROUND_0)
+    import_rows(db, world["round"], ROUND_1)
+    return round_0, world["round"]
+
+
+def test_only_the_programme_team_reaches_the_overview(client, world, rounds):
+    urls = ["/programma/overzicht", "/programma/overzicht/ronde-1"]
+    urls += [f"/programma/overzicht/ronde-1/heatmap.{fmt}" for fmt in ("csv", "xlsx")]
+    for url in urls:
+        assert client.get(url).status_code == 302  # to the sign-in page
+    login(client, world["coordinator_a"])
+    for url in urls:
+        assert client.get(url).status_code == 403
+    client.post("/uitloggen")
+    login(client, world["programme"])
+    for url in urls:
+        assert client.get(url).status_code == 200
+
+
+def test_unknown_round_table_or_format_is_not_found(client, world, rounds):
+    login(client, world["programme"])
+    assert client.get("/programma/overzicht/ronde-9").status_code == 404
+    assert client.get("/programma/overzicht/ronde-9/heatmap.csv").status_code == 404
+    assert client.get("/programma/overzicht/ronde-1/answers.csv").status_code == 404
+    assert client.get("/programma/overzicht/ronde-1/heatmap.pdf").status_code == 404
+
+
+def test_without_an_opened_round_the_page_says_so(client, world, db):
+    login(client, world["programme"])
+    for round_ in db.exec(select(Round)):
+        round_.opens_at = utcnow() + timedelta(days=30)
+        round_.closes_at = utcnow() + timedelta(days=60)
+        db.add(round_)
+    db.commit()
+    response = client.get("/programma/overzicht")
+    assert response.status_code == 200
+    assert "programme.overview_download" not in response.text
+    assert "/programma/overzicht/ronde-1/" not in response.text
+
+
+def test_the_default_round_is_the_latest_that_opened(client, world, rounds):
+    login(client, world["programme"])
+    page = client.get("/programma/overzicht").text
+    assert "/programma/overzicht/ronde-1/heatmap.csv" in page  # not the planned ronde-2
+
+
+def download(client, table: str, round_key: str = "ronde-1") -> list[list[str]]:
+    response = client.get(f"/programma/overzicht/{round_key}/{table}.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert f"overzicht-{round_key}-{table}.csv" in response.headers["Content-Disposition"]
+    return list(csv.reader(io.StringIO(response.text)))
+
+
+def test_heatmap_numbers_are_the_hand_computed_ones(client, world, rounds):
+    login(client, world["programme"])
+    assert download(client, "heatmap") == [
+        ["round", "region", "region_name", "n", *PRINCIPLES],
+        ["ronde-1", "regio-a", "Regio A", "7", "3.83", "3.14", "3.14", "3.14", "3.14"],
+        # Region b is hidden: no count, no means, as if nobody had responded.
+        ["ronde-1", "regio-b", "Regio B", "", "", "", "", "", ""],
+        # All regions pools only the shown region a (rule 6).
+        ["ronde-1", "all", "", "7", "3.83", "3.14", "3.14", "3.14", "3.14"],
+    ]
+    page = client.get("/programma/overzicht/ronde-1").text
+    assert "3,83" in page and "3,14" in page
+    assert HIDDEN not in page
+
+
+def test_changes_only_where_both_rounds_are_shown(client, world, rounds):
+    login(client, world["programme"])
+    assert download(client, "changes") == [
+        ["round", "previous_round", "region", "region_name", *PRINCIPLES],
+        # 3.83 - 3.00 and 3.14 - 3.00.
+        ["ronde-1", "ronde-0", "regio-a", "Regio A", "0.83", "0.14", "0.14", "0.14", "0.14"],
+        # Shown in round 0 (4.00) but hidden in round 1: no change (rule 7).
+        ["ronde-1", "ronde-0", "regio-b", "Regio B", "", "", "", "", ""],
+        # All regions: round 0 pools a and b (3.50), round 1 only a: 3.83 - 3.50, 3.14 - 3.50.
+        ["ronde-1", "ronde-0", "all", "", "0.33", "-0.36", "-0.36", "-0.36", "-0.36"],
+    ]
+    page = client.get("/programma/overzicht/ronde-1").text
+    assert "+0,83" in page and "-0,36" in page
+
+
+def test_the_first_round_has_no_changes(client, world, rounds):
+    login(client, world["programme"])
+    rows = download(client, "changes", "ronde-0")
+    assert rows[1][1] == ""  # no previous round
+    assert all(cell == "" for r in rows[1:] for cell in r[4:])
+
+
+def test_participation_and_missing_sectors(client, make, db, world, rounds):
+    region_a, region_b = world["region_a"], world["region_b"]
+    make.organisation(region_b, "Ouderraad B", "ouders")
+    for _ in range(9):
+        make.invitation(world["round"], world["org_a"])
+    revoked, _ = make.invitation(world["round"], world["org_a"])
+    revoked.revoked_at = utcnow()
+    db.add(revoked)
+    db.commit()
+    make.invitation(world["round"], world["org_b"])
+    login(client, world["programme"])
+    assert download(client, "participation") == [
+        [
+            "round",
+            "region",
+            "region_name",
+            "invited",
+            "submitted",
+            "response_rate_percent",
+            "missing_sectors",
+        ],
+        # po is hidden by the extra suppression and vo's pool is too small: only gemeente shows.
+        ["ronde-1", "regio-a", "Regio A", "9", "7", "77.78", "po vo"],
+        # Region b is hidden, and its parents' organisation did not respond.
+        ["ronde-1", "regio-b", "Regio B", "1", "2", "200.00", "po ouders"],
+    ]
+    assert region_a.id != region_b.id
+
+
+def test_trend_pools_shown_groups_over_the_opened_rounds(client, world, rounds):
+    login(client, world["programme"])
+    assert download(client, "trend") == [
+        ["round", "round_title", "n", *PRINCIPLES],
+        ["ronde-0", "Ronde 0", "6", "3.50", "3.50", "3.50", "3.50", "3.50"],
+        ["ronde-1", "Ronde 1", "7", "3.83", "3.14", "3.14", "3.14", "3.14"],
+    ]
+    page = client.get("/programma/overzicht/ronde-1").text
+    spec = json.loads(re.search(r"data-chart='([^']*)'", page).group(1))
+    assert spec["data"][0]["name"] == "Het kind centraal"
+    assert spec["data"][0]["x"] == ["Ronde 0", "Ronde 1"]
+    assert spec["data"][0]["y"] == [3.5, 3.83]
+    assert spec["data"][1]["y"] == [3.5, 3.14]
+    assert 1.5 not in [y for trace in spec["data"] for y in trace["y"]]
+
+
+def test_agendas_at_a_glance(client, db, world, rounds):
+    region_a, region_b, round_ = world["region_a"], world["region_b"], world["round"]
+    for status in ("open", "open", "done"):
+        agenda.add_action(
+            db, region=region_a, round_=round_, principle="kind-centraal", title="x", status=status
+        )
+    agenda.add_action(
+        db, region=region_b, round_=round_, principle="samen-beter", title="y", status="in_progress"
+    )
+    agenda.save_reflections(
+        db,
+        region=region_a,
+        round_=round_,
+        entries={
+            "kind-centraal": ReflectionInput("Ouders eerder betrekken", True),
+            "samen-beter": ReflectionInput("", True),
+        },
+    )
+    db.commit()
+    login(client, world["programme"])
+    assert download(client, "agendas") == [
+        ["round", "region", "region_name", "open", "in_progress", "done", "focus_principles"],
+        ["ronde-1", "regio-a", "Regio A", "2", "0", "1", "kind-centraal samen-beter"],
+        ["ronde-1", "regio-b", "Regio B", "0", "1", "0", ""],
+    ]
+
+
+def test_downloads_neutralise_formulas(client, make, db, world, rounds):
+    region = world["region_b"]
+    region.name = '=HYPERLINK("http://evil.example","klik")'
+    db.add(region)
+    db.commit()
+    login(client, world["programme"])
+    names = {r[1]: r[2] for r in download(client, "heatmap")}
+    assert names["regio-b"] == "'" + region.name
+    response = client.get("/programma/overzicht/ronde-1/participation.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    cells = {cell.value: cell for cells in sheet.iter_rows() for cell in cells}
+    assert "'" + region.name in cells
+    assert cells["'" + region.name].data_type == "s"
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
+    assert cells[7].data_type == "n"  # region a's responses: numbers stay numbers
+
+
+def test_xlsx_downloads_hold_the_same_numbers(client, world, rounds):
+    login(client, world["programme"])
+    response = client.get("/programma/overzicht/ronde-1/heatmap.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = [[cell.value for cell in r] for r in sheet.iter_rows()]
+    assert values[0][:4] == ["round", "region", "region_name", "n"]
+    assert values[1] == ["ronde-1", "regio-a", "Regio A", 7, 3.83, 3.14, 3.14, 3.14, 3.14]
+    assert values[2][3:] == [None] * 6
