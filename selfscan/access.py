@@ -73,6 +73,8 @@ POLICY: dict[str, Access] = {
     "programme.resend_account_invitation": Access.PROGRAMME,
     "programme.regions": Access.PROGRAMME,
     "programme.questionnaires": Access.PROGRAMME,
+    "programme.overview_page": Access.PROGRAMME,
+    "programme.overview_download": Access.PROGRAMME,
 }
 
 

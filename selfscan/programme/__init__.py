@@ -1,6 +1,11 @@
 """The programme team's pages."""
 
-from selfscan.programme import coordinators, region_admin, rounds  # noqa: F401  (registers routes)
+from selfscan.programme import (  # noqa: F401  (registers routes)
+    coordinators,
+    overview,
+    region_admin,
+    rounds,
+)
 from selfscan.programme.views import bp
 
 __all__ = ["bp"]
