@@ -7,6 +7,7 @@ import html
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +16,7 @@ from test_exchange import EXPECTED, ROWS, import_rows, row
 
 from conftest import login
 from selfscan.models import Answer, Item, PrincipleComment, Response
+from selfscan.models.types import utcnow
 
 DASHBOARD = "/regio/{region}/resultaten/ronde-1"
 B_SHOWN = [row("regio-b", "School B", "po", "5")] * 3
@@ -152,3 +154,36 @@ def test_compare_by_sector_leaves_out_hidden_groups(client, db, world):
     page = client.get("/vergelijken?round=ronde-1&region=regio-a&region=regio-b&sector=po")
     names = [t["name"] for t in chart_data(page.get_data(as_text=True))]
     assert names == ["Regio B · Ronde 1"]  # region a's po group is hidden (rule 5)
+
+
+def test_earlier_rounds_and_changes_in_words(client, make, db, world):
+    earlier = make.round(
+        "ronde-0",
+        (world["region_a"],),
+        opens_at=utcnow() - timedelta(days=200),
+        closes_at=utcnow() - timedelta(days=150),
+        title="Ronde 0",
+    )
+    # Ronde 0: three gemeente responses of 2 on everything: all 2.00. Ronde 1: ROWS, where
+    # kc is 3.83 (+1.83) and the other principles 3.14 (+1.14).
+    import_rows(db, earlier, [row("regio-a", "Gemeente X", "gemeente", "2")] * 3)
+    import_rows(db, world["round"], ROWS)
+    login(client, world["coordinator_a"])
+    page = client.get(DASHBOARD.format(region="regio-a")).get_data(as_text=True)
+    traces = chart_data(page)
+    assert [t["name"] for t in traces] == ["alle sectoren", "gemeente", "Ronde 0", "Alle regio's"]
+    assert traces[2]["r"] == [2.0] * 6
+    assert "Het kind centraal is 1,83 gestegen sinds Ronde 0." in page
+    # Sector differences in words: gemeente is the only shown sector, so none.
+    assert "Er kunnen minder dan twee sectorgroepen worden getoond" in page
+
+
+def test_sector_differences_in_words(client, db, world):
+    rows = [row("regio-a", "School A", "po", "4")] * 3 + [
+        row("regio-a", "Ouderplatform", "ouders", "4", kc=["2", "3", "3", "2", "3", "3"])
+    ] * 3
+    import_rows(db, world["round"], rows)
+    login(client, world["coordinator_a"])
+    page = client.get(DASHBOARD.format(region="regio-a")).get_data(as_text=True)
+    # ouders kc: (2+3+3+2+3+3)/6 = 2.67; po kc 4: 1.33 lower.
+    assert "Ouders en jongeren scoren Het kind centraal 1,33 lager dan primair onderwijs." in page
