@@ -153,7 +153,7 @@ def test_compare_by_sector_leaves_out_hidden_groups(client, db, world):
     login(client, world["programme"])
     page = client.get("/vergelijken?round=ronde-1&region=regio-a&region=regio-b&sector=po")
     names = [t["name"] for t in chart_data(page.get_data(as_text=True))]
-    assert names == ["Regio B · Ronde 1"]  # region a's po group is hidden (rule 5)
+    assert names == ["Regio B · Ronde 1 · primair onderwijs"]  # region a's po is hidden
 
 
 def test_earlier_rounds_and_changes_in_words(client, make, db, world):
@@ -187,3 +187,32 @@ def test_sector_differences_in_words(client, db, world):
     page = client.get(DASHBOARD.format(region="regio-a")).get_data(as_text=True)
     # ouders kc: (2+3+3+2+3+3)/6 = 2.67; po kc 4: 1.33 lower.
     assert "Ouders en jongeren scoren Het kind centraal 1,33 lager dan primair onderwijs." in page
+
+
+def test_compare_overlays_several_sectors_and_rounds(client, db, make, world):
+    earlier = make.round(
+        "ronde-0",
+        (world["region_a"],),
+        opens_at=utcnow() - timedelta(days=200),
+        closes_at=utcnow() - timedelta(days=150),
+        title="Ronde 0",
+    )
+    import_rows(db, earlier, [row("regio-a", "Gemeente X", "gemeente", "2")] * 3)
+    import_rows(db, world["round"], ROWS)
+    login(client, world["coordinator_a"])
+    query = "?round=ronde-0&round=ronde-1&region=regio-a&sector=all&sector=gemeente&sector=po"
+    page = client.get("/vergelijken" + query)
+    assert page.status_code == 200
+    assert [t["name"] for t in chart_data(page.get_data(as_text=True))] == [
+        "Regio A · Ronde 0",
+        "Regio A · Ronde 0 · gemeente",
+        "Regio A · Ronde 1",
+        "Regio A · Ronde 1 · gemeente",
+    ]
+
+
+def test_compare_rejects_unknown_choices(client, world):
+    login(client, world["coordinator_a"])
+    assert client.get("/vergelijken?round=ronde-9").status_code == 400
+    assert client.get("/vergelijken?round=ronde-1&sector=bakkerij").status_code == 400
+    assert client.get("/vergelijken?region=regio-a").status_code == 400  # no round chosen

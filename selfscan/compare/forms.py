@@ -1,10 +1,10 @@
-"""The compare page's choice: rounds, regions, one sector group, and the all-regions pool."""
+"""The compare page's choice: rounds, regions, sector groups, and the all-regions pool."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField
+from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -24,5 +24,5 @@ class CompareForm(FlaskForm):
         _l("Rounds"), validators=[DataRequired(message=_l("Choose at least one round."))]
     )
     region = Checkboxes(_l("Regions"))
-    sector = SelectField(_l("Sector"), default="all")
+    sector = Checkboxes(_l("Sectors"), default=["all"])
     pooled = BooleanField(_l("Also show all regions together"), default=True)

@@ -68,10 +68,10 @@ def compare():  # type: ignore[no-untyped-def]
 
 
 def _chart(form: CompareForm, regions: list[Region], rounds: list[Round]):  # type: ignore[no-untyped-def]
-    """Series for every chosen (round, region) whose group is shown, and the names of the
-    chosen combinations that show nothing."""
+    """Series for every chosen (round, region, sector group) that is shown, and the names of
+    the chosen combinations that show nothing."""
     k = int(current_app.config["MIN_GROUP_SIZE"])
-    sector = form.sector.data
+    sectors = form.sector.data or [ALL]
     chosen_regions = [r for r in regions if r.key in (form.region.data or [])]
     chosen_rounds = sorted(
         (r for r in rounds if r.key in form.round.data), key=lambda r: r.opens_at
@@ -79,20 +79,19 @@ def _chart(form: CompareForm, regions: list[Region], rounds: list[Round]):  # ty
     series, missing = [], []
     for round_ in chosen_rounds:
         figures = scores.round_figures(get_session(), round_, k)
-        for region in chosen_regions:
-            group = figures.regions.get(region.id, {}).get(sector)  # type: ignore[arg-type]
-            name = f"{region.name} · {round_.title}"
-            if group is None:
-                missing.append(name)
-            else:
-                series.append(Series(name, group.means()))
+        sources = [(r.name, figures.regions.get(r.id, {})) for r in chosen_regions]  # type: ignore[arg-type]
         if form.pooled.data:
-            name = f"{_('All regions')} · {round_.title}"
-            if sector in figures.pooled:
-                series.append(Series(name, figures.pooled[sector].means()))
-            else:
-                missing.append(name)
-    title = _("Mean score per principle: %(group)s", group=group_label(sector))
+            sources.append((_("All regions"), figures.pooled))
+        for name, groups in sources:
+            for sector in sectors:
+                label = " · ".join(
+                    [name, round_.title] + ([] if sector == ALL else [group_label(sector)])
+                )
+                if sector in groups:
+                    series.append(Series(label, groups[sector].means()))
+                else:
+                    missing.append(label)
+    title = _("Mean score per principle")
     return (radar_chart("compare-radar", title, series) if series else None), missing
 
 
