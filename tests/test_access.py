@@ -69,6 +69,7 @@ def url_values(rule: Rule, world: dict[str, Any], side: str) -> dict[str, Any]:
         "action_id": 1,
         "fmt": "csv",
         "format": "csv",
+        "table": "heatmap",
     }
     missing = [
         arg for arg in rule.arguments if arg not in known and arg not in (rule.defaults or {})
