@@ -57,6 +57,8 @@ def url_values(rule: Rule, world: dict[str, Any], side: str) -> dict[str, Any]:
     known: dict[str, Any] = {
         "region": region.key,
         "round": world["round"].key,
+        "round_key": world["round"].key,
+        "region_key": region.key,
         "token": "x" * 32,
         "filename": "css/selfscan.css",
         "key": "zelfscan-mao",
