@@ -10,7 +10,7 @@ builds tables, download rows and the chart spec. Nothing that rule 5 hides reach
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cached_property
 
 from flask import Response, abort, current_app, render_template
 from flask_babel import format_decimal
@@ -34,65 +34,80 @@ DOWNLOADS = {
 Table = tuple[list[str], list[list[exchange.Cell]]]
 
 
-@dataclass(frozen=True)
 class Overview:
-    """Everything the overview page shows for one round."""
+    """What the overview shows for one round, each table computed when first asked for, so
+    that a download runs only its own queries: per round two aggregate queries (all regions at
+    once), per count table one query."""
 
-    round: Round
-    previous: Round | None
-    rounds: list[Round]  # the rounds that have opened and this one, oldest first
-    scale: tuple[int, int]
-    heatmap: list[overview.RegionMeans]
-    changes: list[overview.RegionChanges]
-    participation: list[overview.RegionParticipation]
-    trend: list[overview.TrendPoint]
-    agendas: list[overview.RegionAgenda]
+    def __init__(self, round_: Round) -> None:
+        self.round = round_
+        self.db = get_session()
+        self.k = int(current_app.config["MIN_GROUP_SIZE"])
+        opened = [r for r in counts.opened_rounds(self.db) if r.id != round_.id]
+        # The rounds that have opened and this one, oldest first.
+        self.rounds = sorted([*opened, round_], key=lambda r: (r.opens_at, r.id))
+        position = self.rounds.index(round_)
+        self.previous = self.rounds[position - 1] if position else None
+        self._figures: dict[int, scores.RoundFigures] = {}
 
+    def figures(self, round_: Round | None) -> scores.RoundFigures:
+        if round_ is None:
+            return scores.RoundFigures({}, {})
+        if round_.id not in self._figures:
+            self._figures[round_.id] = scores.round_figures(self.db, round_, self.k)  # type: ignore[index]
+        return self._figures[round_.id]  # type: ignore[index]
 
-def build(round_: Round) -> Overview:
-    """The overview of a round: per round two aggregate queries, per table one count query."""
-    db = get_session()
-    k = int(current_app.config["MIN_GROUP_SIZE"])
-    opened = counts.opened_rounds(db)
-    trend_rounds = [r for r in opened if r.id != round_.id]
-    trend_rounds = sorted([*trend_rounds, round_], key=lambda r: (r.opens_at, r.id))
-    figures = {r.id: scores.round_figures(db, r, k) for r in trend_rounds}
-    position = trend_rounds.index(round_)
-    previous = trend_rounds[position - 1] if position else None
-    now = figures[round_.id]
-    before = figures[previous.id] if previous else scores.RoundFigures({}, {})
-    regions = counts.round_regions(db, round_)
-    version = db.get(QuestionnaireVersion, round_.questionnaire_version_id)
-    assert version is not None
-    return Overview(
-        round=round_,
-        previous=previous,
-        rounds=trend_rounds,
-        scale=(version.scale_min, version.scale_max),
-        heatmap=[
-            *overview.region_means(regions, now.regions),
+    @cached_property
+    def regions(self) -> list[overview.RegionRef]:
+        return counts.round_regions(self.db, self.round)
+
+    @cached_property
+    def scale(self) -> tuple[int, int]:
+        version = self.db.get(QuestionnaireVersion, self.round.questionnaire_version_id)
+        assert version is not None
+        return version.scale_min, version.scale_max
+
+    @cached_property
+    def heatmap(self) -> list[overview.RegionMeans]:
+        now = self.figures(self.round)
+        return [
+            *overview.region_means(self.regions, now.regions),
             overview.pooled_means(now.pooled),
-        ],
-        changes=[
-            *overview.region_changes(regions, now.regions, before.regions),
+        ]
+
+    @cached_property
+    def changes(self) -> list[overview.RegionChanges]:
+        now, before = self.figures(self.round), self.figures(self.previous)
+        return [
+            *overview.region_changes(self.regions, now.regions, before.regions),
             overview.pooled_changes(now.pooled, before.pooled),
-        ],
-        participation=overview.participation(
-            regions,
-            counts.invitations_per_sector(db, round_),
-            counts.responses_per_sector(db, round_),
-            counts.partner_sectors(db, round_),
-            now.regions,
-            k,
-        ),
-        trend=overview.trend(
-            [counts.round_ref(r) for r in trend_rounds],
-            [figures[r.id].pooled for r in trend_rounds],
-        ),
-        agendas=overview.agendas(
-            regions, counts.action_counts(db, round_), counts.focus_principles(db, round_)
-        ),
-    )
+        ]
+
+    @cached_property
+    def participation(self) -> list[overview.RegionParticipation]:
+        return overview.participation(
+            self.regions,
+            counts.invitations_per_sector(self.db, self.round),
+            counts.responses_per_sector(self.db, self.round),
+            counts.partner_sectors(self.db, self.round),
+            self.figures(self.round).regions,
+            self.k,
+        )
+
+    @cached_property
+    def trend(self) -> list[overview.TrendPoint]:
+        return overview.trend(
+            [counts.round_ref(r) for r in self.rounds],
+            [self.figures(r).pooled for r in self.rounds],
+        )
+
+    @cached_property
+    def agendas(self) -> list[overview.RegionAgenda]:
+        return overview.agendas(
+            self.regions,
+            counts.action_counts(self.db, self.round),
+            counts.focus_principles(self.db, self.round),
+        )
 
 
 TABLES: dict[str, Callable[[Overview], Table]] = {
@@ -118,7 +133,7 @@ def overview_page(round: str | None = None):  # type: ignore[no-untyped-def]
     round_ = get_round(round) if round else latest_opened_round()
     if round_ is None:
         return render_template("programme/overview_empty.html")
-    data = build(round_)
+    data = Overview(round_)
     labels = [principle_label(p) for p in PRINCIPLE_KEYS]
     chart = overview.trend_chart(
         data.trend,
@@ -149,7 +164,7 @@ def overview_download(round: str, table: str, fmt: str):  # type: ignore[no-unty
     if fmt not in DOWNLOADS or table not in TABLES:
         abort(404)
     round_ = get_round(round)
-    header, rows = TABLES[table](build(round_))
+    header, rows = TABLES[table](Overview(round_))
     if fmt == "csv":
         body = exchange.table_csv_bytes(header, rows)
     else:
