@@ -37,6 +37,8 @@ from selfscan.services import accounts, regions, rounds
 from selfscan.services.invitations import hash_token, new_token
 
 PASSWORD = "correct horse battery staple"
+# The `mailbox` (a real SMTP server on 127.0.0.1) and `mail_app` fixtures.
+pytest_plugins = ["smtp_mailbox"]
 TEST_DATABASE_ENV = "SELFSCAN_TEST_DATABASE_URL"
 
 

@@ -29,7 +29,7 @@ class Mailbox:
         self.port = 0
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)  # type: ignore[arg-type]
@@ -103,4 +103,3 @@ def mail_app(engine: Engine, database_url: str, mailbox: Mailbox) -> Iterator[Fl
     app = make_app(database_url, **mail_config(mailbox.port))
     yield app
     app.extensions["selfscan.engine"].dispose()
-

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
+from smtp_mailbox import free_port, html_of, text_of
 
 from conftest import make_app
 from selfscan import mail
-from smtp_mailbox import free_port, html_of, mail_app, mailbox, text_of  # noqa: F401
 
 EVIL = '<script>alert("x")</script> & Co'
 
@@ -41,7 +41,9 @@ def test_dutch_and_english_templates_differ(app):
     with app.app_context():
         nl = mail.render("password_reset", "nl", to="a@example.org", name="A", link="L", hours=2)
         en = mail.render("password_reset", "en", to="a@example.org", name="A", link="L", hours=2)
-        fallback = mail.render("password_reset", "de", to="a@example.org", name="A", link="L", hours=2)
+        fallback = mail.render(
+            "password_reset", "de", to="a@example.org", name="A", link="L", hours=2
+        )
     assert nl.subject == "Een nieuw wachtwoord voor Selfscan"
     assert en.subject == "A new password for Selfscan"
     assert fallback.subject == nl.subject

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from itsdangerous.timed import TimestampSigner
+from smtp_mailbox import text_of
 
 from conftest import PASSWORD, login
 from selfscan.models import User
-from smtp_mailbox import mail_app, mailbox, text_of  # noqa: F401
 
 NEW_PASSWORD = "a brand new long password"
 
@@ -74,7 +74,9 @@ def test_the_link_sets_a_new_password_once_and_ends_other_sessions(app, client, 
     assert login(client, user, NEW_PASSWORD).status_code == 302
     # Single use: the same link no longer works, also not for a second change.
     assert client.get(path).status_code == 404
-    again = client.post(path, data={"password": "yet another password!", "confirm": "yet another password!"})
+    again = client.post(
+        path, data={"password": "yet another password!", "confirm": "yet another password!"}
+    )
     assert again.status_code == 404
 
 

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from smtp_mailbox import text_of
 from sqlmodel import select
 
 from conftest import login
 from selfscan.models import CoordinatorRegion, Region, Round, RoundRegion, User
 from selfscan.models.types import utcnow
-from smtp_mailbox import mail_app, mailbox, text_of  # noqa: F401
 
 
 @pytest.fixture
@@ -192,7 +192,9 @@ def test_invite_a_coordinator_who_then_chooses_a_password(app, programme, world,
     assert response.status_code == 302
     user = db.exec(select(User).where(User.email == "nieuw@example.org")).one()
     assert user.password_hash is None and not user.is_programme
-    assigned = db.exec(select(CoordinatorRegion.region_id).where(CoordinatorRegion.user_id == user.id))
+    assigned = db.exec(
+        select(CoordinatorRegion.region_id).where(CoordinatorRegion.user_id == user.id)
+    )
     assert list(assigned) == [world["region_b"].id]
 
     [message] = mailbox.wait_for(1)
@@ -212,7 +214,11 @@ def test_invite_a_coordinator_who_then_chooses_a_password(app, programme, world,
 def test_an_existing_address_is_refused(programme, world, mailbox, db):
     response = programme.post(
         "/programma/coordinatoren/nieuw",
-        data={"name": "X", "email": "coordinator-b@example.org", "regions": [str(world["region_a"].id)]},
+        data={
+            "name": "X",
+            "email": "coordinator-b@example.org",
+            "regions": [str(world["region_a"].id)],
+        },
     )
     assert response.status_code == 400
     assert mailbox.messages == []
@@ -233,7 +239,9 @@ def test_assign_regions(programme, world, db):
         data={"regions": [str(world["region_a"].id), str(world["region_b"].id)]},
     )
     assert response.status_code == 302
-    assigned = set(db.exec(select(CoordinatorRegion.region_id).where(CoordinatorRegion.user_id == user.id)))
+    assigned = set(
+        db.exec(select(CoordinatorRegion.region_id).where(CoordinatorRegion.user_id == user.id))
+    )
     assert assigned == {world["region_a"].id, world["region_b"].id}
 
 

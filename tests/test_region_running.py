@@ -7,13 +7,13 @@ import io
 from datetime import timedelta
 
 import pytest
+from smtp_mailbox import link_in, text_of
 from sqlmodel import select
 
 from conftest import login
 from selfscan.models import Action, Invitation, Organisation, Reflection, Response
 from selfscan.models.types import utcnow
 from selfscan.services.invitations import hash_token
-from smtp_mailbox import link_in, mail_app, mailbox, text_of  # noqa: F401
 
 
 @pytest.fixture
@@ -125,7 +125,9 @@ def test_a_bad_organisation_is_refused(coordinator, world, db, form):
 
 
 def test_the_same_name_may_exist_in_another_region(coordinator, world, db):
-    response = coordinator.post("/regio/regio-a/organisaties", data={"name": "School B", "sector": "vo"})
+    response = coordinator.post(
+        "/regio/regio-a/organisaties", data={"name": "School B", "sector": "vo"}
+    )
     assert response.status_code == 302
 
 
@@ -135,7 +137,11 @@ def test_the_same_name_may_exist_in_another_region(coordinator, world, db):
 def test_invite_one_person_mails_a_working_personal_link(coordinator, world, mailbox, db):
     response = coordinator.post(
         f"{INVITATIONS}/een",
-        data={"name": "Anna de Vries", "email": "Anna@Example.org", "organisation": world["org_a"].id},
+        data={
+            "name": "Anna de Vries",
+            "email": "Anna@Example.org",
+            "organisation": world["org_a"].id,
+        },
     )
     assert response.status_code == 302
     [invitation] = _invitations(db)
@@ -149,7 +155,9 @@ def test_invite_one_person_mails_a_working_personal_link(coordinator, world, mai
     assert "School A" in text_of(message)
 
 
-def test_invite_one_refuses_a_duplicate_and_another_regions_organisation(coordinator, world, make, db, mailbox):
+def test_invite_one_refuses_a_duplicate_and_another_regions_organisation(
+    coordinator, world, make, db, mailbox
+):
     make.invitation(world["round"], world["org_a"], email="anna@example.org")
     duplicate = coordinator.post(
         f"{INVITATIONS}/een",
@@ -191,10 +199,16 @@ def test_a_list_can_be_uploaded_as_a_file(coordinator, world, mailbox, db):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Anna;anna@example.org;School A\nBob;not-an-address;School A", ["Regel 2:", "geen geldig e-mailadres"]),
+        (
+            "Anna;anna@example.org;School A\nBob;not-an-address;School A",
+            ["Regel 2:", "geen geldig e-mailadres"],
+        ),
         ("Anna;anna@example.org;School A\nBob;bob@example.org;School B", ["Regel 2:", "School B"]),
         ("Anna;anna@example.org;School A\nBob;bob@example.org", ["Regel 2:", "2 velden"]),
-        ("Anna;anna@example.org;School A\n;bob@example.org;School A", ["Regel 2:", "naam ontbreekt"]),
+        (
+            "Anna;anna@example.org;School A\n;bob@example.org;School A",
+            ["Regel 2:", "naam ontbreekt"],
+        ),
         (
             "Anna;anna@example.org;School A\nBob;bob@example.org;School A\nAnna 2;ANNA@example.org;School A",
             ["Regel 3:", "hetzelfde e-mailadres als regel 1"],
@@ -283,7 +297,9 @@ def test_resend_gives_a_new_link_and_the_old_one_stops(coordinator, world, make,
     assert invitation.sent_at is not None
 
 
-def test_revoke_ends_the_link_and_a_revoked_invitation_is_not_resent(coordinator, world, make, db, mailbox):
+def test_revoke_ends_the_link_and_a_revoked_invitation_is_not_resent(
+    coordinator, world, make, db, mailbox
+):
     invitation, _ = make.invitation(world["round"], world["org_a"])
     assert coordinator.post(f"{INVITATIONS}/{invitation.id}/intrekken").status_code == 302
     db.refresh(invitation)
@@ -318,7 +334,13 @@ def test_per_sector_counts_and_the_missing_parents_warning(coordinator, world, m
 
 def _reflections(**focus_and_texts):
     form = {}
-    for key in ("kind_centraal", "geintegreerd_aanbod", "inclusief_nabij", "partnerschap_regie", "samen_beter"):
+    for key in (
+        "kind_centraal",
+        "geintegreerd_aanbod",
+        "inclusief_nabij",
+        "partnerschap_regie",
+        "samen_beter",
+    ):
         form[f"text_{key}"] = focus_and_texts.get(f"text_{key}", "")
         if focus_and_texts.get(f"focus_{key}"):
             form[f"focus_{key}"] = "y"
@@ -333,7 +355,9 @@ def test_reflections_and_focus_principles_are_saved(coordinator, world, db):
     )
     assert coordinator.post(AGENDA, data=form).status_code == 302
     rows = {r.principle: r for r in db.exec(select(Reflection))}
-    assert rows["kind-centraal"].text == "Ouders missen aan tafel." and rows["kind-centraal"].is_focus
+    assert (
+        rows["kind-centraal"].text == "Ouders missen aan tafel." and rows["kind-centraal"].is_focus
+    )
     assert rows["samen-beter"].is_focus and rows["samen-beter"].text == ""
     assert set(rows) == {"kind-centraal", "samen-beter"}
     # Saving again without a text or focus removes the reflection.
@@ -374,10 +398,20 @@ def test_actions_are_added_edited_and_removed(coordinator, world, db):
     )
     assert response.status_code == 302
     action = db.exec(select(Action)).one()
-    assert (action.title, action.owner, str(action.due_date)) == ("Ouderpanel opzetten", "Gemeente", "2026-12-01")
+    assert (action.title, action.owner, str(action.due_date)) == (
+        "Ouderpanel opzetten",
+        "Gemeente",
+        "2026-12-01",
+    )
     response = coordinator.post(
         f"{AGENDA}/acties/{action.id}",
-        data={"principle": "kind-centraal", "title": "Ouderpanel", "owner": "", "due_date": "", "status": "done"},
+        data={
+            "principle": "kind-centraal",
+            "title": "Ouderpanel",
+            "owner": "",
+            "due_date": "",
+            "status": "done",
+        },
     )
     assert response.status_code == 302
     db.refresh(action)

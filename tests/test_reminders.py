@@ -6,13 +6,13 @@ import time
 from datetime import timedelta
 
 import pytest
+from smtp_mailbox import free_port, link_in, text_of
 from sqlmodel import select
 
 from conftest import make_app
 from selfscan.models import Invitation, Response
 from selfscan.models.types import utcnow
 from selfscan.services.invitations import hash_token
-from smtp_mailbox import free_port, link_in, mail_app, mailbox, text_of  # noqa: F401
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_the_interval_is_configurable(app, world, make, db, mailbox):
 def test_submitted_revoked_unsent_and_draft_invitations(app, world, make, db, mailbox):
     submitted, _ = make.invitation(world["round"], world["org_a"], email="done@example.org")
     revoked, _ = make.invitation(world["round"], world["org_a"], email="revoked@example.org")
-    unsent, _ = make.invitation(world["round"], world["org_a"], email="unsent@example.org")
+    make.invitation(world["round"], world["org_a"], email="unsent@example.org")  # never sent
     draft, _ = make.invitation(world["round"], world["org_a"], email="draft@example.org")
     for invitation in (submitted, revoked, draft):
         _sent(db, invitation, days_ago=10)
@@ -101,9 +101,15 @@ def test_submitted_revoked_unsent_and_draft_invitations(app, world, make, db, ma
 def test_rounds_that_are_not_open_send_nothing(app, world, make, db, mailbox, when):
     round_ = world["round"]
     if when == "planned":
-        round_.opens_at, round_.closes_at = utcnow() + timedelta(days=1), utcnow() + timedelta(days=9)
+        round_.opens_at, round_.closes_at = (
+            utcnow() + timedelta(days=1),
+            utcnow() + timedelta(days=9),
+        )
     else:
-        round_.opens_at, round_.closes_at = utcnow() - timedelta(days=30), utcnow() - timedelta(days=1)
+        round_.opens_at, round_.closes_at = (
+            utcnow() - timedelta(days=30),
+            utcnow() - timedelta(days=1),
+        )
     db.add(round_)
     db.commit()
     invitation, _ = make.invitation(round_, world["org_a"])

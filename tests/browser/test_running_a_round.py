@@ -9,13 +9,13 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from smtp_mailbox import link_in, mail_config
 from sqlalchemy import Engine
 
 from browser.conftest import LiveServer, assert_accessible
 from conftest import PASSWORD, make_app
 from selfscan.forms import to_local
 from selfscan.models.types import utcnow
-from smtp_mailbox import link_in, mail_config, mailbox  # noqa: F401
 
 
 @pytest.fixture
@@ -113,11 +113,13 @@ def test_programme_round_to_invitations_to_a_submitted_response(
     respondent.goto(link)
     expect(respondent).to_have_url(url + "/vragenlijst")
     respondent.get_by_role("button", name="Begin met de scan").click()
-    expect(respondent.get_by_role("button", name="Opslaan en naar de volgende pagina")).to_be_visible()
+    expect(
+        respondent.get_by_role("button", name="Opslaan en naar de volgende pagina")
+    ).to_be_visible()
     page.goto(invitations_url)
-    expect(page.get_by_role("row", name="Anna de Vries").locator("[data-status]")).to_have_attribute(
-        "data-status", "in_progress"
-    )
+    expect(
+        page.get_by_role("row", name="Anna de Vries").locator("[data-status]")
+    ).to_have_attribute("data-status", "in_progress")
     for _ in range(4):
         respondent.get_by_role("button", name="Opslaan en naar de volgende pagina").click()
     respondent.get_by_role("button", name="Opslaan en antwoorden controleren").click()
@@ -127,9 +129,9 @@ def test_programme_round_to_invitations_to_a_submitted_response(
 
     # The coordinator sees the status change.
     page.goto(invitations_url)
-    expect(page.get_by_role("row", name="Anna de Vries").locator("[data-status]")).to_have_attribute(
-        "data-status", "submitted"
-    )
+    expect(
+        page.get_by_role("row", name="Anna de Vries").locator("[data-status]")
+    ).to_have_attribute("data-status", "submitted")
     expect(page.get_by_role("row", name="Bob Bakker").locator("[data-status]")).to_have_attribute(
         "data-status", "sent"
     )
@@ -155,7 +157,9 @@ def test_coordinator_pages_for_organisations_and_the_learning_agenda_are_accessi
     page.get_by_role("button", name="Reflecties opslaan").click()  # no focus chosen yet
     expect(page.get_by_text("Kies één tot drie focusprincipes")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("group", name="Het kind centraal").get_by_label("Reflectie").fill("Ouders ontbreken.")
+    page.get_by_role("group", name="Het kind centraal").get_by_label("Reflectie").fill(
+        "Ouders ontbreken."
+    )
     page.get_by_role("group", name="Het kind centraal").get_by_label("Focusprincipe").check()
     page.get_by_role("button", name="Reflecties opslaan").click()
     expect(page.get_by_text("De reflecties zijn opgeslagen.")).to_be_visible()
@@ -178,7 +182,11 @@ def test_password_reset_pages_are_accessible(page: Page, mail_server: LiveServer
     page.get_by_role("button", name="Stuur de link").click()
     expect(page.get_by_text("Als er een account met dat adres is")).to_be_visible()
     [message] = mailbox.wait_for(1)
-    reset = next(w for w in message.get_body(preferencelist=("plain",)).get_content().split() if "/wachtwoord/" in w)
+    reset = next(
+        w
+        for w in message.get_body(preferencelist=("plain",)).get_content().split()
+        if "/wachtwoord/" in w
+    )
     page.goto(reset)
     assert_accessible(page)
     page.get_by_label("Nieuw wachtwoord").fill("een nieuw lang wachtwoord")
