@@ -30,6 +30,7 @@ from selfscan.results import (
 )
 from selfscan.scoring import ALL, Group, largest_changes, sector_differences
 from selfscan.services import exchange, scores
+from selfscan.services.previous_agenda import previous_agenda
 
 EARLIER_ROUNDS_SHOWN = 3
 FLAGGED_SHOWN = 5
@@ -74,6 +75,7 @@ def dashboard(region: str, round: str):  # type: ignore[no-untyped-def]
         changes=[change_sentence(c, previous[0].title) for c in changes] if previous else [],
         previous=previous[0] if previous else None,
         participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
+        previous_agenda=previous_agenda(db, row, round_, shown, k),
         details=_details(row, round_, shown.get(ALL)),
         principles=PRINCIPLE_KEYS,
         number=number,
