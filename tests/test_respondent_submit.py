@@ -161,7 +161,7 @@ def test_concurrent_submits_from_many_devices_submit_exactly_once(app, invited, 
     results: list[str] = []
 
     def go(c) -> None:
-        barrier.wait()
+        barrier.wait(timeout=30)
         results.append(_submit(c, revision).headers.get("Location", "error"))
 
     threads = [threading.Thread(target=go, args=(c,)) for c in clients]
@@ -187,11 +187,11 @@ def test_concurrent_saves_and_a_submit_never_mix_versions(app, invited, db):
     codes: list[int] = []
 
     def save(c, value) -> None:
-        barrier.wait()
+        barrier.wait(timeout=30)
         codes.append(c.post("/vragenlijst/kind-centraal", data=page_form({"kc-1": value})).status_code)
 
     def submit() -> None:
-        barrier.wait()
+        barrier.wait(timeout=30)
         codes.append(_submit(submitter, revision).status_code)
 
     threads = [threading.Thread(target=submit)] + [

@@ -1,0 +1,199 @@
+"""The responses service on its own: starting, saving, submitting, with their guards."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from respondent_support import stored
+from selfscan.models import Invitation, Response
+from selfscan.models.types import utcnow
+from selfscan.services import responses
+from selfscan.services.invitations import find_usable, hash_token, revoke
+from selfscan.services.responses import PageAnswers, SubmitOutcome
+
+
+@pytest.fixture
+def invited(world, make):
+    return make.invitation(world["round"], world["org_a"])
+
+
+def _fresh(engine: Engine) -> Session:
+    return Session(engine, expire_on_commit=False)
+
+
+def test_find_usable_accepts_only_a_working_link(invited, db, world):
+    invitation, token = invited
+    assert find_usable(db, token).id == invitation.id
+    assert find_usable(db, token + "x") is None
+    assert find_usable(db, "") is None
+    assert find_usable(db, "a" * 500) is None
+    assert invitation.token_hash == hash_token(token) != token
+
+
+def test_find_usable_refuses_revoked_and_closed(invited, db, world):
+    invitation, token = invited
+    revoke(db, invitation)
+    db.commit()
+    assert find_usable(db, token) is None
+
+
+def test_start_takes_the_sector_of_the_organisation_and_is_idempotent(engine, invited):
+    invitation, _ = invited
+    with _fresh(engine) as session:
+        inv = session.get(Invitation, invitation.id)
+        first = responses.start(session, inv)
+        second = responses.start(session, inv)
+        session.commit()
+        assert first.id == second.id
+        assert (first.sector, first.status, first.revision) == ("po", "draft", 0)
+        assert inv.opened_at is not None
+
+
+def test_concurrent_starts_make_one_response(engine, invited):
+    invitation, _ = invited
+    barrier = threading.Barrier(5)
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def go() -> None:
+        try:
+            # Wait before touching the database: on SQLite a session's first statement takes
+            # the write lock, which would keep the others from reaching the barrier.
+            barrier.wait(timeout=30)
+            with _fresh(engine) as session:
+                inv = session.get(Invitation, invitation.id)
+                ids.append(responses.start(session, inv).id)
+                session.commit()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=go) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert len(set(ids)) == 1
+    with _fresh(engine) as session:
+        assert len(session.exec(select(Response)).all()) == 1
+
+
+def _save(engine, invitation_id, principle, page, **kwargs):
+    with _fresh(engine) as session:
+        response = responses.save_page(
+            session, session.get(Invitation, invitation_id), principle, page, **kwargs
+        )
+        session.commit()
+        return response
+
+
+def test_save_page_raises_the_revision_and_writes_only_that_page(engine, invited, db):
+    invitation, _ = invited
+    first = _save(engine, invitation.id, "kind-centraal", PageAnswers({"kc-1": 3}))
+    second = _save(engine, invitation.id, "samen-beter", PageAnswers({"sb-1": 2}))
+    assert (first.revision, second.revision) == (1, 2)
+    assert stored(db, invitation.id) == {"kc-1": (3, False, False), "sb-1": (2, False, False)}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        PageAnswers({"kc-1": 6}),
+        PageAnswers({"kc-1": 0}),
+        PageAnswers({"kc-1": True}),
+        PageAnswers({"kc-1": "3"}),
+        PageAnswers({"ga-1": 3}),
+        PageAnswers({"nope": 3}),
+        PageAnswers({}, discuss=frozenset({"nope"})),
+        PageAnswers({}, comment="x" * 2001),
+    ],
+)
+def test_save_page_refuses_what_the_form_should_have_caught(engine, invited, db, page):
+    invitation, _ = invited
+    with pytest.raises(responses.ResponseError), _fresh(engine) as session:
+        responses.save_page(session, session.get(Invitation, invitation.id), "kind-centraal", page)
+    assert stored(db, invitation.id) == {}
+
+
+def test_save_page_refuses_an_unknown_principle(engine, invited):
+    invitation, _ = invited
+    with pytest.raises(responses.ResponseError), _fresh(engine) as session:
+        responses.save_page(session, session.get(Invitation, invitation.id), "nope", PageAnswers({}))
+
+
+def test_nothing_is_stored_outside_the_round_window(engine, invited, world, db):
+    invitation, _ = invited
+    round_ = world["round"]
+    for moment in (round_.opens_at - timedelta(seconds=1), round_.closes_at):
+        with pytest.raises(responses.RoundNotOpen), _fresh(engine) as session:
+            responses.save_page(
+                session,
+                session.get(Invitation, invitation.id),
+                "kind-centraal",
+                PageAnswers({"kc-1": 3}),
+                now=moment,
+            )
+    assert db.exec(select(Response)).all() == []
+
+
+def test_a_revoked_invitation_stores_nothing(engine, invited, db):
+    invitation, _ = invited
+    revoke(db, invitation)
+    db.commit()
+    with pytest.raises(responses.RoundNotOpen):
+        _save(engine, invitation.id, "kind-centraal", PageAnswers({"kc-1": 3}))
+
+
+def test_submit_moves_exactly_one_draft_of_the_reviewed_revision(engine, invited):
+    invitation, _ = invited
+    saved = _save(engine, invitation.id, "kind-centraal", PageAnswers({"kc-1": 3}))
+    with _fresh(engine) as session:
+        inv = session.get(Invitation, invitation.id)
+        response = session.get(Response, saved.id)
+        assert responses.submit(session, inv, response, saved.revision - 1) is SubmitOutcome.STALE
+        assert responses.submit(session, inv, response, saved.revision) is SubmitOutcome.SUBMITTED
+        assert responses.submit(session, inv, response, saved.revision) is SubmitOutcome.ALREADY
+        session.commit()
+    with pytest.raises(responses.AlreadySubmitted):
+        _save(engine, invitation.id, "kind-centraal", PageAnswers({"kc-1": 1}))
+
+
+def test_concurrent_submits_in_separate_sessions_submit_once(engine, invited):
+    invitation, _ = invited
+    saved = _save(engine, invitation.id, "kind-centraal", PageAnswers({"kc-1": 3}))
+    barrier = threading.Barrier(6)
+    outcomes: list[SubmitOutcome] = []
+
+    def go() -> None:
+        barrier.wait(timeout=30)
+        with _fresh(engine) as session:
+            inv = session.get(Invitation, invitation.id)
+            response = session.get(Response, saved.id)
+            outcomes.append(responses.submit(session, inv, response, saved.revision))
+            session.commit()
+
+    threads = [threading.Thread(target=go) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == sorted([SubmitOutcome.SUBMITTED] + [SubmitOutcome.ALREADY] * 5)
+
+
+def test_answered_count_counts_values_and_dont_know_but_not_flags(engine, invited):
+    invitation, _ = invited
+    saved = _save(
+        engine,
+        invitation.id,
+        "kind-centraal",
+        PageAnswers({"kc-1": 3, "kc-2": "nvt"}, discuss=frozenset({"kc-3"})),
+    )
+    with _fresh(engine) as session:
+        assert responses.answered_count(session, saved) == 2
+        assert responses.answered_count(session, None) == 0
+        assert utcnow() >= saved.updated_at
