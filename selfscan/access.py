@@ -29,6 +29,7 @@ POLICY: dict[str, Access] = {
     "static": Access.PUBLIC,
     "main.set_language": Access.PUBLIC,
     "main.health": Access.PUBLIC,
+    "main.ping": Access.PUBLIC,  # bench/: the hello-world ceiling, no database
     "account.login": Access.PUBLIC,
     "account.logout": Access.SIGNED_IN,
     "account.forgot_password": Access.PUBLIC,
@@ -75,6 +76,9 @@ POLICY: dict[str, Access] = {
     "programme.questionnaires": Access.PROGRAMME,
     "programme.overview_page": Access.PROGRAMME,
     "programme.overview_download": Access.PROGRAMME,
+    "programme.privacy_lookup": Access.PROGRAMME,
+    "programme.privacy_export": Access.PROGRAMME,
+    "programme.privacy_erase": Access.PROGRAMME,
 }
 
 

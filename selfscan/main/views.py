@@ -1,4 +1,4 @@
-"""The start page, the language switch and the health check."""
+"""The start page, the language switch, the health check and the benchmark's ceiling."""
 
 from __future__ import annotations
 
@@ -43,3 +43,9 @@ def health():  # type: ignore[no-untyped-def]
     """For load balancers: answers 200 when the database answers."""
     get_session().exec(text("SELECT 1"))  # type: ignore[call-overload]
     return {"status": "ok"}
+
+
+@bp.route("/ping")
+def ping():  # type: ignore[no-untyped-def]
+    """A tiny answer without the database: the benchmark's measure of the machine's ceiling."""
+    return "pong", 200, {"Content-Type": "text/plain; charset=utf-8"}
