@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 
 from selfscan import db, migrate
 from selfscan.domain import SECTOR_KEYS, SHARING_KEYS
-from selfscan.models import Round
+from selfscan.models import Invitation, Organisation, Round
 from selfscan.questionnaire_registry import questionnaire_dir
 from selfscan.questionnaires import QuestionnaireError, read_directory, sync, verify_frozen
-from selfscan.services import accounts, regions, rounds
+from selfscan.services import accounts, invitations, regions, rounds
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Every service error is a ValueError subclass whose message is meant for the person.
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         regions_cli,
         organisations_cli,
         rounds_cli,
+        invitations_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
@@ -372,3 +373,109 @@ def send_reminders_command() -> None:
     click.echo(f"Sent {sent} reminder(s); {failed} could not be sent.")
     if failed:
         raise SystemExit(1)
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+invitations_cli = AppGroup("invitations", help="Personal links for respondents.")
+
+
+def _personal_link(token: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + invitations.invitation_path(token)
+
+
+def _round_by_key(session: Session, key: str) -> Round:
+    round_ = session.exec(select(Round).where(Round.key == key)).first()
+    if round_ is None:
+        raise click.ClickException(f"unknown round {key!r}")
+    return round_
+
+
+@invitations_cli.command("add")
+@click.option("--round", "round_key", required=True, help="The round's KEY.")
+@click.option("--region", "region_key", required=True, help="The region's KEY.")
+@click.option("--organisation", required=True, help="The organisation's name in that region.")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--email", required=True, help="The person's e-mail address.")
+def invitations_add(
+    round_key: str, region_key: str, organisation: str, name: str, email: str
+) -> None:
+    """Invite a person and print their personal link (shown only now: only its hash is kept)."""
+    try:
+        with db.session_scope() as session:
+            round_ = _round_by_key(session, round_key)
+            region = regions.region_by_key(session, region_key)
+            org = session.exec(
+                select(Organisation).where(
+                    Organisation.region_id == region.id, Organisation.name == organisation.strip()
+                )
+            ).first()
+            if org is None:
+                raise click.ClickException(
+                    f"region {region_key!r} has no organisation {organisation!r}"
+                )
+            invitation, token = invitations.create_invitation(
+                session, round_=round_, organisation=org, name=name, email=email
+            )
+            click.echo(f"Invited {invitation.email} (invitation {invitation.id}).")
+    except (*SERVICE_ERRORS, invitations.InvitationError) as error:
+        raise _fail(error) from None
+    click.echo(f"Personal link (shown only now): {_personal_link(token)}")
+
+
+@invitations_cli.command("list")
+@click.option("--round", "round_key", required=True, help="The round's KEY.")
+@click.option("--region", "region_key", default=None, help="Only this region's invitations.")
+def invitations_list(round_key: str, region_key: str | None) -> None:
+    """List a round's invitations and how far each person got (links cannot be shown again)."""
+    try:
+        with db.session_scope() as session:
+            round_ = _round_by_key(session, round_key)
+            region_id = regions.region_by_key(session, region_key).id if region_key else None
+            rows = invitations.invitations_of_round(session, round_, region_id)
+    except SERVICE_ERRORS as error:
+        raise _fail(error) from None
+    for invitation, organisation, status in rows:
+        if invitation.revoked_at is not None:
+            state = "revoked"
+        elif status is not None:
+            state = "submitted" if status == "submitted" else "started"
+        else:
+            state = "opened" if invitation.opened_at else "not opened"
+        click.echo(
+            f"{invitation.id:>6}  {state:<10}  {invitation.name} <{invitation.email}>, {organisation}"
+        )
+    click.echo(
+        f"{len(rows)} invitation(s). Links are stored only as a hash; "
+        "`selfscan invitations renew ID` gives a person a new link."
+    )
+
+
+@invitations_cli.command("renew")
+@click.argument("invitation_id", type=int)
+def invitations_renew(invitation_id: int) -> None:
+    """Give invitation ID a new personal link; the old link stops working."""
+    with db.session_scope() as session:
+        invitation = session.get(Invitation, invitation_id)
+        if invitation is None:
+            raise click.ClickException(f"no invitation {invitation_id}")
+        if invitation.revoked_at is not None:
+            raise click.ClickException(
+                f"invitation {invitation_id} is revoked; invite again instead"
+            )
+        token = invitations.renew_token(session, invitation)
+    click.echo(
+        f"New personal link for invitation {invitation_id} (shown only now): {_personal_link(token)}"
+    )
+
+
+@invitations_cli.command("revoke")
+@click.argument("invitation_id", type=int)
+def invitations_revoke(invitation_id: int) -> None:
+    """Make invitation ID's link stop working at once; answers already given stay."""
+    with db.session_scope() as session:
+        invitation = session.get(Invitation, invitation_id)
+        if invitation is None:
+            raise click.ClickException(f"no invitation {invitation_id}")
+        invitations.revoke(session, invitation)
+    click.echo(f"Revoked invitation {invitation_id}.")
