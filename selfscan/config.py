@@ -52,6 +52,9 @@ class Config:
     PASSWORD_RESET_HOURS: int = _int("SELFSCAN_PASSWORD_RESET_HOURS", 2)
     ACCOUNT_INVITATION_DAYS: int = _int("SELFSCAN_ACCOUNT_INVITATION_DAYS", 14)
 
+    # `selfscan purge` removes personal data of rounds closed longer ago than this.
+    RETENTION_DAYS: int = _int("SELFSCAN_RETENTION_DAYS", 365)
+
     RATELIMIT_STORAGE_URI: str = os.environ.get("SELFSCAN_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
 

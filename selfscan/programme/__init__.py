@@ -3,6 +3,7 @@
 from selfscan.programme import (  # noqa: F401  (registers routes)
     coordinators,
     overview,
+    privacy,
     region_admin,
     rounds,
 )
