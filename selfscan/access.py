@@ -79,9 +79,6 @@ POLICY: dict[str, Access] = {
     "programme.privacy_lookup": Access.PROGRAMME,
     "programme.privacy_export": Access.PROGRAMME,
     "programme.privacy_erase": Access.PROGRAMME,
-    "programme.privacy_lookup": Access.PROGRAMME,
-    "programme.privacy_export": Access.PROGRAMME,
-    "programme.privacy_erase": Access.PROGRAMME,
 }
 
 
