@@ -1,0 +1,1 @@
+"""The performance benchmark (see README, Performance): `python -m bench.run`."""
