@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_scores_command)
     app.cli.add_command(import_responses_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(purge_command)
 
 
 def _create_cli_app() -> Flask:
@@ -479,3 +482,50 @@ def invitations_revoke(invitation_id: int) -> None:
             raise click.ClickException(f"no invitation {invitation_id}")
         invitations.revoke(session, invitation)
     click.echo(f"Revoked invitation {invitation_id}.")
+
+
+# --- backups and retention ---------------------------------------------------------------------
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+def backup_command(output: Path, overwrite: bool) -> None:
+    """Copy the live SQLite database to OUTPUT, consistently, while the app keeps running.
+
+    For PostgreSQL use pg_dump (see the README, section Backups).
+    """
+    from selfscan import backup
+
+    try:
+        source = backup.sqlite_path(current_app.config["DATABASE_URL"])
+        pages = backup.backup_sqlite(source, output, overwrite=overwrite)
+    except backup.BackupError as error:
+        raise _fail(error) from None
+    click.echo(f"Backed up {source} to {output} ({pages} pages).")
+
+
+@click.command("purge")
+@with_appcontext
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    help="Retention in days (default: SELFSCAN_RETENTION_DAYS).",
+)
+def purge_command(days: int | None) -> None:
+    """Remove personal data of rounds closed longer ago than the retention period (for cron).
+
+    Invitations of those rounds lose name and e-mail address (their anonymous answers stay in
+    the figures); deactivated coordinator accounts unused for that long are deleted. Running it
+    again changes nothing more.
+    """
+    from selfscan.services import privacy
+
+    retention = current_app.config["RETENTION_DAYS"] if days is None else days
+    with db.session_scope() as session:
+        result = privacy.purge(session, retention_days=retention)
+    click.echo(
+        f"Purged personal data older than {retention} days: {result.invitations} invitation(s), "
+        f"{result.accounts} deactivated account(s)."
+    )
