@@ -1,0 +1,149 @@
+"""Concurrency through the app itself: requests started together by a barrier lose no answer
+and submit once, on SQLite and on PostgreSQL.
+
+(tests/test_respondent_submit.py covers double submits and a save racing a submit; these
+tests add many saves of different pages of one response, many people at once, and saves and
+submits of several people mixed.)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from respondent_support import PRINCIPLES, comments, current_revision, enter, item_keys, stored
+from sqlmodel import func, select
+
+from selfscan.models import Response
+
+TIMEOUT = 90
+
+
+def run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Run the jobs in threads released at once by a barrier; their results, or raise."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+    errors: list[BaseException] = []
+
+    def run(index: int, job: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=TIMEOUT)
+            results[index] = job()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def page_values(spec: Any, principle: str, value: int) -> dict[str, str]:
+    form = {f"item-{key}": str(value) for key in item_keys(spec, principle)}
+    first = item_keys(spec, principle)[0]
+    form[f"discuss-{first}"] = "y"
+    form["comment"] = f"over {principle}"
+    form["action"] = "next"
+    return form
+
+
+def autosave(client: Any, principle: str, form: dict[str, str]) -> int:
+    return client.post(
+        f"/vragenlijst/{principle}/automatisch-opslaan",
+        data=form,
+        headers={"Accept": "application/json"},
+    ).status_code
+
+
+def expected_answers(spec: Any, values: dict[str, int]) -> dict[str, tuple[int, bool, bool]]:
+    found = {}
+    for principle, value in values.items():
+        keys = item_keys(spec, principle)
+        for key in keys:
+            found[key] = (value, False, key == keys[0])
+    return found
+
+
+@pytest.mark.parametrize("devices_per_page", [1, 3])
+def test_autosaves_of_every_page_of_one_response_at_once_keep_every_answer(
+    app, world, make, db, devices_per_page
+):
+    """Tabs or devices saving DIFFERENT pages of the same response at the same moment."""
+    spec = make.questionnaire_spec()
+    invitation, token = make.invitation(world["round"], world["org_a"])
+    values = {principle: 1 + n for n, principle in enumerate(PRINCIPLES)}
+    jobs = []
+    for principle, value in values.items():
+        for _ in range(devices_per_page):
+            client = app.test_client()
+            enter(client, token)
+            form = page_values(spec, principle, value)
+            jobs.append(lambda c=client, p=principle, f=form: autosave(c, p, f))
+    codes = run_together(jobs)
+    assert codes == [200] * len(jobs)
+    assert stored(db, invitation.id) == expected_answers(spec, values)
+    assert comments(db, invitation.id) == {p: f"over {p}" for p in PRINCIPLES}
+    # Every save raised the revision exactly once: none was lost or merged.
+    assert current_revision(db, invitation.id) == len(jobs)
+    assert db.exec(select(func.count()).select_from(Response)).one() == 1
+
+
+def test_many_people_saving_and_submitting_at_once_lose_nothing(app, world, make, db):
+    """Twelve people in two regions: each saves a page and submits, all at the same moment."""
+    spec = make.questionnaire_spec()
+    people = []
+    for n in range(12):
+        org = world["org_a"] if n % 2 else world["org_b"]
+        invitation, token = make.invitation(world["round"], org)
+        client = app.test_client()
+        enter(client, token)
+        # A first page saved beforehand, so that each person has something to submit.
+        first = client.post("/vragenlijst/kind-centraal", data=page_values(spec, PRINCIPLES[0], 3))
+        assert first.status_code == 302
+        people.append((invitation, client, 1 + n % 5))
+
+    def save_then_submit(invitation: Any, client: Any, value: int) -> tuple[int, str]:
+        code = autosave(client, PRINCIPLES[1], page_values(spec, PRINCIPLES[1], value))
+        revision = current_revision(db, invitation.id)
+        submit = client.post("/vragenlijst/versturen", data={"revision": str(revision)})
+        return code, submit.headers.get("Location", "")
+
+    results = run_together([lambda i=i, c=c, v=v: save_then_submit(i, c, v) for i, c, v in people])
+    assert results == [(200, "/vragenlijst/profiel")] * len(people)
+    for invitation, _, value in people:
+        expected = expected_answers(spec, {PRINCIPLES[0]: 3, PRINCIPLES[1]: value})
+        assert stored(db, invitation.id) == expected
+    statuses = db.exec(select(Response.status, func.count()).group_by(Response.status)).all()
+    assert statuses == [("submitted", len(people))]
+
+
+def test_double_submits_of_many_people_at_once_make_one_submission_each(app, world, make, db):
+    """Four people each press "send" on two devices at the same moment."""
+    spec = make.questionnaire_spec()
+    jobs = []
+    invitations = []
+    for _ in range(4):
+        invitation, token = make.invitation(world["round"], world["org_a"])
+        invitations.append(invitation)
+        devices = [app.test_client(), app.test_client()]
+        for device in devices:
+            enter(device, token)
+        devices[0].post("/vragenlijst/kind-centraal", data=page_values(spec, PRINCIPLES[0], 2))
+        revision = current_revision(db, invitation.id)
+        for device in devices:
+            jobs.append(
+                lambda d=device, r=revision: d.post(
+                    "/vragenlijst/versturen", data={"revision": str(r)}
+                ).headers.get("Location")
+            )
+    assert run_together(jobs) == ["/vragenlijst/profiel"] * len(jobs)
+    for invitation in invitations:
+        rows = db.exec(select(Response).where(Response.invitation_id == invitation.id)).all()
+        assert [row.status for row in rows] == ["submitted"]
