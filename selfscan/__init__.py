@@ -32,7 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     for name in ("werkzeug", app.logger.name):
         logging.getLogger(name).addFilter(redacting)
 
-    from selfscan import access, cli, db, errors, extensions, i18n, questionnaire_registry
+    from selfscan import access, assets, cli, db, errors, extensions, i18n, questionnaire_registry
     from selfscan.account import bp as account_bp
     from selfscan.compare import bp as compare_bp
     from selfscan.main import bp as main_bp
@@ -44,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     extensions.init_app(app)
     i18n.init_app(app)
     access.init_app(app)
+    assets.init_app(app)
     questionnaire_registry.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
