@@ -142,7 +142,9 @@ def add_regions(engine: Engine, start: int, count: int, seed: int = 7) -> None:
             ],
         )
         region_ids = db.exec(
-            select(Region.id).where(col(Region.key).in_([region_key(n) for n in range(start, start + count)]))
+            select(Region.id).where(
+                col(Region.key).in_([region_key(n) for n in range(start, start + count)])
+            )
         ).all()
         db.execute(
             insert(Organisation),
@@ -153,9 +155,7 @@ def add_regions(engine: Engine, start: int, count: int, seed: int = 7) -> None:
             ],
         )
         orgs: dict[int, list[tuple[int, str]]] = {}
-        for org in db.exec(
-            select(Organisation).where(col(Organisation.region_id).in_(region_ids))
-        ):
+        for org in db.exec(select(Organisation).where(col(Organisation.region_id).in_(region_ids))):
             orgs.setdefault(org.region_id, []).append((org.id, org.sector))  # type: ignore[arg-type]
         bias = {r: rng.uniform(-0.8, 0.8) for r in region_ids}
         for round_number, round_id in enumerate(round_ids):
@@ -295,4 +295,3 @@ def counts(url: str) -> dict[str, int]:
         }
     engine.dispose()
     return found
-

@@ -1,0 +1,115 @@
+"""Profile one of the benchmark's pages in-process with pyinstrument, on the benchmark's data.
+
+    .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|overview [N]
+        [--server postgresql+psycopg://...] [--regions 40]
+
+Prints where the time of N requests goes (pyinstrument's text report) and the number of SQL
+statements per request. pyinstrument is in the `dev` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+
+from pyinstrument import Profiler
+from sqlalchemy import event
+
+from bench import data
+from bench.run import FIRST_PRINCIPLE, autosave_lines
+from selfscan import create_app
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "page", choices=["questionnaire", "autosave", "dashboard", "compare", "overview"]
+    )
+    parser.add_argument("n", nargs="?", type=int, default=50)
+    parser.add_argument("--server")
+    parser.add_argument("--regions", type=int, default=40)
+    args = parser.parse_args()
+    with data.throwaway_database(args.server) as url:
+        dataset = data.create(url, args.regions)
+        links = data.respondent_links(url, dataset.open_round, 1)
+        app = create_app(
+            {"SECRET_KEY": "profile", "DATABASE_URL": url, "SESSION_COOKIE_SECURE": False}
+        )
+        statements = []
+        event.listen(
+            app.extensions["selfscan.engine"],
+            "before_cursor_execute",
+            lambda *a, **k: statements.append(1),
+        )
+        client = app.test_client()
+        request = prepare(client, args.page, dataset, links[0])
+        request()  # warm up
+        statements.clear()
+        profiler = Profiler(interval=0.0005)
+        started = time.perf_counter()
+        with profiler:
+            for _ in range(args.n):
+                request()
+        elapsed = time.perf_counter() - started
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        print(
+            f"{args.page}: {elapsed / args.n * 1000:.1f} ms per request (profiled), "
+            f"{len(statements) / args.n:.1f} SQL statements per request"
+        )
+        app.extensions["selfscan.engine"].dispose()
+
+
+def prepare(client, page: str, dataset: data.Dataset, link: str):  # type: ignore[no-untyped-def]
+    """Sign in as the page's user and return a function that makes one request and checks it."""
+
+    def sign_in(email: str) -> None:
+        token = CSRF.search(client.get("/inloggen").text).group(1)
+        client.post(
+            "/inloggen", data={"email": email, "password": data.PASSWORD, "csrf_token": token}
+        )
+
+    def get(path: str):  # type: ignore[no-untyped-def]
+        def call() -> None:
+            assert client.get(path).status_code == 200
+
+        return call
+
+    if page in ("questionnaire", "autosave"):
+        token = CSRF.search(client.get(f"/i/{link}", follow_redirects=True).text).group(1)
+        client.post("/vragenlijst/starten", data={"csrf_token": token})
+        if page == "questionnaire":
+            return get(f"/vragenlijst/{FIRST_PRINCIPLE}")
+        html = client.get(f"/vragenlijst/{FIRST_PRINCIPLE}").text
+        items = sorted(set(re.findall(r'name="(item-[^"]+)"', html)))
+        line = autosave_lines([("", token, items)])[0]
+
+        def save() -> None:
+            answer = client.post(
+                line[1],
+                data=line[4],
+                headers={
+                    "X-CSRFToken": token,
+                    "Accept": "application/json",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+            assert answer.status_code == 200, answer.text
+
+        return save
+    if page == "overview":
+        sign_in(data.PROGRAMME_EMAIL)
+        return get(f"/programma/overzicht/{dataset.open_round}")
+    sign_in(data.COORDINATOR_EMAIL)
+    if page == "dashboard":
+        return get(f"/regio/{data.BENCH_REGION}/resultaten/{dataset.open_round}")
+    rounds = "&".join(f"round={key}" for key in dataset.round_keys[-3:])
+    return get(
+        f"/vergelijken?{rounds}&region={data.BENCH_REGION}&region={data.region_key(4)}&pooled=y"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,497 @@
+"""Selfscan's benchmark: programme-scale data, gunicorn with 2 workers, wrk at 50 connections.
+
+    .venv/bin/python -m bench.run                  SQLite (a throwaway file)
+    .venv/bin/python -m bench.run postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+                                                   a throwaway database on that server
+
+It generates 40 regions x 30 submitted responses x 8 rounds (the last open), starts gunicorn
+(gunicorn.conf.py, 2 workers) on a free 127.0.0.1 port, signs in and opens personal links with
+real requests, and measures with wrk: the hello-world route /ping (the machine's ceiling), a
+questionnaire page, an autosave, the region dashboard, the compare page and the programme
+overview. Then page weights, 200 respondents saving for 60 s, the dashboard with 4x and 16x the
+regions, and the memory of each worker. Needs Debian's `wrk` (`apt-get install wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+from bench import data
+from selfscan.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = ROOT / "bench" / "requests.lua"
+FIRST_PRINCIPLE = "kind-centraal"
+CONNECTIONS = 50
+RESPONDENTS = 200
+TARGETS = {  # page -> (least share of hello-world throughput, highest p99 in ms)
+    "questionnaire page": (0.15, None),
+    "autosave": (0.15, None),
+    "region dashboard": (0.10, None),
+    "programme overview": (None, 300),
+}
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    errors: int
+    p50_ms: float
+    p99_ms: float
+    mean_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen
+    log: Path
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each gunicorn worker (the master's children)."""
+        out = subprocess.run(
+            ["ps", "-o", "rss=", "--ppid", str(self.process.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        return [int(line) / 1024 for line in out.split()]
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass
+class Sessions:
+    programme: str
+    coordinator: str
+    respondents: list[tuple[str, str, list[str]]] = field(default_factory=list)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("server", nargs="?", help="PostgreSQL server URL (default: SQLite)")
+    parser.add_argument("--regions", type=int, default=40)
+    parser.add_argument("--seconds", type=int, default=10, help="per page at 50 connections")
+    parser.add_argument("--respondent-seconds", type=int, default=60)
+    parser.add_argument("--scales", default="1,4,16", help="region multiples for the dashboard")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("wrk is missing: install it with `apt-get install wrk` (Debian) and run again.")
+    database = "PostgreSQL" if args.server else "SQLite"
+    print(f"Selfscan benchmark on {database}, {os.cpu_count()} CPUs", flush=True)
+    with data.throwaway_database(args.server) as url, tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        dataset = data.create(url, args.regions)
+        links = data.respondent_links(url, dataset.open_round, RESPONDENTS)
+        print(f"generated {data.counts(url)} in {time.perf_counter() - started:.0f} s", flush=True)
+        server = start_gunicorn(url, Path(folder))
+        try:
+            report = run(server, dataset, links, args, Path(folder), url)
+        finally:
+            server.stop()
+        report["database"] = database
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=2))
+
+
+def run(
+    server: Server, dataset: data.Dataset, links: list[str], args, folder: Path, url: str
+) -> dict:  # type: ignore[no-untyped-def]
+    sessions = sign_in(server.base, links)
+    respondent = sessions.respondents[0]
+    open_round = dataset.open_round
+    earlier = dataset.round_keys[-3:]
+    compare_query = urlencode(
+        [("round", key) for key in earlier]
+        + [("region", data.BENCH_REGION), ("region", data.region_key(4)), ("pooled", "y")],
+    )
+    pages = {
+        "hello-world /ping": [("GET", "/ping", "", "", "")],
+        "questionnaire page": [("GET", f"/vragenlijst/{FIRST_PRINCIPLE}", respondent[0], "", "")],
+        "autosave": autosave_lines(sessions.respondents[:CONNECTIONS]),
+        "region dashboard": [
+            (
+                "GET",
+                f"/regio/{data.BENCH_REGION}/resultaten/{open_round}",
+                sessions.coordinator,
+                "",
+                "",
+            )
+        ],
+        "compare page": [("GET", f"/vergelijken?{compare_query}", sessions.coordinator, "", "")],
+        "programme overview": [
+            ("GET", f"/programma/overzicht/{open_round}", sessions.programme, "", "")
+        ],
+    }
+    for name, lines in pages.items():
+        check(server.base, lines[0], name)
+    results = {}
+    for name, lines in pages.items():
+        wrk_run(server.base, lines, folder, 2, CONNECTIONS, 2)  # warm up both workers
+        results[name] = wrk_run(server.base, lines, folder, 2, CONNECTIONS, args.seconds, name)
+        print(f"  measured {name}: {results[name].rate:.0f}/s", flush=True)
+    weights = {
+        name: page_weight(server.base, lines[0][1], lines[0][2])
+        for name, lines in pages.items()
+        if lines[0][0] == "GET" and name != "hello-world /ping"
+    }
+    weights["respondent: intro"] = page_weight(server.base, "/vragenlijst", respondent[0])
+    weights["respondent: review"] = page_weight(
+        server.base, "/vragenlijst/controleren", respondent[0]
+    )
+    crowd = wrk_run(
+        server.base,
+        autosave_lines(sessions.respondents),
+        folder,
+        2,
+        RESPONDENTS,
+        args.respondent_seconds,
+        f"{RESPONDENTS} respondents saving",
+    )
+    print(f"  measured {RESPONDENTS} respondents: {crowd.rate:.0f}/s", flush=True)
+    rss_after_load = server.worker_rss_mb()
+    scaling = dashboard_scaling(server, pages["region dashboard"], folder, url, args)
+    rss_end = server.worker_rss_mb()
+    return print_report(results, weights, crowd, rss_after_load, rss_end, scaling, server.base)
+
+
+# --- the server and the sessions -----------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url: str, folder: Path) -> Server:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SELFSCAN_DATABASE_URL": url,
+        "SELFSCAN_SECRET_KEY": secrets.token_hex(32),
+        "SELFSCAN_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+        "SELFSCAN_BIND": f"127.0.0.1:{port}",
+        "SELFSCAN_WORKERS": "2",
+        "SELFSCAN_THREADS": "1",
+    }
+    log = folder / "gunicorn.log"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [str(gunicorn), "--config", "gunicorn.conf.py", "--error-logfile", str(log), "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,  # the access log: written as in production, not kept
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if requests.get(f"{base}/ping", timeout=5).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        sys.exit(f"gunicorn did not start; see its log:\n{log.read_text()}")
+    time.sleep(1)  # let the second worker come up too
+    return Server(base, process, log)
+
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def cookie_header(session: requests.Session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def sign_in(base: str, links: list[str]) -> Sessions:
+    """Real sign-ins and link exchanges, as browsers would do them; their cookies for wrk."""
+
+    def account(email: str) -> str:
+        s = requests.Session()
+        token = CSRF.search(s.get(f"{base}/inloggen").text).group(1)  # type: ignore[union-attr]
+        answer = s.post(
+            f"{base}/inloggen",
+            data={"email": email, "password": data.PASSWORD, "csrf_token": token},
+            allow_redirects=False,
+        )
+        if answer.status_code != 302:
+            sys.exit(f"signing in as {email} failed: {answer.status_code}")
+        return cookie_header(s)
+
+    sessions = Sessions(account(data.PROGRAMME_EMAIL), account(data.COORDINATOR_EMAIL))
+    for link in links:
+        s = requests.Session()
+        intro = s.get(f"{base}/i/{link}")
+        token = CSRF.search(intro.text).group(1)  # type: ignore[union-attr]
+        s.post(f"{base}/vragenlijst/starten", data={"csrf_token": token})
+        page = s.get(f"{base}/vragenlijst/{FIRST_PRINCIPLE}").text
+        items = sorted(set(re.findall(r'name="(item-[^"]+)"', page)))
+        sessions.respondents.append((cookie_header(s), token, items))
+    return sessions
+
+
+Line = tuple[str, str, str, str, str]
+
+
+def autosave_lines(respondents: list[tuple[str, str, list[str]]]) -> list[Line]:
+    """Two autosaves per respondent with different answers, so that every save changes rows."""
+    rng = random.Random(1)
+    path = f"/vragenlijst/{FIRST_PRINCIPLE}/automatisch-opslaan"
+    lines = []
+    for round_ in range(2):
+        for cookie, token, items in respondents:
+            fields = [("csrf_token", token)]
+            for item in items:
+                fields.append((item, rng.choice(["1", "2", "3", "4", "5", "nvt"])))
+            if round_:
+                fields.append(("comment", "Goed dat we dit samen bespreken."))
+            lines.append(("POST", path, cookie, token, urlencode(fields)))
+    return lines
+
+
+def check(base: str, line: Line, name: str) -> None:
+    """Each measured request must succeed, or the figures would measure an error page."""
+    method, path, cookie, token, body = line
+    answer = requests.request(
+        method,
+        base + path,
+        data=body or None,
+        headers={
+            "Cookie": cookie,
+            "X-CSRFToken": token,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json" if method == "POST" else "text/html",
+        },
+        allow_redirects=False,
+        timeout=60,
+    )
+    if answer.status_code != 200:
+        sys.exit(f"{name}: {method} {path} answered {answer.status_code}, not 200")
+
+
+def wrk_run(
+    base: str,
+    lines: list[Line],
+    folder: Path,
+    threads: int,
+    connections: int,
+    seconds: int,
+    name: str = "",
+) -> Result:
+    listing = folder / "requests.tsv"
+    listing.write_text("".join("\t".join(line) + "\n" for line in lines))
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA),
+            base,
+            "--",
+            str(listing),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return Result(
+        name=name,
+        requests=figures["requests"],
+        seconds=figures["duration_us"] / 1e6,
+        errors=errors,
+        p50_ms=figures["p50_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+        mean_ms=figures["mean_us"] / 1000,
+    )
+
+
+# --- page weight -----------------------------------------------------------------------------
+
+
+class Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.css: list[str] = []
+        self.js: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "link" and a.get("rel") == "stylesheet" and a.get("href"):
+            self.css.append(a["href"])  # type: ignore[arg-type]
+        if tag == "script" and a.get("src"):
+            self.js.append(a["src"])  # type: ignore[arg-type]
+
+
+@dataclass
+class Weight:
+    html: int
+    css: int
+    js: int
+    cached: bool  # every asset hashed and served with a year's immutable caching
+
+    @property
+    def total(self) -> int:
+        return self.html + self.css + self.js
+
+
+def gz(body: bytes) -> int:
+    return len(gzip.compress(body, compresslevel=6))
+
+
+def page_weight(base: str, path: str, cookie: str) -> Weight:
+    """The page and the CSS and JS it loads, each gzipped as a reverse proxy would send it."""
+    headers = {"Cookie": cookie}
+    html = requests.get(base + path, headers=headers, timeout=60)
+    parser = Assets()
+    parser.feed(html.text)
+    cached = True
+    sizes = {"css": 0, "js": 0}
+    for kind, urls in (("css", parser.css), ("js", parser.js)):
+        for asset in urls:
+            answer = requests.get(base + asset, timeout=60)
+            sizes[kind] += gz(answer.content)
+            control = answer.headers.get("Cache-Control", "")
+            cached = cached and "immutable" in control and "v=" in asset
+    return Weight(gz(html.content), sizes["css"], sizes["js"], cached)
+
+
+# --- the dashboard as the database grows -----------------------------------------------------
+
+
+def dashboard_scaling(
+    server: Server, lines: list[Line], folder: Path, url: str, args
+) -> dict[int, Result]:  # type: ignore[no-untyped-def]
+    """The dashboard's time per request (one connection) and throughput at 1x, 4x, 16x regions."""
+    scales = [int(s) for s in args.scales.split(",") if s]
+    engine = make_engine(url)
+    found = {}
+    regions = args.regions
+    for scale in scales:
+        wanted = args.regions * scale
+        if wanted > regions:
+            started = time.perf_counter()
+            data.add_regions(engine, regions, wanted - regions)
+            print(
+                f"  grew to {wanted} regions in {time.perf_counter() - started:.0f} s", flush=True
+            )
+            regions = wanted
+        wrk_run(server.base, lines, folder, 1, 1, 2)
+        one = wrk_run(server.base, lines, folder, 1, 1, 5, f"{scale}x")
+        many = wrk_run(server.base, lines, folder, 2, CONNECTIONS, 5, f"{scale}x")
+        found[scale] = (one, many)
+        print(
+            f"  dashboard at {wanted} regions: {one.mean_ms:.1f} ms, {many.rate:.0f}/s", flush=True
+        )
+    engine.dispose()
+    return found
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def print_report(results, weights, crowd, rss_load, rss_end, scaling, base) -> dict:  # type: ignore[no-untyped-def]
+    ceiling = results["hello-world /ping"].rate
+    print()
+    print(
+        f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'of ceiling':>12}  target"
+    )
+    for name, r in results.items():
+        share = r.rate / ceiling
+        least, p99 = TARGETS.get(name, (None, None))
+        verdict = ""
+        if least is not None:
+            verdict = f">= {least:.0%}: {'met' if share >= least else 'MISSED'}"
+        if p99 is not None:
+            verdict = f"p99 < {p99} ms: {'met' if r.p99_ms < p99 else 'MISSED'}"
+        print(
+            f"{name:<22}{r.rate:>9.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.errors:>8}{share:>11.1%}  {verdict}"
+        )
+    print()
+    print(
+        f"{'page weight (gzipped)':<24}{'HTML KB':>9}{'CSS KB':>9}{'JS KB':>9}{'total KB':>10}  hashed+cached"
+    )
+    for name, w in weights.items():
+        print(
+            f"{name:<24}{w.html / 1024:>9.1f}{w.css / 1024:>9.1f}{w.js / 1024:>9.1f}"
+            f"{w.total / 1024:>10.1f}  {'yes' if w.cached else 'NO'}"
+        )
+    print()
+    verdict = "met" if crowd.errors == 0 and crowd.p99_ms < 500 else "MISSED"
+    print(
+        f"{RESPONDENTS} respondents saving for {crowd.seconds:.0f} s: {crowd.requests} saves, "
+        f"{crowd.rate:.0f}/s, p50 {crowd.p50_ms:.0f} ms, p99 {crowd.p99_ms:.0f} ms, "
+        f"{crowd.errors} errors (target: 0 errors, p99 < 500 ms: {verdict})"
+    )
+    print()
+    if scaling:
+        first = next(iter(scaling.values()))[0].mean_ms
+        print(f"{'dashboard':<12}{'ms/request (1 conn)':>21}{'vs 1x':>8}{'req/s (50 conn)':>17}")
+        for scale, (one, many) in scaling.items():
+            print(
+                f"{str(scale) + 'x':<12}{one.mean_ms:>21.1f}{one.mean_ms / first:>8.2f}{many.rate:>17.0f}"
+            )
+        print()
+    print(
+        "RSS per worker: "
+        + ", ".join(f"{mb:.0f} MB" for mb in rss_load)
+        + " after the respondents' run; "
+        + ", ".join(f"{mb:.0f} MB" for mb in rss_end)
+        + " at the end (target < 150 MB)"
+    )
+    return {
+        "pages": {
+            n: r.__dict__ | {"rate": r.rate, "share": r.rate / ceiling} for n, r in results.items()
+        },
+        "weights": {n: w.__dict__ for n, w in weights.items()},
+        "respondents": crowd.__dict__ | {"rate": crowd.rate},
+        "dashboard_scaling": {
+            s: {"ms": one.mean_ms, "rate": many.rate} for s, (one, many) in scaling.items()
+        },
+        "rss_mb": {"after_load": rss_load, "end": rss_end},
+    }
+
+
+if __name__ == "__main__":
+    main()
