@@ -30,7 +30,7 @@ class DemoError(ValueError):
 
 
 PROGRAMME_LOGIN = ("programma@demo.selfscan.nl", "demo-programma-2026")
-COORDINATOR_PASSWORD = "demo-coordinator-2026"  # noqa: S105  (printed demo sign-in)
+COORDINATOR_PASSWORD = "demo-coordinator-2026"  # noqa: S105  (printed demo sign-in)  # nosec B105
 
 # key, name, sharing, starting level, improvement per round
 REGIONS = (
@@ -142,7 +142,7 @@ def fill(
     questionnaire = questionnaires.get(("zelfscan-mao", 1))
     if questionnaire is None:
         raise DemoError("questionnaire zelfscan-mao v1 is missing from questionnaires/")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # synthetic demo answers, not secrets  # nosec B311
     version = rounds.questionnaire_version(session, "zelfscan-mao", 1)
 
     logins = [("programme team", *PROGRAMME_LOGIN)]
