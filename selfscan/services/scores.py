@@ -7,11 +7,13 @@ half of a principle's items); rules 4-7 in selfscan.scoring.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Float, and_, case, cast, func
+from sqlalchemy import Engine, Float, and_, case, cast, func
 from sqlmodel import Session, select
 
 from selfscan.domain import SECTOR_KEYS
@@ -114,7 +116,48 @@ class RoundFigures:
 
 
 def round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
-    """Shown groups of every region of the round and the all-regions pool (rules 5 and 6)."""
+    """Shown groups of every region of the round and the all-regions pool (rules 5 and 6).
+
+    Kept per engine and round while the round's submitted responses stay the same, so a region's
+    dashboard does not sum up every region of the round on each view (its cost would follow the
+    size of the database, not of the region). A submitted response never changes, so their
+    number, id sum and latest submission moment tell when the figures must be computed again.
+    """
+    stamp = session.exec(
+        select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
+            Response.round_id == round_.id, Response.status == "submitted"
+        )
+    ).one()
+    cache = _figures_cache(session)
+    key = (round_.id, k)
+    with _cache_lock:
+        found = cache.get(key)
+        if found is not None and found[0] == tuple(stamp):
+            cache.move_to_end(key)
+            return found[1]
+    figures = _compute_round_figures(session, round_, k)
+    with _cache_lock:
+        cache[key] = (tuple(stamp), figures)
+        while len(cache) > ROUNDS_CACHED:
+            cache.popitem(last=False)
+    return figures
+
+
+# Figures of the most recently used rounds, per engine (so per app and database).
+ROUNDS_CACHED = 16
+_caches: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[int, int], tuple[tuple, RoundFigures]]]
+_caches = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def _figures_cache(session: Session) -> OrderedDict[tuple[int, int], tuple[tuple, RoundFigures]]:
+    bind = session.get_bind()
+    engine = getattr(bind, "_proxied", bind)  # the app's engine behind per-request options
+    with _cache_lock:
+        return _caches.setdefault(engine, OrderedDict())
+
+
+def _compute_round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
     raw = sector_groups(session, round_)
     regions = {region_id: shown_groups(sectors, k) for region_id, sectors in raw.items()}
     return RoundFigures(
