@@ -112,7 +112,11 @@ def main() -> None:
     if wrk is None:
         sys.exit("wrk is missing: install it with `apt-get install wrk` (Debian) and run again.")
     database = "PostgreSQL" if args.server else "SQLite"
-    print(f"Selfscan benchmark on {database}, {os.cpu_count()} CPUs", flush=True)
+    print(
+        f"Selfscan benchmark on {database}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} (anything above 0 shares the CPUs with the measurement)",
+        flush=True,
+    )
     with data.throwaway_database(args.server) as url, tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         dataset = data.create(url, args.regions)
@@ -124,6 +128,7 @@ def main() -> None:
         finally:
             server.stop()
         report["database"] = database
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         if args.json:
             args.json.write_text(json.dumps(report, indent=2))
 
@@ -334,6 +339,7 @@ def wrk_run(
         text=True,
         check=True,
     ).stdout
+    drain(base)
     figures = json.loads(out.strip().splitlines()[-1])
     errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
     return Result(
@@ -345,6 +351,20 @@ def wrk_run(
         p99_ms=figures["p99_us"] / 1000,
         mean_ms=figures["mean_us"] / 1000,
     )
+
+
+def drain(base: str) -> None:
+    """Wait until gunicorn has worked off what wrk left queued (it answers requests whose
+    client has gone), so that one measurement does not eat into the next."""
+    for _ in range(600):
+        started = time.perf_counter()
+        try:
+            requests.get(f"{base}/ping", timeout=30)
+        except requests.RequestException:
+            continue
+        if time.perf_counter() - started < 0.05:
+            return
+        time.sleep(0.2)
 
 
 # --- page weight -----------------------------------------------------------------------------
