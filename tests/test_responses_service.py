@@ -100,6 +100,16 @@ def test_save_page_raises_the_revision_and_writes_only_that_page(engine, invited
     assert stored(db, invitation.id) == {"kc-1": (3, False, False), "sb-1": (2, False, False)}
 
 
+def test_a_save_that_changes_nothing_writes_nothing(engine, invited):
+    invitation, _ = invited
+    page = PageAnswers({"kc-1": 3}, discuss=frozenset({"kc-2"}), comment="Ja")
+    first = _save(engine, invitation.id, "kind-centraal", page)
+    again = _save(engine, invitation.id, "kind-centraal", page)
+    assert again.revision == first.revision == 1
+    changed = _save(engine, invitation.id, "kind-centraal", PageAnswers({"kc-1": 3}, comment="Ja"))
+    assert changed.revision == 2
+
+
 @pytest.mark.parametrize(
     "page",
     [

@@ -139,7 +139,11 @@ def save_page(
     *,
     now: datetime | None = None,
 ) -> Response:
-    """Store one principle page's answers, flags and comment; refused once submitted."""
+    """Store one principle page's answers, flags and comment; refused once submitted.
+
+    A save that changes nothing writes nothing, so a late autosave or a replayed form does not
+    make the version the person just reviewed look out of date.
+    """
     round_ = _check_open(session, invitation, now)
     version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
     assert version is not None
@@ -148,11 +152,47 @@ def save_page(
         raise ResponseError(f"unknown principle: {principle}")
     _check_page(page, items, range(version.scale_min, version.scale_max + 1))
     response = start(session, invitation, now=now)
+    if response.status != "draft":
+        raise AlreadySubmitted("the answers were already submitted")
+    wanted = _wanted_answers(items, page)
+    existing = {
+        a.item_id: a
+        for a in session.exec(
+            select(Answer).where(
+                Answer.response_id == response.id,
+                col(Answer.item_id).in_(list(wanted)),
+            )
+        )
+    }
+    comment = session.get(PrincipleComment, (response.id, principle))
+    text = page.comment.strip()
+    unchanged = (
+        all(_state(existing.get(item_id)) == state for item_id, state in wanted.items())
+        and (comment.text if comment else "") == text
+    )
+    if unchanged:
+        return response
     _claim_draft(session, response, now)
-    _write_answers(session, response, items, page)
-    _write_comment(session, response, principle, page.comment.strip())
+    _write_answers(session, response, wanted, existing)
+    _write_comment(session, response, principle, comment, text)
     session.flush()
     return response
+
+
+AnswerState = tuple[int | None, bool, bool] | None  # (value, dont_know, discuss), None: no row
+
+
+def _wanted_answers(items: Mapping[str, Item], page: PageAnswers) -> dict[int, AnswerState]:
+    wanted: dict[int, AnswerState] = {}
+    for key, item in items.items():
+        raw = page.values.get(key)
+        state = (raw if isinstance(raw, int) else None, raw == DONT_KNOW, key in page.discuss)
+        wanted[item.id] = None if state == (None, False, False) else state  # type: ignore[index]
+    return wanted
+
+
+def _state(answer: Answer | None) -> AnswerState:
+    return None if answer is None else (answer.value, answer.dont_know, answer.discuss)
 
 
 def _claim_draft(session: Session, response: Response, now: datetime | None) -> None:
@@ -170,35 +210,30 @@ def _claim_draft(session: Session, response: Response, now: datetime | None) -> 
 
 
 def _write_answers(
-    session: Session, response: Response, items: Mapping[str, Item], page: PageAnswers
+    session: Session,
+    response: Response,
+    wanted: Mapping[int, AnswerState],
+    existing: Mapping[int, Answer],
 ) -> None:
-    existing = {
-        a.item_id: a
-        for a in session.exec(
-            select(Answer).where(
-                Answer.response_id == response.id,
-                col(Answer.item_id).in_([i.id for i in items.values()]),
-            )
-        )
-    }
-    for key, item in items.items():
-        raw = page.values.get(key)
-        value = raw if isinstance(raw, int) else None
-        dont_know = raw == DONT_KNOW
-        discuss = key in page.discuss
-        answer = existing.get(item.id)  # type: ignore[arg-type]
-        if value is None and not dont_know and not discuss:
+    for item_id, state in wanted.items():
+        answer = existing.get(item_id)
+        if state is None:
             if answer is not None:
                 session.delete(answer)
             continue
         if answer is None:
-            answer = Answer(response_id=response.id, item_id=item.id)  # type: ignore[arg-type]
+            answer = Answer(response_id=response.id, item_id=item_id)  # type: ignore[arg-type]
             session.add(answer)
-        answer.value, answer.dont_know, answer.discuss = value, dont_know, discuss
+        answer.value, answer.dont_know, answer.discuss = state
 
 
-def _write_comment(session: Session, response: Response, principle: str, text: str) -> None:
-    comment = session.get(PrincipleComment, (response.id, principle))
+def _write_comment(
+    session: Session,
+    response: Response,
+    principle: str,
+    comment: PrincipleComment | None,
+    text: str,
+) -> None:
     if not text:
         if comment is not None:
             session.delete(comment)
@@ -280,4 +315,3 @@ def answered_count(session: Session, response: Response | None) -> int:
             (col(Answer.value).is_not(None)) | (col(Answer.dont_know).is_(True)),
         )
     ).one()
-

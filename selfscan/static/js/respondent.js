@@ -71,6 +71,11 @@
     timer = window.setTimeout(save, delay);
   }
 
+  // Leaving through a button saves the page itself: drop a save that is still waiting.
+  form.addEventListener('submit', function () {
+    window.clearTimeout(timer);
+    again = false;
+  });
   form.addEventListener('change', function () { later(250); });
   form.addEventListener('input', function (event) {
     if (event.target && event.target.tagName === 'TEXTAREA') {
