@@ -77,7 +77,7 @@ def radar(
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
         "legend": {"orientation": "h", "y": -0.15},
-        "margin": {"t": 60, "b": 40, "l": 60, "r": 60},
+        "margin": {"t": 50, "b": 30, "l": 40, "r": 40},
         "separators": ",." if locale == "nl" else ".,",
         "font": {"family": "system-ui, sans-serif", "size": 13},
     }
