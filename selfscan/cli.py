@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(privacy_cli)
 
 
 def _create_cli_app() -> Flask:
@@ -528,4 +529,51 @@ def purge_command(days: int | None) -> None:
     click.echo(
         f"Purged personal data older than {retention} days: {result.invitations} invitation(s), "
         f"{result.accounts} deactivated account(s)."
+    )
+
+
+# --- privacy requests --------------------------------------------------------------------------
+
+privacy_cli = AppGroup("privacy", help="Answer privacy requests (AVG): export or erase a person.")
+
+
+@privacy_cli.command("export")
+@click.argument("email")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, writable=True), help="JSON file to write."
+)
+def privacy_export(email: str, output: str | None) -> None:
+    """Write everything stored about the person with EMAIL as JSON (the page's download)."""
+    import json
+
+    from selfscan.services import privacy
+
+    with db.session_scope() as session:
+        record = privacy.person_record(session, email)
+    text = json.dumps(record, ensure_ascii=False, indent=2)
+    if output is None:
+        click.echo(text)
+        return
+    with open(output, "w", encoding="utf-8") as out:
+        out.write(text + "\n")
+    click.echo(f"Wrote what is stored about {record['email']} to {output}.", err=True)
+
+
+@privacy_cli.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Erase without asking.")
+def privacy_erase(email: str, yes: bool) -> None:
+    """Erase the person with EMAIL: invitations and a coordinator account; answers stay, anonymous."""
+    from selfscan.services import privacy
+
+    if not yes:
+        click.confirm(f"Erase {email} for good?", abort=True)
+    try:
+        with db.session_scope() as session:
+            result = privacy.erase_person(session, email)
+    except privacy.PrivacyError as error:
+        raise _fail(error) from None
+    click.echo(
+        f"Erased {result.invitations} invitation(s) and {int(result.account)} account(s); "
+        f"{result.responses_kept} response(s) remain without name or address."
     )

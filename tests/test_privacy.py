@@ -184,3 +184,19 @@ def test_erase_person_service_counts_what_it_removed(db, world, person):
         ).one()
         == 5
     )
+
+
+def test_the_cli_exports_and_erases_a_person(runner, world, person, db, tmp_path):
+    output = tmp_path / "ria.json"
+    result = runner.invoke(args=["privacy", "export", EMAIL, "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(output.read_text())["invitations"][0]["name"] == "Ria Smit"
+    refused = runner.invoke(args=["privacy", "erase", EMAIL], input="n\n")
+    assert refused.exit_code != 0
+    assert db.exec(select(Invitation).where(Invitation.email == EMAIL)).first() is not None
+    result = runner.invoke(args=["privacy", "erase", EMAIL, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "1 invitation(s)" in result.output
+    assert db.exec(select(Invitation).where(Invitation.email == EMAIL)).first() is None
+    programme = runner.invoke(args=["privacy", "erase", world["programme"].email, "--yes"])
+    assert programme.exit_code != 0
