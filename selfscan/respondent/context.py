@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import abort, g, make_response, render_template, session
 from flask_babel import format_datetime
-from sqlmodel import select
+from sqlmodel import col, select
 
 from selfscan.db import get_session
 from selfscan.i18n import current_language
@@ -25,7 +25,6 @@ from selfscan.models import (
 )
 from selfscan.questionnaire_registry import questionnaire_for
 from selfscan.questionnaires import PrincipleSpec, Questionnaire
-from selfscan.services import responses
 
 
 @dataclass(frozen=True)
@@ -66,23 +65,25 @@ def load_respondent() -> Respondent:
     """The respondent of this session while their round is open; otherwise a clear page."""
     if "respondent" in g:
         return g.respondent
-    db = get_session()
-    invitation = db.get(Invitation, session.get("invitation_id"))
-    if invitation is None or invitation.revoked_at is not None:
+    # One query for all of it: every respondent request (and each autosave) starts here.
+    version_of_round = col(QuestionnaireVersion.id) == Round.questionnaire_version_id
+    query = (
+        select(Invitation, Round, QuestionnaireVersion, Organisation.name, Region.name, Response)
+        .join(Round, col(Round.id) == Invitation.round_id)
+        .join(QuestionnaireVersion, version_of_round)
+        .join(Organisation, col(Organisation.id) == Invitation.organisation_id)
+        .join(Region, col(Region.id) == Organisation.region_id)
+        .outerjoin(Response, col(Response.invitation_id) == Invitation.id)
+        .where(Invitation.id == session.get("invitation_id"))
+    )
+    row = get_session().exec(query).first()
+    if row is None or row[0].revoked_at is not None:
         forget_respondent()
         abort(link_invalid_page(403))
-    round_ = db.get(Round, invitation.round_id)
-    assert round_ is not None
+    invitation, round_, version, organisation_name, region_name, response = row
     state = round_.state()
     if state is not RoundState.OPEN:
         abort(_unavailable(round_, state))
-    version = db.get(QuestionnaireVersion, round_.questionnaire_version_id)
-    assert version is not None
-    organisation_name, region_name = db.exec(
-        select(Organisation.name, Region.name)
-        .join(Region, Region.id == Organisation.region_id)  # type: ignore[arg-type]
-        .where(Organisation.id == invitation.organisation_id)
-    ).one()
     g.respondent = Respondent(
         invitation=invitation,
         round=round_,
@@ -90,7 +91,7 @@ def load_respondent() -> Respondent:
         questionnaire=questionnaire_for(version),
         organisation_name=organisation_name,
         region_name=region_name,
-        response=responses.response_of(db, invitation),
+        response=response,
     )
     return g.respondent
 

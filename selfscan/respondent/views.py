@@ -75,15 +75,17 @@ def principle(key: str) -> Page:
     if r.submitted and request.method == "POST":
         return _already_received()
     if r.submitted:
+        stored = responses.stored_answers(db, r.response)
         form = principle_form(
             r.questionnaire,
             key,
             r.language,
-            responses.stored_answers(db, r.response),
+            stored,
             responses.stored_comments(db, r.response).get(key, ""),
             meta={"csrf": False},
         )
-        return _render_principle(r, spec, form, mode="readonly")
+        answered = sum(a.answered for a in stored.values())
+        return _render_principle(r, spec, form, mode="readonly", answered=answered)
     if request.method == "POST":
         form = principle_form(r.questionnaire, key, r.language)
         if not form.validate():
@@ -93,14 +95,15 @@ def principle(key: str) -> Page:
             return refused
         db.commit()
         return redirect(_after_save(r.questionnaire, key, form.action.data or "next"))
+    stored = responses.stored_answers(db, r.response)
     form = principle_form(
         r.questionnaire,
         key,
         r.language,
-        responses.stored_answers(db, r.response),
+        stored,
         responses.stored_comments(db, r.response).get(key, ""),
     )
-    return _render_principle(r, spec, form)
+    return _render_principle(r, spec, form, answered=sum(a.answered for a in stored.values()))
 
 
 def autosave(key: str) -> tuple[dict[str, object], int]:
@@ -122,8 +125,9 @@ def autosave(key: str) -> tuple[dict[str, object], int]:
     except responses.RoundNotOpen:
         db.rollback()
         return {"saved": False, "message": _("This round is not open.")}, 403
-    db.commit()
+    # Counted before the commit, in the same transaction: afterwards it would need another.
     answered, total = responses.answered_count(db, response), len(r.questionnaire.items)
+    db.commit()
     return {
         "saved": True,
         "answered": answered,
@@ -262,23 +266,25 @@ def _after_save(q: Questionnaire, key: str, action: str) -> str:
     if action == "review" or (action == "next" and index == len(keys) - 1):
         return url_for("respondent.review")
     if action == "previous":
-        return url_for(
-            "respondent.principle", key=keys[index - 1]
-        ) if index > 0 else url_for("respondent.intro")
+        return (
+            url_for("respondent.principle", key=keys[index - 1])
+            if index > 0
+            else url_for("respondent.intro")
+        )
     return url_for("respondent.principle", key=keys[index + 1])
 
 
 def _render_principle(
-    r: Respondent, spec: PrincipleSpec, form: PrincipleForm, mode: str = "answer"
+    r: Respondent,
+    spec: PrincipleSpec,
+    form: PrincipleForm,
+    mode: str = "answer",
+    answered: int | None = None,
 ) -> str:
-    db = get_session()
+    if answered is None:
+        answered = responses.answered_count(get_session(), r.response)
     return pages.render_principle(
-        r.questionnaire,
-        spec,
-        form,
-        mode=mode,
-        answered=responses.answered_count(db, r.response),
-        context=r,
+        r.questionnaire, spec, form, mode=mode, answered=answered, context=r
     )
 
 
