@@ -257,3 +257,12 @@ def test_xlsx_downloads_hold_the_same_numbers(client, world, rounds):
     assert values[0][:4] == ["round", "region", "region_name", "n"]
     assert values[1] == ["ronde-1", "regio-a", "Regio A", 7, 3.83, 3.14, 3.14, 3.14, 3.14]
     assert values[2][3:] == [None] * 6
+
+
+def test_the_overview_speaks_english_too(client, world, rounds):
+    login(client, world["programme"])
+    client.post("/taal", data={"lang": "en", "next": "/"})
+    page = client.get("/programma/overzicht/ronde-1").text
+    assert "Overview of Ronde 1" in page
+    assert "Mean score per region and principle" in page
+    assert "3.83" in page and HIDDEN.replace(",", ".") not in page
