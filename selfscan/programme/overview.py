@@ -36,8 +36,9 @@ Table = tuple[list[str], list[list[exchange.Cell]]]
 
 class Overview:
     """What the overview shows for one round, each table computed when first asked for, so
-    that a download runs only its own queries: per round two aggregate queries (all regions at
-    once), per count table one query."""
+    that a download runs only its own queries: a round's figures come from
+    scores.round_figures (all regions at once, cached while its responses stay the same), each
+    count table from one query."""
 
     def __init__(self, round_: Round) -> None:
         self.round = round_
@@ -146,7 +147,7 @@ def overview_page(round: str | None = None):  # type: ignore[no-untyped-def]
     return render_template(
         "programme/overview.html",
         o=data,
-        k=int(current_app.config["MIN_GROUP_SIZE"]),
+        k=data.k,
         chart=chart,
         principles=PRINCIPLE_KEYS,
         statuses=ACTION_STATUSES,
@@ -154,7 +155,6 @@ def overview_page(round: str | None = None):  # type: ignore[no-untyped-def]
         bands=_bands(data.scale),
         number=number,
         signed=signed,
-        tables=list(TABLES),
     )
 
 
