@@ -53,7 +53,9 @@ def enter(client: Any, token: str) -> Any:
 def answer_all(client: Any, spec: Any, value: int = 4) -> None:
     for principle in PRINCIPLES:
         keys = item_keys(spec, principle)
-        response = client.post(f"/vragenlijst/{principle}", data=page_form(dict.fromkeys(keys, value)))
+        response = client.post(
+            f"/vragenlijst/{principle}", data=page_form(dict.fromkeys(keys, value))
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
 
 

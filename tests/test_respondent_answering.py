@@ -4,8 +4,6 @@ that gets a clear message and stores nothing."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
-
 from respondent_support import (
     PRINCIPLES,
     comments,
@@ -16,6 +14,8 @@ from respondent_support import (
     response_of,
     stored,
 )
+from sqlmodel import select
+
 from selfscan.models import Invitation, Response
 from selfscan.models.response import COMMENT_MAX_LENGTH
 
@@ -37,7 +37,12 @@ def test_intro_explains_the_scan_and_starting_creates_one_response(client, invit
     invitation, token = invited
     client.get(f"/i/{token}")
     page = client.get("/vragenlijst").get_data(as_text=True)
-    for text in ("10 tot 15 minuten", "minstens 3 mensen", "Zelfscan Met Andere Ogen", "Begin met de scan"):
+    for text in (
+        "10 tot 15 minuten",
+        "minstens 3 mensen",
+        "Zelfscan Met Andere Ogen",
+        "Begin met de scan",
+    ):
         assert text in page
     assert response_of(db, invitation.id) is None  # looking is not starting
     response = client.post("/vragenlijst/starten")
@@ -111,7 +116,9 @@ def test_the_last_principle_goes_on_to_the_review(client, answering):
 
 
 def test_the_page_shows_what_was_saved_and_the_progress(client, answering):
-    client.post("/vragenlijst/kind-centraal", data=page_form({"kc-1": 4, "kc-2": "nvt"}, discuss=["kc-1"]))
+    client.post(
+        "/vragenlijst/kind-centraal", data=page_form({"kc-1": 4, "kc-2": "nvt"}, discuss=["kc-1"])
+    )
     html = client.get("/vragenlijst/kind-centraal").get_data(as_text=True)
     assert 'id="item-kc-1-4" value="4" checked' in html
     assert 'id="item-kc-2-nvt" value="nvt" checked' in html

@@ -16,8 +16,18 @@ LINK = re.compile(r"http://127\.0\.0\.1:8000/i/([A-Za-z0-9_-]+)")
 def _add(runner, email="ria@example.org", organisation="School A"):
     return runner.invoke(
         args=[
-            "invitations", "add", "--round", "ronde-1", "--region", "regio-a",
-            "--organisation", organisation, "--name", "Ria", "--email", email,
+            "invitations",
+            "add",
+            "--round",
+            "ronde-1",
+            "--region",
+            "regio-a",
+            "--organisation",
+            organisation,
+            "--name",
+            "Ria",
+            "--email",
+            email,
         ]
     )
 
@@ -62,7 +72,9 @@ def test_revoke_stops_the_link_and_shows_in_the_list(runner, db, world, app):
     invitation = db.exec(select(Invitation)).one()
     assert runner.invoke(args=["invitations", "revoke", str(invitation.id)]).exit_code == 0
     assert app.test_client().get(f"/i/{token}").status_code == 404
-    listing = runner.invoke(args=["invitations", "list", "--round", "ronde-1", "--region", "regio-a"])
+    listing = runner.invoke(
+        args=["invitations", "list", "--round", "ronde-1", "--region", "regio-a"]
+    )
     assert "revoked" in listing.output
     assert runner.invoke(args=["invitations", "renew", str(invitation.id)]).exit_code != 0
     assert runner.invoke(args=["invitations", "renew", "999"]).exit_code != 0

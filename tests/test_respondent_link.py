@@ -7,10 +7,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from respondent_support import enter, page_form, response_of, stored
 from sqlmodel import select
 
 from conftest import login, make_app
-from respondent_support import enter, page_form, response_of, stored
 from selfscan.models import Response
 from selfscan.models.types import utcnow
 from selfscan.services.invitations import revoke
@@ -103,15 +103,18 @@ def test_a_planned_round_gets_a_clear_page_and_stores_nothing(client, world, mak
 
 
 def test_respondent_pages_need_an_opened_link(client, world):
-    for path in ("/vragenlijst", "/vragenlijst/kind-centraal", "/vragenlijst/controleren",
-                 "/vragenlijst/profiel", "/vragenlijst/opgeslagen"):
+    for path in (
+        "/vragenlijst",
+        "/vragenlijst/kind-centraal",
+        "/vragenlijst/controleren",
+        "/vragenlijst/profiel",
+        "/vragenlijst/opgeslagen",
+    ):
         assert client.get(path).status_code == 403
     assert client.post("/vragenlijst/versturen", data={"revision": "0"}).status_code == 403
 
 
-def test_a_link_revoked_while_answering_stops_working_on_the_next_request(
-    client, invited, db
-):
+def test_a_link_revoked_while_answering_stops_working_on_the_next_request(client, invited, db):
     invitation, token = invited
     enter(client, token)
     revoke(db, invitation)
@@ -157,7 +160,9 @@ def test_opening_the_link_on_another_device_resumes_the_same_response(app, invit
     assert re.search(r'value="2"\s+checked', page)
 
 
-def test_guessing_links_is_rate_limited_but_a_working_link_is_not(engine, database_url, world, make):
+def test_guessing_links_is_rate_limited_but_a_working_link_is_not(
+    engine, database_url, world, make
+):
     app = make_app(database_url, RATELIMIT_ENABLED=True)
     try:
         _invitation, token = make.invitation(world["round"], world["org_a"])

@@ -8,7 +8,6 @@ import re
 from html import unescape
 
 import pytest
-
 from respondent_support import PRINCIPLES, current_revision, enter, item_keys, page_form
 
 
@@ -76,7 +75,10 @@ def test_the_region_figures_appear_at_k_with_the_same_numbers_in_the_table(
     _draft, draft_token = make.invitation(world["round"], world["org_a"], name="Concept")
     draft = app.test_client()
     enter(draft, draft_token)
-    draft.post("/vragenlijst/kind-centraal", data=page_form(dict.fromkeys(item_keys(spec, "kind-centraal"), 1)))
+    draft.post(
+        "/vragenlijst/kind-centraal",
+        data=page_form(dict.fromkeys(item_keys(spec, "kind-centraal"), 1)),
+    )
     third = _submit_with(app, db, make, world, all_pages(5), "Drie")
     html = third.get("/vragenlijst/profiel").get_data(as_text=True)
     table = _table(html)
@@ -91,7 +93,12 @@ def test_the_region_figures_appear_at_k_with_the_same_numbers_in_the_table(
 
 def test_the_profile_shows_numbers_in_english_with_a_decimal_point(app, db, make, world, spec):
     client = _submit_with(
-        app, db, make, world, {"samen-beter": dict.fromkeys(item_keys(spec, "samen-beter"), 4)}, "En"
+        app,
+        db,
+        make,
+        world,
+        {"samen-beter": dict.fromkeys(item_keys(spec, "samen-beter"), 4)},
+        "En",
     )
     with client.session_transaction() as session:
         session["lang"] = "en"

@@ -7,9 +7,9 @@ import threading
 from datetime import timedelta
 
 import pytest
+from respondent_support import answer_all, current_revision, enter, page_form, response_of, stored
 from sqlmodel import select
 
-from respondent_support import answer_all, current_revision, enter, page_form, response_of, stored
 from selfscan.models import Response
 from selfscan.models.types import utcnow
 
@@ -112,8 +112,8 @@ def test_answers_changed_in_another_tab_after_review_are_not_submitted_unseen(ap
         as_text=True
     )
     # Submitting what is now shown works, from either tab.
-    assert _submit(tab_a, current_revision(db, invitation.id)).headers["Location"].endswith(
-        "/profiel"
+    assert (
+        _submit(tab_a, current_revision(db, invitation.id)).headers["Location"].endswith("/profiel")
     )
     assert response_of(db, invitation.id).status == "submitted"
     assert stored(db, invitation.id) == {"kc-1": (1, False, False)}
@@ -188,7 +188,9 @@ def test_concurrent_saves_and_a_submit_never_mix_versions(app, invited, db):
 
     def save(c, value) -> None:
         barrier.wait(timeout=30)
-        codes.append(c.post("/vragenlijst/kind-centraal", data=page_form({"kc-1": value})).status_code)
+        codes.append(
+            c.post("/vragenlijst/kind-centraal", data=page_form({"kc-1": value})).status_code
+        )
 
     def submit() -> None:
         barrier.wait(timeout=30)

@@ -6,10 +6,10 @@ import threading
 from datetime import timedelta
 
 import pytest
+from respondent_support import stored
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from respondent_support import stored
 from selfscan.models import Invitation, Response
 from selfscan.models.types import utcnow
 from selfscan.services import responses
@@ -69,7 +69,7 @@ def test_concurrent_starts_make_one_response(engine, invited):
                 inv = session.get(Invitation, invitation.id)
                 ids.append(responses.start(session, inv).id)
                 session.commit()
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=go) for _ in range(5)]
@@ -133,7 +133,9 @@ def test_save_page_refuses_what_the_form_should_have_caught(engine, invited, db,
 def test_save_page_refuses_an_unknown_principle(engine, invited):
     invitation, _ = invited
     with pytest.raises(responses.ResponseError), _fresh(engine) as session:
-        responses.save_page(session, session.get(Invitation, invitation.id), "nope", PageAnswers({}))
+        responses.save_page(
+            session, session.get(Invitation, invitation.id), "nope", PageAnswers({})
+        )
 
 
 def test_nothing_is_stored_outside_the_round_window(engine, invited, world, db):

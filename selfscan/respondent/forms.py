@@ -46,7 +46,9 @@ class PrincipleForm(FlaskForm):
 
     item_keys: tuple[str, ...] = ()
 
-    def process(self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any) -> None:
+    def process(
+        self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any
+    ) -> None:
         formdata = self.meta.wrap_formdata(self, formdata)
         # A field the page does not have (an unknown or another page's statement) means the
         # form was tampered with; WTForms would silently ignore it.
@@ -84,6 +86,27 @@ def principle_form(
     **kwargs: Any,
 ) -> PrincipleForm:
     """The form for one principle's statements in the person's language, filled from `stored`."""
+    form_class = _form_class(questionnaire, principle, language)
+    data: dict[str, Any] = {"comment": comment}
+    for key, answer in (stored or {}).items():
+        if answer.dont_know:
+            data[f"item-{key}"] = DONT_KNOW
+        elif answer.value is not None:
+            data[f"item-{key}"] = str(answer.value)
+        data[f"discuss-{key}"] = answer.discuss
+    return form_class(data=data, **kwargs)
+
+
+# Form classes by (questionnaire, principle, language): a class built anew on every request
+# costs WTForms its field sorting again; the questionnaires are fixed while the app runs.
+_form_classes: dict[tuple[int, str, str], tuple[Questionnaire, type[PrincipleForm]]] = {}
+
+
+def _form_class(questionnaire: Questionnaire, principle: str, language: str) -> type[PrincipleForm]:
+    key = (id(questionnaire), principle, language)
+    found = _form_classes.get(key)
+    if found is not None and found[0] is questionnaire:
+        return found[1]
     items = questionnaire.items_of(principle)
     choices = [(str(label.value), label.text.get(language)) for label in questionnaire.scale.labels]
     choices.append((DONT_KNOW, questionnaire.scale.dont_know.get(language)))
@@ -94,14 +117,10 @@ def principle_form(
         )
         fields[f"discuss-{item.key}"] = BooleanField(_l("I want to discuss this"))
     form_class = type("PrincipleFormFor", (PrincipleForm,), {**fields, "item_keys": _keys(items)})
-    data: dict[str, Any] = {"comment": comment}
-    for key, answer in (stored or {}).items():
-        if answer.dont_know:
-            data[f"item-{key}"] = DONT_KNOW
-        elif answer.value is not None:
-            data[f"item-{key}"] = str(answer.value)
-        data[f"discuss-{key}"] = answer.discuss
-    return form_class(data=data, **kwargs)
+    if len(_form_classes) > 256:  # questionnaires reloaded many times over (tests)
+        _form_classes.clear()
+    _form_classes[key] = (questionnaire, form_class)
+    return form_class
 
 
 def _keys(items: tuple[ItemSpec, ...]) -> tuple[str, ...]:

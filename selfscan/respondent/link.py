@@ -30,4 +30,3 @@ def open_link(token: str) -> WerkzeugResponse | object:
 def link_failed(response: WerkzeugResponse) -> bool:
     """Only links that did not work count towards the guessing limit."""
     return response.status_code == 404
-

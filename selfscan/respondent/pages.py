@@ -102,4 +102,3 @@ def render_preview(version: QuestionnaireVersion, principle: str | None) -> str:
     return render_principle(
         questionnaire, spec, form, mode="preview", answered=0, preview_version=version
     )
-

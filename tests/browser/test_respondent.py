@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from respondent_support import PRINCIPLES, comments, item_keys, stored
 from sqlmodel import Session, select
 
 from browser.conftest import assert_accessible
-from respondent_support import PRINCIPLES, comments, item_keys, stored
 from selfscan.models import Invitation, Response, Round
 from selfscan.models.types import utcnow
 from selfscan.services import responses
@@ -37,7 +37,9 @@ def _answer_page(page: Page, keys: list[str], value: int) -> None:
         page.locator(f"#item-{key}-{value}").check()
 
 
-def test_journey_with_a_pause_ends_in_the_own_profile(page: Page, live_server, world, make, engine, db):
+def test_journey_with_a_pause_ends_in_the_own_profile(
+    page: Page, live_server, world, make, engine, db
+):
     _submitted_by_someone_else(engine, make, world, 2)
     _submitted_by_someone_else(engine, make, world, 3)
     invitation, token = make.invitation(world["round"], world["org_a"], name="Ria Respondent")
@@ -85,7 +87,9 @@ def test_journey_with_a_pause_ends_in_the_own_profile(page: Page, live_server, w
     expect(page.get_by_text("Je hebt alle stellingen beantwoord.")).to_be_visible()
     page.get_by_role("button", name="Mijn antwoorden versturen").click()
 
-    expect(page.get_by_role("heading", name="Dank je wel: je antwoorden zijn ontvangen")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Dank je wel: je antwoorden zijn ontvangen")
+    ).to_be_visible()
     table = page.locator("#profile-table")
     # Own: 4 on the first principle, 5 elsewhere. Region (2, 3 and this person): 3,00 and 3,33.
     expect(table.get_by_role("row", name="Het kind centraal")).to_contain_text("4,00")
