@@ -155,15 +155,7 @@ def save_page(
     if response.status != "draft":
         raise AlreadySubmitted("the answers were already submitted")
     wanted = _wanted_answers(items, page)
-    existing = {
-        a.item_id: a
-        for a in session.exec(
-            select(Answer).where(
-                Answer.response_id == response.id,
-                col(Answer.item_id).in_(list(wanted)),
-            )
-        )
-    }
+    existing = _existing_answers(session, response, wanted)
     comment = session.get(PrincipleComment, (response.id, principle))
     text = page.comment.strip()
     unchanged = (
@@ -173,6 +165,12 @@ def save_page(
     if unchanged:
         return response
     _claim_draft(session, response, now)
+    # On PostgreSQL the claim may have waited for a concurrent save of this response: forget
+    # what was read before it and read again, or that save's rows would be written twice.
+    for stale in (*existing.values(), *([comment] if comment else [])):
+        session.expunge(stale)
+    existing = _existing_answers(session, response, wanted)
+    comment = session.get(PrincipleComment, (response.id, principle))
     _write_answers(session, response, wanted, existing)
     _write_comment(session, response, principle, comment, text)
     session.flush()
@@ -189,6 +187,17 @@ def _wanted_answers(items: Mapping[str, Item], page: PageAnswers) -> dict[int, A
         state = (raw if isinstance(raw, int) else None, raw == DONT_KNOW, key in page.discuss)
         wanted[item.id] = None if state == (None, False, False) else state  # type: ignore[index]
     return wanted
+
+
+def _existing_answers(
+    session: Session, response: Response, wanted: Mapping[int, AnswerState]
+) -> dict[int, Answer]:
+    rows = session.exec(
+        select(Answer).where(
+            Answer.response_id == response.id, col(Answer.item_id).in_(list(wanted))
+        )
+    )
+    return {answer.item_id: answer for answer in rows}
 
 
 def _state(answer: Answer | None) -> AnswerState:
