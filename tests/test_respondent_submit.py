@@ -7,7 +7,15 @@ import threading
 from datetime import timedelta
 
 import pytest
-from respondent_support import answer_all, current_revision, enter, page_form, response_of, stored
+from respondent_support import (
+    answer_all,
+    comments,
+    current_revision,
+    enter,
+    page_form,
+    response_of,
+    stored,
+)
 from sqlmodel import select
 
 from selfscan.models import Response
@@ -212,3 +220,35 @@ def test_concurrent_saves_and_a_submit_never_mix_versions(app, invited, db):
     else:
         # A save came first, so the reviewed version was out of date and nothing was submitted.
         assert row.revision > revision
+
+
+def test_concurrent_saves_of_one_page_from_several_devices_all_succeed(app, invited, db):
+    invitation, token = invited
+    devices = [app.test_client() for _ in range(5)]
+    for device in devices:
+        enter(device, token)
+    barrier = threading.Barrier(len(devices))
+    codes: list[int] = []
+
+    def save(device, value) -> None:
+        barrier.wait(timeout=30)
+        form = page_form({"kc-1": value, "kc-2": value}, discuss=["kc-3"], comment=f"v{value}")
+        codes.append(device.post("/vragenlijst/kind-centraal", data=form).status_code)
+
+    threads = [
+        threading.Thread(target=save, args=(device, n)) for n, device in enumerate(devices, start=1)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert codes == [302] * len(devices)
+    answers = stored(db, invitation.id)
+    # One whole page of one device: never answers of one device mixed with another's.
+    value = answers["kc-1"][0]
+    assert answers == {
+        "kc-1": (value, False, False),
+        "kc-2": (value, False, False),
+        "kc-3": (None, False, True),
+    }
+    assert comments(db, invitation.id) == {"kind-centraal": f"v{value}"}
