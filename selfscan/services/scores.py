@@ -118,51 +118,68 @@ class RoundFigures:
 def round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
     """Shown groups of every region of the round and the all-regions pool (rules 5 and 6).
 
-    Kept per engine and round while the round's submitted responses stay the same, so a region's
-    dashboard does not sum up every region of the round on each view (its cost would follow the
-    size of the database, not of the region). A submitted response never changes, so their
-    number, id sum and latest submission moment tell when the figures must be computed again.
+    Kept per engine, round and region, so that a region's dashboard does not sum up every
+    answer of the round on each view: its cost would follow the size of the database rather
+    than of the region. A submitted response never changes, so per region the number, id sum
+    and latest submission moment of its submitted responses tell whether its groups must be
+    summed again; only those regions are, and the pool is rebuilt from the kept groups.
     """
-    stamp = session.exec(
-        select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
-            Response.round_id == round_.id, Response.status == "submitted"
+    stamps = {
+        region_id: (n, ids, latest)
+        for region_id, n, ids, latest in session.exec(
+            select(
+                Response.region_id,
+                func.count(),
+                func.sum(Response.id),
+                func.max(Response.submitted_at),
+            )
+            .where(Response.round_id == round_.id, Response.status == "submitted")
+            .group_by(Response.region_id)
         )
-    ).one()
+    }
     cache = _figures_cache(session)
     key = (round_.id, k)
     with _cache_lock:
-        found = cache.get(key)
-        if found is not None and found[0] == tuple(stamp):
+        kept = cache.get(key)
+        if kept is not None and kept.stamps == stamps:
             cache.move_to_end(key)
-            return found[1]
-    figures = _compute_round_figures(session, round_, k)
+            return kept.figures
+    changed = [r for r, stamp in stamps.items() if kept is None or kept.stamps.get(r) != stamp]
+    shown = {r: kept.shown[r] for r in stamps if r not in changed} if kept is not None else {}
+    if changed:
+        raw = sector_groups(session, round_, None if kept is None else changed)
+        for region_id in changed:
+            shown[region_id] = shown_groups(raw.get(region_id, {}), k)
+    shown = {r: shown[r] for r in sorted(shown)}  # a fixed order: the pool's sums do not vary
+    figures = RoundFigures(
+        regions={r: s for r, s in shown.items() if s}, pooled=all_regions(shown.values(), k)
+    )
     with _cache_lock:
-        cache[key] = (tuple(stamp), figures)
+        cache[key] = _Kept(stamps, shown, figures)
         while len(cache) > ROUNDS_CACHED:
             cache.popitem(last=False)
     return figures
 
 
-# Figures of the most recently used rounds, per engine (so per app and database).
+@dataclass(frozen=True)
+class _Kept:
+    stamps: dict[int, tuple[object, ...]]  # region id -> what its submitted responses look like
+    shown: dict[int, dict[str, Group]]  # region id -> its shown groups (empty when suppressed)
+    figures: RoundFigures
+
+
+# The most recently used rounds, per engine (so per app and database).
 ROUNDS_CACHED = 16
-_caches: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[int, int], tuple[tuple, RoundFigures]]]
+_caches: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[int, int], _Kept]]
 _caches = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
-def _figures_cache(session: Session) -> OrderedDict[tuple[int, int], tuple[tuple, RoundFigures]]:
+def _figures_cache(session: Session) -> OrderedDict[tuple[int, int], _Kept]:
     bind = session.get_bind()
     engine = getattr(bind, "_proxied", bind)  # the app's engine behind per-request options
     with _cache_lock:
         return _caches.setdefault(engine, OrderedDict())
-
-
-def _compute_round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
-    raw = sector_groups(session, round_)
-    regions = {region_id: shown_groups(sectors, k) for region_id, sectors in raw.items()}
-    return RoundFigures(
-        regions={r: s for r, s in regions.items() if s}, pooled=all_regions(regions.values(), k)
-    )
 
 
 def region_figures(session: Session, round_: Round, region_id: int, k: int) -> dict[str, Group]:

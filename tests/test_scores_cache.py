@@ -1,0 +1,50 @@
+"""Round figures are kept between requests, and always agree with summing everything again."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from test_exchange import ROWS, import_rows, row
+
+from selfscan.models import Response
+from selfscan.scoring import ALL
+from selfscan.services import scores
+from selfscan.services.scores import _figures_cache
+
+
+def fresh(db, round_, k):
+    """The figures summed from scratch, as if nothing were kept."""
+    _figures_cache(db).clear()
+    return scores.round_figures(db, round_, k)
+
+
+def test_kept_figures_follow_new_responses_in_one_region(db, world, app):
+    round_, k = world["round"], app.config["MIN_GROUP_SIZE"]
+    import_rows(db, round_, ROWS)
+    before = scores.round_figures(db, round_, k)
+    # Region b had 2 responses (below k); a third makes it shown and changes the pool.
+    import_rows(db, round_, [row("regio-b", "School B", "po", "1")])
+    after = scores.round_figures(db, round_, k)
+    assert after != before
+    assert len(after.regions) == len(before.regions) + 1
+    assert after.pooled[ALL].responses == before.pooled[ALL].responses + 3
+    assert after == fresh(db, round_, k)
+
+
+def test_kept_figures_follow_a_removed_response(db, world, app):
+    round_, k = world["round"], app.config["MIN_GROUP_SIZE"]
+    import_rows(db, round_, ROWS)
+    before = scores.round_figures(db, round_, k)
+    gone = db.exec(select(Response).where(Response.round_id == round_.id)).first()
+    db.delete(gone)
+    db.commit()
+    after = scores.round_figures(db, round_, k)
+    assert after != before
+    assert after == fresh(db, round_, k)
+
+
+def test_unchanged_data_gives_the_kept_figures(db, world, app):
+    round_, k = world["round"], app.config["MIN_GROUP_SIZE"]
+    import_rows(db, round_, ROWS)
+    first = scores.round_figures(db, round_, k)
+    assert scores.round_figures(db, round_, k) is first
+    assert scores.round_figures(db, round_, k + 1) is not first  # k is part of the key
