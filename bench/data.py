@@ -245,9 +245,25 @@ def _fill_round(db, rng, round_id, round_number, region_ids, orgs, bias, items, 
                     "text": "Hier moeten we het in de regio samen over hebben.",
                 }
             )
-    db.execute(insert(Answer), answers)
+    _insert_answers(db, answers)
     if comments:
         db.execute(insert(PrincipleComment), comments)
+
+
+ANSWER_COLUMNS = ("response_id", "item_id", "value", "dont_know", "discuss")
+
+
+def _insert_answers(db: Session, answers: list[dict]) -> None:
+    """Bulk insert; on PostgreSQL with COPY, several times faster than batched INSERTs."""
+    connection = db.connection()
+    if connection.dialect.name != "postgresql":
+        db.execute(insert(Answer), answers)
+        return
+    raw = connection.connection.driver_connection
+    statement = f"COPY answer ({', '.join(ANSWER_COLUMNS)}) FROM STDIN"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+        for answer in answers:
+            copy.write_row(tuple(answer[c] for c in ANSWER_COLUMNS))
 
 
 def respondent_links(url: str, open_round: str, count: int) -> list[str]:
