@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
+from selfscan import sessions
 from selfscan.db import get_session
 from selfscan.models import CoordinatorRegion, Region, User
 
@@ -83,6 +84,9 @@ POLICY: dict[str, Access] = {
 
 
 def init_app(app: Flask) -> None:
+    sessions.init_app(app)
+    # After the CSRF check (registered earlier), before the policy reads the session.
+    app.before_request(sessions.end_expired_session)
     app.before_request(enforce_policy)
 
 
@@ -117,8 +121,8 @@ def enforce_policy() -> object | None:
 def _to_login() -> object:
     if request.accept_mimetypes.best == "application/json":
         abort(401)
-
-    flash(_("Please sign in to see this page."), "info")
+    if not g.get("session_expired"):  # that message already says to sign in again
+        flash(_("Please sign in to see this page."), "info")
     return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
 
 

@@ -66,7 +66,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE: bool = _bool("SELFSCAN_SECURE_COOKIES", True)
     REMEMBER_COOKIE_HTTPONLY = True
+    # A session ends this long after sign-in (absolute) or after its last request (idle);
+    # selfscan.sessions enforces both on the server.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_int("SELFSCAN_SESSION_HOURS", 8))
+    SESSION_IDLE_MINUTES: int = _int("SELFSCAN_SESSION_IDLE_MINUTES", 60)
     MAX_CONTENT_LENGTH: int = _int("SELFSCAN_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
     WTF_CSRF_TIME_LIMIT: int | None = None  # the token lives as long as the session
     # Behind a reverse proxy, set to the number of proxies that add X-Forwarded-* headers.
