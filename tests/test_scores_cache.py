@@ -48,3 +48,14 @@ def test_unchanged_data_gives_the_kept_figures(db, world, app):
     first = scores.round_figures(db, round_, k)
     assert scores.round_figures(db, round_, k) is first
     assert scores.round_figures(db, round_, k + 1) is not first  # k is part of the key
+
+
+def test_kept_region_figures_follow_new_responses(db, world, app):
+    round_, k = world["round"], app.config["MIN_GROUP_SIZE"]
+    import_rows(db, round_, ROWS)
+    region_b = world["region_b"].id
+    assert scores.region_figures(db, round_, region_b, k) == {}  # 2 responses: below k
+    import_rows(db, round_, [row("regio-b", "School B", "po", "1")])
+    shown = scores.region_figures(db, round_, region_b, k)
+    assert shown[ALL].responses == 3
+    assert scores.region_figures(db, round_, region_b, k) is shown

@@ -183,9 +183,47 @@ def _figures_cache(session: Session) -> OrderedDict[tuple[int, int], _Kept]:
 
 
 def region_figures(session: Session, round_: Round, region_id: int, k: int) -> dict[str, Group]:
-    """The shown groups of one region in one round (rule 5): one region's query only."""
+    """The shown groups of one region in one round (rule 5): one region's query only, and kept
+    like the round's figures while the region's submitted responses stay the same."""
+    stamp = tuple(
+        session.exec(
+            select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
+                Response.round_id == round_.id,
+                Response.region_id == region_id,
+                Response.status == "submitted",
+            )
+        ).one()
+    )
+    cache = _region_cache(session)
+    key = (round_.id, region_id, k)
+    with _cache_lock:
+        kept = cache.get(key)
+        if kept is not None and kept[0] == stamp:
+            cache.move_to_end(key)
+            return kept[1]
     raw = sector_groups(session, round_, [region_id])
-    return shown_groups(raw.get(region_id, {}), k)
+    shown = shown_groups(raw.get(region_id, {}), k)
+    with _cache_lock:
+        cache[key] = (stamp, shown)
+        while len(cache) > REGION_ROUNDS_CACHED:
+            cache.popitem(last=False)
+    return shown
+
+
+REGION_ROUNDS_CACHED = 4096
+_region_caches: weakref.WeakKeyDictionary[
+    Engine, OrderedDict[tuple[int, int, int], tuple[tuple[object, ...], dict[str, Group]]]
+]
+_region_caches = weakref.WeakKeyDictionary()
+
+
+def _region_cache(
+    session: Session,
+) -> OrderedDict[tuple[int, int, int], tuple[tuple[object, ...], dict[str, Group]]]:
+    bind = session.get_bind()
+    engine = getattr(bind, "_proxied", bind)
+    with _cache_lock:
+        return _region_caches.setdefault(engine, OrderedDict())
 
 
 # --- what a region's dashboard adds -------------------------------------------------------------
