@@ -1,0 +1,305 @@
+"""The attacker's cast and tools: two regions with objects of every kind, a round only region B
+takes part in, a valid form for every write route, and a snapshot of the whole database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from conftest import PASSWORD, make_app
+from selfscan.account.links import LinkPurpose, make_token
+from selfscan.models import metadata
+from selfscan.models.types import utcnow
+from selfscan.services import agenda
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+
+def snapshot(engine: Engine) -> Snapshot:
+    """Every row of every table, in a stable order."""
+    result: Snapshot = {}
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            rows = connection.execute(select(table)).all()
+            result[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    return result
+
+
+def changed_tables(before: Snapshot, after: Snapshot) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+def rows_as_dicts(engine: Engine, table: str) -> list[dict[str, Any]]:
+    with engine.connect() as connection:
+        return [dict(r._mapping) for r in connection.execute(select(metadata.tables[table]))]
+
+
+@pytest.fixture
+def app(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app, writing its mails to a scratch folder."""
+    app = make_app(database_url, MAIL_FOLDER=str(tmp_path / "mail"))
+    yield app
+    app.extensions["selfscan.engine"].dispose()
+
+
+@pytest.fixture
+def scene(world: dict[str, Any], make: Any, db: Session) -> dict[str, Any]:
+    """`world` plus invitations and actions in both regions, and a round ("ronde-2") that only
+    region B takes part in, with its own invitation and action."""
+    region_a, region_b = world["region_a"], world["region_b"]
+    round_2 = make.round("ronde-2", (region_b,), title="Ronde 2")
+    invitation_a, token_a = make.invitation(world["round"], world["org_a"], name="Person A")
+    invitation_b, token_b = make.invitation(world["round"], world["org_b"], name="Person B")
+    invitation_b2, _ = make.invitation(round_2, world["org_b"], name="Person B2")
+    actions = {}
+    for name, region, round_ in (
+        ("action_a", region_a, world["round"]),
+        ("action_b", region_b, world["round"]),
+        ("action_b2", region_b, round_2),
+    ):
+        actions[name] = agenda.add_action(
+            db, region=region, round_=round_, principle="kind-centraal", title=f"Plan {name}"
+        )
+    db.commit()
+    return {
+        **world,
+        "round_2": round_2,
+        "invitation_a": invitation_a,
+        "token_a": token_a,
+        "invitation_b": invitation_b,
+        "token_b": token_b,
+        "invitation_b2": invitation_b2,
+        **actions,
+    }
+
+
+def sign_in_as(client: Any, identity: str, scene: dict[str, Any], db: Session) -> None:
+    """Put the identity's session in place the way the app's own sign-in does."""
+    with client.session_transaction() as session:
+        if identity == "respondent_a":
+            session["invitation_id"] = scene["invitation_a"].id
+        elif identity != "anonymous":
+            user = scene[identity]
+            db.refresh(user)
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+
+
+# --- a valid form for every write route --------------------------------------------------------
+
+Form = Callable[[Flask, dict[str, Any]], dict[str, Any]]
+
+
+def _page_form(app: Flask, scene: dict[str, Any]) -> dict[str, Any]:
+    return {"item-kc-1": "4", "item-kc-2": "3", "comment": "Goed", "action": "next"}
+
+
+def _reflections(app: Flask, scene: dict[str, Any]) -> dict[str, Any]:
+    return {"text_kind_centraal": "We leerden veel", "focus_kind_centraal": "y"}
+
+
+def _action(app: Flask, scene: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "principle": "samen-beter",
+        "title": "Samen leren",
+        "owner": "Els",
+        "due_date": (date.today() + timedelta(days=30)).isoformat(),
+        "status": "open",
+    }
+
+
+def _moments(days: int) -> dict[str, str]:
+    now = utcnow()
+    return {
+        "opens_at": (now + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(days=days + 30)).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def _reset_token(app: Flask, scene: dict[str, Any]) -> str:
+    with app.test_request_context():
+        return make_token(scene["coordinator_a"], LinkPurpose.RESET)
+
+
+# endpoint -> (identity, URL values, valid form data); every POST route of the app is here.
+WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] = {
+    "main.set_language": ("anonymous", lambda s: {}, lambda a, s: {"lang": "en", "next": "/"}),
+    "account.login": (
+        "anonymous",
+        lambda s: {},
+        lambda a, s: {"email": s["coordinator_a"].email, "password": PASSWORD},
+    ),
+    "account.logout": ("coordinator_a", lambda s: {}, lambda a, s: {}),
+    "account.forgot_password": (
+        "anonymous",
+        lambda s: {},
+        lambda a, s: {"email": s["coordinator_a"].email},
+    ),
+    "account.set_password": (
+        "anonymous",
+        lambda s: {"token": s["reset_token"]},
+        lambda a, s: {"password": "a brand new password", "confirm": "a brand new password"},
+    ),
+    "respondent.begin": ("respondent_a", lambda s: {}, lambda a, s: {}),
+    "respondent.principle": ("respondent_a", lambda s: {"key": "kind-centraal"}, _page_form),
+    "respondent.autosave": ("respondent_a", lambda s: {"key": "kind-centraal"}, _page_form),
+    "respondent.submit": ("respondent_a", lambda s: {}, lambda a, s: {"revision": "0"}),
+    "region.organisations": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a"},
+        lambda a, s: {"name": "Kinderopvang Zon", "sector": "kinderopvang"},
+    ),
+    "region.edit_organisation": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "organisation_id": s["org_a"].id},
+        lambda a, s: {"name": "School A2", "sector": "vo"},
+    ),
+    "region.invite_one": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        lambda a, s: {"name": "Nieuw", "email": "nieuw@example.org", "organisation": s["org_a"].id},
+    ),
+    "region.invite_list": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        lambda a, s: {"people": "Lijst Persoon;lijst@example.org;School A"},
+    ),
+    "region.resend_invitation": (
+        "coordinator_a",
+        lambda s: {
+            "region": "regio-a",
+            "round_key": "ronde-1",
+            "invitation_id": s["invitation_a"].id,
+        },
+        lambda a, s: {},
+    ),
+    "region.revoke_invitation": (
+        "coordinator_a",
+        lambda s: {
+            "region": "regio-a",
+            "round_key": "ronde-1",
+            "invitation_id": s["invitation_a"].id,
+        },
+        lambda a, s: {},
+    ),
+    "region.agenda": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        _reflections,
+    ),
+    "region.add_action": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        _action,
+    ),
+    "region.edit_action": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1", "action_id": s["action_a"].id},
+        _action,
+    ),
+    "region.delete_action": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1", "action_id": s["action_a"].id},
+        lambda a, s: {},
+    ),
+    "programme.new_round": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {
+            "key": "ronde-3",
+            "title": "Ronde 3",
+            "questionnaire": s["round"].questionnaire_version_id,
+            "regions": [s["region_a"].id],
+            **_moments(40),
+        },
+    ),
+    "programme.edit_round": (
+        "programme",
+        lambda s: {"round_key": "ronde-1"},
+        lambda a, s: {"title": "Ronde één", **_moments(-5)},
+    ),
+    "programme.new_region": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {"key": "regio-c", "name": "Regio C", "sharing": "private"},
+    ),
+    "programme.edit_region": (
+        "programme",
+        lambda s: {"region_key": "regio-a"},
+        lambda a, s: {"name": "Regio A-Noord", "sharing": "named"},
+    ),
+    "programme.new_coordinator": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {
+            "name": "Nieuwe Coördinator",
+            "email": "nc@example.org",
+            "regions": [s["region_a"].id],
+        },
+    ),
+    "programme.coordinator": (
+        "programme",
+        lambda s: {"user_id": s["coordinator_a"].id},
+        lambda a, s: {"regions": [s["region_a"].id, s["region_b"].id]},
+    ),
+    "programme.deactivate_coordinator": (
+        "programme",
+        lambda s: {"user_id": s["coordinator_a"].id},
+        lambda a, s: {},
+    ),
+    "programme.reactivate_coordinator": (
+        "programme",
+        lambda s: {"user_id": s["coordinator_a"].id},
+        lambda a, s: {},
+    ),
+    "programme.resend_account_invitation": (
+        "programme",
+        lambda s: {"user_id": s["coordinator_a"].id},
+        lambda a, s: {},
+    ),
+    "programme.privacy_lookup": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {"email": s["invitation_a"].email},
+    ),
+    "programme.privacy_export": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {"email": s["invitation_a"].email},
+    ),
+    "programme.privacy_erase": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {"email": s["invitation_a"].email, "confirm": "y"},
+    ),
+}
+
+# Routes whose valid form changes nothing in the database (session, mail or a download only).
+NO_DATABASE_WRITE = {
+    "main.set_language",
+    "account.forgot_password",
+    "programme.resend_account_invitation",
+    "programme.privacy_lookup",
+    "programme.privacy_export",
+    "programme.reactivate_coordinator",  # the account is active already
+}
+
+
+@pytest.fixture
+def writes_scene(scene: dict[str, Any], app: Flask) -> dict[str, Any]:
+    """The scene with what some write routes need in place: a reset link, a started response."""
+    return {**scene, "reset_token": _reset_token(app, scene)}
+
+
+def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> None:
+    """Bring the scene to where the route's form makes sense, as a person would get there."""
+    sign_in_as(client, WRITES[endpoint][0], scene, db)
+    if endpoint in ("respondent.submit", "respondent.principle", "respondent.autosave"):
+        assert client.post("/vragenlijst/starten").status_code == 302
