@@ -123,7 +123,7 @@ def _moments(days: int) -> dict[str, str]:
     }
 
 
-def _reset_token(app: Flask, scene: dict[str, Any]) -> str:
+def reset_token(app: Flask, scene: dict[str, Any]) -> str:
     with app.test_request_context():
         return make_token(scene["coordinator_a"], LinkPurpose.RESET)
 
@@ -295,7 +295,7 @@ NO_DATABASE_WRITE = {
 @pytest.fixture
 def writes_scene(scene: dict[str, Any], app: Flask) -> dict[str, Any]:
     """The scene with what some write routes need in place: a reset link, a started response."""
-    return {**scene, "reset_token": _reset_token(app, scene)}
+    return {**scene, "reset_token": reset_token(app, scene)}
 
 
 def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> None:
