@@ -67,14 +67,37 @@
   }
 
   function later(delay) {
+    if (leaving) {
+      return;
+    }
     window.clearTimeout(timer);
     timer = window.setTimeout(save, delay);
   }
 
-  // Leaving through a button saves the page itself: drop a save that is still waiting.
-  form.addEventListener('submit', function () {
+  // Leaving through a button saves the page itself: drop a save that is still waiting, and
+  // let one already under way finish first, so that it cannot land after the page's own save.
+  var leaving = false;
+  form.addEventListener('submit', function (event) {
     window.clearTimeout(timer);
     again = false;
+    if (!busy || leaving) {
+      return;
+    }
+    event.preventDefault();
+    leaving = true;
+    var submitter = event.submitter;
+    var waited = 0;
+    var wait = window.setInterval(function () {
+      waited += 50;
+      if (!busy || waited >= 5000) {
+        window.clearInterval(wait);
+        if (form.requestSubmit) {
+          form.requestSubmit(submitter || undefined);
+        } else {
+          form.submit();
+        }
+      }
+    }, 50);
   });
   form.addEventListener('change', function () { later(250); });
   form.addEventListener('input', function (event) {
