@@ -250,6 +250,7 @@ def run(
         think_ms=args.think_ms,
     )
     print(f"  measured {RESPONDENTS} respondents: {crowd.rate:.0f}/s", flush=True)
+    weights["respondent: own profile"] = profile_weight(server.base, sessions.respondents[-1])
     rss_after_load = server.worker_rss_mb()
     scaling = dashboard_scaling(server, pages["region dashboard"], folder, url, args)
     rss_end = server.worker_rss_mb()
@@ -469,10 +470,31 @@ class Weight:
     css: int
     js: int
     cached: bool  # every asset hashed and served with a year's immutable caching
+    charts: bool  # loads the chart library
 
     @property
     def total(self) -> int:
         return self.html + self.css + self.js
+
+
+def profile_weight(base: str, respondent: tuple[str, str, list[str]]) -> Weight:
+    """Submit one respondent's answers and weigh the profile page they then see."""
+    cookie, token, _ = respondent
+    headers = {"Cookie": cookie}
+    review = requests.get(f"{base}/vragenlijst/controleren", headers=headers, timeout=60).text
+    revision = re.search(r'name="revision"[^>]*value="(\d+)"', review)
+    if revision is None:
+        revision = re.search(r'value="(\d+)"[^>]*name="revision"', review)
+    answer = requests.post(
+        f"{base}/vragenlijst/versturen",
+        data={"csrf_token": token, "revision": revision.group(1)},  # type: ignore[union-attr]
+        headers=headers,
+        allow_redirects=False,
+        timeout=60,
+    )
+    if answer.status_code != 302:
+        sys.exit(f"submitting a respondent's answers failed: {answer.status_code}")
+    return page_weight(base, "/vragenlijst/profiel", cookie)
 
 
 def gz(body: bytes) -> int:
@@ -493,7 +515,8 @@ def page_weight(base: str, path: str, cookie: str) -> Weight:
             sizes[kind] += gz(answer.content)
             control = answer.headers.get("Cache-Control", "")
             cached = cached and "immutable" in control and "v=" in asset
-    return Weight(gz(html.content), sizes["css"], sizes["js"], cached)
+    charts = any("plotly" in url for url in parser.js)
+    return Weight(gz(html.content), sizes["css"], sizes["js"], cached, charts)
 
 
 # --- the dashboard as the database grows -----------------------------------------------------
@@ -562,12 +585,16 @@ def print_report(results, weights, crowd, rss_load, rss_end, scaling, think_ms) 
         )
     print()
     print(
-        f"{'page weight (gzipped)':<24}{'HTML KB':>9}{'CSS KB':>9}{'JS KB':>9}{'total KB':>10}  hashed+cached"
+        f"{'page weight (gzipped)':<24}{'HTML KB':>9}{'CSS KB':>9}{'JS KB':>9}{'total KB':>10}  hashed+cached  target"
     )
     for name, w in weights.items():
+        if name.startswith(("questionnaire", "respondent")):
+            target = f"<= 60 KB, no charts: {_verdict(w.total <= 60 * 1024 and not w.charts)}"
+        else:
+            target = f"CSS+JS <= 500 KB: {_verdict(w.css + w.js <= 500 * 1024)}"
         print(
             f"{name:<24}{w.html / 1024:>9.1f}{w.css / 1024:>9.1f}{w.js / 1024:>9.1f}"
-            f"{w.total / 1024:>10.1f}  {'yes' if w.cached else 'NO'}"
+            f"{w.total / 1024:>10.1f}  {'yes' if w.cached else 'NO':<13}  {target}"
         )
     print()
     print(
