@@ -10,8 +10,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from selfscan import redaction
 from selfscan.config import INSTANCE_PATH, Config, database_url
-from selfscan.redaction import RedactingFilter
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = True) -> Flask:
@@ -28,9 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
         logging.getLogger("alembic").setLevel(logging.WARNING)
-    redacting = RedactingFilter()
-    for name in ("werkzeug", app.logger.name):
-        logging.getLogger(name).addFilter(redacting)
+    redaction.install()
 
     from selfscan import access, assets, cli, db, errors, extensions, i18n, questionnaire_registry
     from selfscan.account import bp as account_bp

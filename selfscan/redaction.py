@@ -28,12 +28,24 @@ class RedactingLogger(Logger):
         return atoms
 
 
-class RedactingFilter(logging.Filter):
-    """For the development server's and the app's own log records."""
+_installed = False
 
-    def filter(self, record: logging.LogRecord) -> bool:
+
+def install() -> None:
+    """Redact every log record of this process as it is made, whichever logger or handler
+    ends up writing it (filters on one logger miss records of its children)."""
+    global _installed
+    if _installed:
+        return
+    make_record = logging.getLogRecordFactory()
+
+    def redacting_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
-        if record.args:
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)  # type: ignore[union-attr]
-        return True
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return record
+
+    logging.setLogRecordFactory(redacting_record)
+    _installed = True

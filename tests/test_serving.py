@@ -73,3 +73,17 @@ def test_gunicorn_serves_the_app_and_logs_no_token(
     assert "GET /health" in output
     assert "/i/[redacted]" in output
     assert "SecretTokenThatMustNotBeLogged123" not in output
+
+
+def test_no_log_record_carries_a_token(app, caplog):
+    """Also records of child loggers and exceptions logged while a link is opened."""
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("selfscan.errors").error(
+            "unexpected error on %s %s", "GET", "/i/SecretTok_123-x"
+        )
+        app.logger.warning("opened /i/AnotherSecret987")
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "SecretTok_123-x" not in text and "AnotherSecret987" not in text
+    assert text.count("/i/[redacted]") == 2
