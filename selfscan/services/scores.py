@@ -124,6 +124,23 @@ def round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
     and latest submission moment of its submitted responses tell whether its groups must be
     summed again; only those regions are, and the pool is rebuilt from the kept groups.
     """
+    submitted = and_(Response.round_id == round_.id, Response.status == "submitted")
+    # One row for the whole round first: on a large round, reading a row per region on every
+    # view would cost more than the region's own figures.
+    total = tuple(
+        session.exec(
+            select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
+                submitted
+            )
+        ).one()
+    )
+    cache = _figures_cache(session)
+    key = (round_.id, k)
+    with _cache_lock:
+        kept = cache.get(key)
+        if kept is not None and kept.total == total:
+            cache.move_to_end(key)
+            return kept.figures
     stamps = {
         region_id: (n, ids, latest)
         for region_id, n, ids, latest in session.exec(
@@ -133,17 +150,10 @@ def round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
                 func.sum(Response.id),
                 func.max(Response.submitted_at),
             )
-            .where(Response.round_id == round_.id, Response.status == "submitted")
+            .where(submitted)
             .group_by(Response.region_id)
         )
     }
-    cache = _figures_cache(session)
-    key = (round_.id, k)
-    with _cache_lock:
-        kept = cache.get(key)
-        if kept is not None and kept.stamps == stamps:
-            cache.move_to_end(key)
-            return kept.figures
     changed = [r for r, stamp in stamps.items() if kept is None or kept.stamps.get(r) != stamp]
     shown = {r: kept.shown[r] for r in stamps if r not in changed} if kept is not None else {}
     if changed:
@@ -155,7 +165,7 @@ def round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
         regions={r: s for r, s in shown.items() if s}, pooled=all_regions(shown.values(), k)
     )
     with _cache_lock:
-        cache[key] = _Kept(stamps, shown, figures)
+        cache[key] = _Kept(total, stamps, shown, figures)
         while len(cache) > ROUNDS_CACHED:
             cache.popitem(last=False)
     return figures
@@ -163,6 +173,7 @@ def round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
 
 @dataclass(frozen=True)
 class _Kept:
+    total: tuple[object, ...]  # what the round's submitted responses look like
     stamps: dict[int, tuple[object, ...]]  # region id -> what its submitted responses look like
     shown: dict[int, dict[str, Group]]  # region id -> its shown groups (empty when suppressed)
     figures: RoundFigures
