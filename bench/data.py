@@ -41,7 +41,7 @@ from selfscan.models import (
 from selfscan.models.types import utcnow
 from selfscan.questionnaires import read_directory, sync
 from selfscan.services import accounts, rounds
-from selfscan.services.invitations import hash_token, new_token
+from selfscan.services.invitations import new_link
 
 ROUNDS, RESPONSES, INVITED, SECTORS = 8, 30, 35, 11
 QUESTIONNAIRE = ("zelfscan-mao", 1)
@@ -180,7 +180,8 @@ def _fill_round(db, rng, round_id, round_number, region_ids, orgs, bias, items, 
                     "organisation_id": org_id,
                     "name": "Genodigde",
                     "email": f"{uuid.uuid4().hex}@example.org",
-                    "token_hash": hash_token(uuid.uuid4().hex),
+                    # The app finds a link by its hash alone; any key makes a valid pair.
+                    **new_link("bench")[0],
                     "created_at": now,
                     "sent_at": now,
                 }
@@ -282,7 +283,7 @@ def respondent_links(url: str, open_round: str, count: int) -> list[str]:
         rows = []
         for n in range(count):
             org = orgs[n % len(orgs)]
-            token = new_token()
+            link, token = new_link("bench")
             tokens.append(token)
             rows.append(
                 {
@@ -291,7 +292,7 @@ def respondent_links(url: str, open_round: str, count: int) -> list[str]:
                     "organisation_id": org.id,
                     "name": f"Respondent {n}",
                     "email": f"respondent-{n}-{secrets.token_hex(4)}@bench.example.org",
-                    "token_hash": hash_token(token),
+                    **link,
                     "created_at": utcnow(),
                 }
             )

@@ -56,6 +56,7 @@ def _check_secret_key(app: Flask, serving: bool) -> None:
         return
     if app.debug or app.testing or not serving:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+        app.config["SECRET_KEY_GENERATED"] = True
         return
     raise RuntimeError(
         "SELFSCAN_SECRET_KEY is not set. Selfscan refuses to start without a secret key: "

@@ -261,12 +261,20 @@ def demo_command(reset: bool, seed: int) -> None:
         found = read_directory(questionnaire_dir(current_app))
         with db.session_scope() as session:
             sync(session, found.values())
-            logins = demo.fill(session, found, seed=seed)
-    except (*SERVICE_ERRORS, demo.DemoError) as error:
+            result = demo.fill(session, found, secret=current_app.secret_key, seed=seed)
+    except (*SERVICE_ERRORS, demo.DemoError, invitations.InvitationError) as error:
         raise _fail(error) from None
-    click.echo("Demo data is ready. Sign in at the address below with one of these accounts:")
-    for role, email, password in logins:
-        click.echo(f"  {role:<32} {email:<40} password: {password}")
+    base = current_app.config["BASE_URL"].rstrip("/")
+    click.echo(f"Demo data is ready. Sign in at {base}/inloggen with one of these accounts:")
+    for role, email, password in result.logins:
+        click.echo(f"  {role:<32} {email:<44} password: {password}")
+    click.echo("To fill in the scan as an invited partner, open this personal link:")
+    click.echo(f"  {base}{result.respondent_path}")
+    if current_app.config.get("SECRET_KEY_GENERATED"):
+        click.echo(
+            "  (SELFSCAN_SECRET_KEY is not set: serve the demo with the same key, or this link "
+            "will not open)"
+        )
 
 
 # --- scores export and responses import ---------------------------------------------------------
@@ -404,7 +412,7 @@ def _round_by_key(session: Session, key: str) -> Round:
 def invitations_add(
     round_key: str, region_key: str, organisation: str, name: str, email: str
 ) -> None:
-    """Invite a person and print their personal link (shown only now: only its hash is kept)."""
+    """Invite a person and print their personal link."""
     try:
         with db.session_scope() as session:
             round_ = _round_by_key(session, round_key)
@@ -419,19 +427,25 @@ def invitations_add(
                     f"region {region_key!r} has no organisation {organisation!r}"
                 )
             invitation, token = invitations.create_invitation(
-                session, round_=round_, organisation=org, name=name, email=email
+                session,
+                round_=round_,
+                organisation=org,
+                name=name,
+                email=email,
+                secret=current_app.secret_key,
             )
             click.echo(f"Invited {invitation.email} (invitation {invitation.id}).")
     except (*SERVICE_ERRORS, invitations.InvitationError) as error:
         raise _fail(error) from None
-    click.echo(f"Personal link (shown only now): {_personal_link(token)}")
+    click.echo(f"Personal link: {_personal_link(token)}")
 
 
 @invitations_cli.command("list")
 @click.option("--round", "round_key", required=True, help="The round's KEY.")
 @click.option("--region", "region_key", default=None, help="Only this region's invitations.")
-def invitations_list(round_key: str, region_key: str | None) -> None:
-    """List a round's invitations and how far each person got (links cannot be shown again)."""
+@click.option("--links", is_flag=True, help="Also print each person's personal link.")
+def invitations_list(round_key: str, region_key: str | None, links: bool) -> None:
+    """List a round's invitations and how far each person got."""
     try:
         with db.session_scope() as session:
             round_ = _round_by_key(session, round_key)
@@ -449,16 +463,22 @@ def invitations_list(round_key: str, region_key: str | None) -> None:
         click.echo(
             f"{invitation.id:>6}  {state:<10}  {invitation.name} <{invitation.email}>, {organisation}"
         )
-    click.echo(
-        f"{len(rows)} invitation(s). Links are stored only as a hash; "
-        "`selfscan invitations renew ID` gives a person a new link."
-    )
+        if links and invitation.revoked_at is None:
+            click.echo(f"        {_link_of(invitation)}")
+    click.echo(f"{len(rows)} invitation(s).")
+
+
+def _link_of(invitation: Invitation) -> str:
+    try:
+        return _personal_link(invitations.token_of(invitation, current_app.secret_key))
+    except invitations.InvitationError as error:
+        return f"(no link: {error})"
 
 
 @invitations_cli.command("renew")
 @click.argument("invitation_id", type=int)
 def invitations_renew(invitation_id: int) -> None:
-    """Give invitation ID a new personal link; the old link stops working."""
+    """Give invitation ID a new personal link (when the old one leaked); the old one stops working."""
     with db.session_scope() as session:
         invitation = session.get(Invitation, invitation_id)
         if invitation is None:
@@ -467,10 +487,8 @@ def invitations_renew(invitation_id: int) -> None:
             raise click.ClickException(
                 f"invitation {invitation_id} is revoked; invite again instead"
             )
-        token = invitations.renew_token(session, invitation)
-    click.echo(
-        f"New personal link for invitation {invitation_id} (shown only now): {_personal_link(token)}"
-    )
+        token = invitations.renew_token(session, invitation, current_app.secret_key)
+    click.echo(f"New personal link for invitation {invitation_id}: {_personal_link(token)}")
 
 
 @invitations_cli.command("revoke")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import insert
@@ -14,6 +15,7 @@ from selfscan.models import (
     Answer,
     Invitation,
     Item,
+    Organisation,
     PrincipleComment,
     QuestionnaireVersion,
     Region,
@@ -22,7 +24,7 @@ from selfscan.models import (
 from selfscan.models.types import utcnow
 from selfscan.questionnaires import Questionnaire
 from selfscan.services import accounts, regions, rounds
-from selfscan.services.invitations import hash_token, new_token
+from selfscan.services.invitations import create_invitation, invitation_path, new_link
 
 
 class DemoError(ValueError):
@@ -133,10 +135,20 @@ COMMENTS = {
 }
 
 
+@dataclass(frozen=True)
+class Demo:
+    logins: list[tuple[str, str, str]]  # (role, e-mail, password) of every demo account
+    respondent_path: str  # a personal link into the open round, to try the respondent's side
+
+
 def fill(
-    session: Session, questionnaires: Mapping[tuple[str, int], Questionnaire], *, seed: int = 2026
-) -> list[tuple[str, str, str]]:
-    """Create the demo; returns (role, e-mail, password) for every demo account."""
+    session: Session,
+    questionnaires: Mapping[tuple[str, int], Questionnaire],
+    *,
+    secret: str | bytes,
+    seed: int = 2026,
+) -> Demo:
+    """Create the demo: accounts, regions, partners, three rounds and their answers."""
     if session.exec(select(Region)).first() is not None:
         raise DemoError("the database already holds regions; run `selfscan demo --reset`")
     questionnaire = questionnaires.get(("zelfscan-mao", 1))
@@ -203,8 +215,20 @@ def fill(
                 level + growth * index,  # type: ignore[arg-type]
                 opens_at,
                 is_open,
+                secret,
             )
-    return logins
+        if is_open:
+            _, token = create_invitation(
+                session,
+                round_=round_,
+                organisation=session.exec(
+                    select(Organisation).where(Organisation.region_id == created_regions[0].id)
+                ).first(),  # type: ignore[arg-type]
+                name="Demo Respondent",
+                email="respondent@demo.selfscan.nl",
+                secret=secret,
+            )
+    return Demo(logins, invitation_path(token))
 
 
 def _fill_region_round(
@@ -217,8 +241,8 @@ def _fill_region_round(
     level: float,
     opened: object,
     is_open: bool,
+    secret: str | bytes,
 ) -> None:
-    from selfscan.models import Organisation
 
     organisations = session.exec(
         select(Organisation).where(Organisation.region_id == region.id)
@@ -240,7 +264,7 @@ def _fill_region_round(
                 organisation_id=organisation.id,  # type: ignore[arg-type]
                 name=name,
                 email=f"partner{rng.randrange(10**9)}@{region.key}.demo.selfscan.nl",
-                token_hash=hash_token(new_token()),
+                **new_link(secret)[0],
                 sent_at=opened,  # type: ignore[arg-type]
             )
             session.add(invitation)

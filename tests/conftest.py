@@ -34,9 +34,10 @@ from selfscan.models import (
 from selfscan.models.types import utcnow
 from selfscan.questionnaires import Questionnaire, read_directory, sync
 from selfscan.services import accounts, regions, rounds
-from selfscan.services.invitations import hash_token, new_token
+from selfscan.services.invitations import new_link
 
 PASSWORD = "correct horse battery staple"
+SECRET_KEY = "test-secret-key"
 # The `mailbox` (a real SMTP server on 127.0.0.1) and `mail_app` fixtures.
 pytest_plugins = ["smtp_mailbox"]
 TEST_DATABASE_ENV = "SELFSCAN_TEST_DATABASE_URL"
@@ -147,7 +148,7 @@ class CSRFClient(FlaskClient):
 def make_app(database_url: str, **overrides: Any) -> Flask:
     config = {
         "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": SECRET_KEY,
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": False,
         "RATELIMIT_ENABLED": False,
@@ -272,15 +273,15 @@ class Factory:
         email: str | None = None,
         name: str = "Invited Person",
     ) -> tuple[Invitation, str]:
-        """An invitation and its secret token."""
-        token = new_token()
+        """An invitation and its secret token, made under the test app's secret key."""
+        link, token = new_link(SECRET_KEY)
         invitation = Invitation(
             round_id=round_.id,
             region_id=organisation.region_id,
             organisation_id=organisation.id,  # type: ignore[arg-type]
             name=name,
             email=email or f"{uuid.uuid4().hex[:8]}@example.org",
-            token_hash=hash_token(token),
+            **link,
         )
         self.db.add(invitation)
         self.db.commit()

@@ -286,15 +286,36 @@ def test_statuses_are_shown_without_answers(coordinator, world, make, db):
         assert f'data-status="{status}"' in page
 
 
-def test_resend_gives_a_new_link_and_the_old_one_stops(coordinator, world, make, db, mailbox):
-    invitation, old_token = make.invitation(world["round"], world["org_a"], email="c@example.org")
+def test_resend_mails_the_same_link_so_the_first_mail_keeps_working(
+    app, coordinator, world, make, db, mailbox
+):
+    invitation, token = make.invitation(world["round"], world["org_a"], email="c@example.org")
     response = coordinator.post(f"{INVITATIONS}/{invitation.id}/opnieuw")
     assert response.status_code == 302
     [message] = mailbox.wait_for(1)
-    new_token = link_in(message).rsplit("/", 1)[1]
+    assert link_in(message).rsplit("/", 1)[1] == token
     db.refresh(invitation)
-    assert invitation.token_hash == hash_token(new_token) != hash_token(old_token)
+    assert invitation.token_hash == hash_token(token)
     assert invitation.sent_at is not None
+    assert app.test_client().get(f"/i/{token}").status_code == 302  # the first link still opens
+
+
+def test_resend_of_a_link_made_under_another_key_gives_a_new_link(
+    app, coordinator, world, make, db, mailbox
+):
+    from selfscan.services.invitations import new_link
+
+    invitation, _ = make.invitation(world["round"], world["org_a"], email="d@example.org")
+    link, old_token = new_link("a key the app no longer has")
+    invitation.link_nonce, invitation.token_hash = link["link_nonce"], link["token_hash"]
+    db.add(invitation)
+    db.commit()
+    assert coordinator.post(f"{INVITATIONS}/{invitation.id}/opnieuw").status_code == 302
+    [message] = mailbox.wait_for(1)
+    new_token = link_in(message).rsplit("/", 1)[1]
+    assert new_token != old_token
+    assert app.test_client().get(f"/i/{new_token}").status_code == 302
+    assert app.test_client().get(f"/i/{old_token}").status_code == 404
 
 
 def test_revoke_ends_the_link_and_a_revoked_invitation_is_not_resent(

@@ -209,3 +209,14 @@ def test_answered_count_counts_values_and_dont_know_but_not_flags(engine, invite
         assert responses.answered_count(session, saved) == 2
         assert responses.answered_count(session, None) == 0
         assert utcnow() >= saved.updated_at
+
+
+def test_links_are_derived_from_the_nonce_and_the_secret_key_only():
+    from selfscan.services.invitations import hash_token, link_token, new_link
+
+    link, token = new_link("key one")
+    assert link_token("key one", link["link_nonce"]) == token
+    assert link_token("key two", link["link_nonce"]) != token
+    assert link["token_hash"] == hash_token(token) and token not in link.values()
+    assert len(token) == 32  # 24 bytes, 192 bits, URL-safe base64
+    assert new_link("key one")[1] != token  # every link has its own random nonce

@@ -44,7 +44,8 @@ class Invitation(SQLModel, table=True):
     organisation_id: int = Field(index=True)
     name: str = Field(sa_type=String(120))
     email: str = Field(sa_type=String(254))
-    # SHA-256 of the secret token; the token itself is never stored.
+    # The link's token is HMAC(secret key, link_nonce); only its SHA-256 is stored.
+    link_nonce: str = Field(sa_type=String(32), unique=True)
     token_hash: str = Field(sa_type=String(64), unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

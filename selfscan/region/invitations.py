@@ -69,6 +69,7 @@ def invite_one(region: str, round_key: str):  # type: ignore[no-untyped-def]
         db,
         round_=round_,
         organisation=db.get(Organisation, form.organisation.data),  # type: ignore[arg-type]
+        secret=current_app.secret_key,
         name=form.name.data or "",
         email=email,
     )
@@ -101,7 +102,12 @@ def invite_list(region: str, round_key: str):  # type: ignore[no-untyped-def]
         )
     created = [
         invitation_service.create_invitation(
-            db, round_=round_, organisation=matched[p.line], name=p.name, email=p.email
+            db,
+            round_=round_,
+            organisation=matched[p.line],
+            name=p.name,
+            email=p.email,
+            secret=current_app.secret_key,
         )
         for p in people
     ]
@@ -112,7 +118,7 @@ def invite_list(region: str, round_key: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/rondes/<round_key>/uitnodigingen/<int:invitation_id>/opnieuw", methods=["POST"])
 def resend_invitation(region: str, round_key: str, invitation_id: int):  # type: ignore[no-untyped-def]
-    """Mail a new personal link; the old link stops working."""
+    """Mail the personal link once more (the same link as before)."""
     row, round_ = get_region_round(region, round_key)
     _refuse_when_closed(round_)
     invitation = get_invitation(row, round_, invitation_id)
@@ -123,7 +129,7 @@ def resend_invitation(region: str, round_key: str, invitation_id: int):  # type:
     try:
         outreach.resend(db, invitation, round_=round_, region=row)
     except mail.MailError:
-        db.rollback()  # the old link keeps working when the new one could not be delivered
+        db.rollback()
         flash(
             _(
                 "The e-mail to %(email)s could not be sent. Try again later.",
@@ -133,7 +139,7 @@ def resend_invitation(region: str, round_key: str, invitation_id: int):  # type:
         )
     else:
         db.commit()
-        flash(_("A new link has been sent to %(email)s.", email=invitation.email), "success")
+        flash(_("The link has been sent again to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
 
 

@@ -1,8 +1,17 @@
-"""Invitations: personal links whose random token is shown once and stored only as a hash."""
+"""Invitations: personal links whose token is never stored.
+
+A link's token is an HMAC, under the app's secret key, of a random nonce kept with the
+invitation; the database holds the nonce and the token's hash. Without the secret key the
+database gives no working link, yet the app can put the SAME link in every mail (invitation,
+resend, reminders), so an earlier mail keeps working. `renew_token` makes a new link and ends
+the old one (for a link that leaked); changing the secret key ends every link.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 
 from sqlmodel import Session, select
@@ -18,8 +27,37 @@ class InvitationError(ValueError):
     """An invitation that cannot be made or changed as asked; the message says why."""
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+def link_token(secret: str | bytes, nonce: str) -> str:
+    """The token of the link with this nonce: 192 bits of HMAC-SHA256, URL-safe."""
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    digest = hmac.new(key, b"selfscan-invitation-link:" + nonce.encode("ascii"), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:TOKEN_BYTES]).decode("ascii")
+
+
+def new_link(secret: str | bytes) -> tuple[dict[str, str], str]:
+    """The columns of a new link (nonce and token hash) and its token."""
+    nonce = secrets.token_hex(16)
+    token = link_token(secret, nonce)
+    return {"link_nonce": nonce, "token_hash": hash_token(token)}, token
+
+
+def token_of(invitation: Invitation, secret: str | bytes) -> str:
+    """The token of an invitation's current link, to mail it again."""
+    token = link_token(secret, invitation.link_nonce)
+    if not hmac.compare_digest(hash_token(token), invitation.token_hash):
+        raise InvitationError(
+            "this invitation's link was made with another secret key; give it a new link"
+        )
+    return token
+
+
+def mail_token(session: Session, invitation: Invitation, secret: str | bytes) -> str:
+    """The token to put in a mail: the current link's, or a new link where the current one
+    cannot be rebuilt (made under another secret key, or before links were derived)."""
+    try:
+        return token_of(invitation, secret)
+    except InvitationError:
+        return renew_token(session, invitation, secret)
 
 
 def hash_token(token: str) -> str:
@@ -33,7 +71,13 @@ def invitation_path(token: str) -> str:
 
 
 def create_invitation(
-    session: Session, *, round_: Round, organisation: Organisation, name: str, email: str
+    session: Session,
+    *,
+    round_: Round,
+    organisation: Organisation,
+    name: str,
+    email: str,
+    secret: str | bytes,
 ) -> tuple[Invitation, str]:
     """Invite one person of an organisation to a round; returns the invitation and its token."""
     email = normalise_email(email)
@@ -47,24 +91,25 @@ def create_invitation(
     ).first()
     if duplicate is not None:
         raise InvitationError(f"{email} is already invited to this round")
-    token = new_token()
+    link, token = new_link(secret)
     invitation = Invitation(
         round_id=round_.id,  # type: ignore[arg-type]
         region_id=organisation.region_id,
         organisation_id=organisation.id,  # type: ignore[arg-type]
         name=name,
         email=email,
-        token_hash=hash_token(token),
+        **link,
     )
     session.add(invitation)
     session.flush()
     return invitation, token
 
 
-def renew_token(session: Session, invitation: Invitation) -> str:
-    """Give an invitation a new link (for resending); the old link stops working."""
-    token = new_token()
-    invitation.token_hash = hash_token(token)
+def renew_token(session: Session, invitation: Invitation, secret: str | bytes) -> str:
+    """Give an invitation a new link; the old link stops working (for a link that leaked)."""
+    link, token = new_link(secret)
+    invitation.link_nonce = link["link_nonce"]
+    invitation.token_hash = link["token_hash"]
     session.flush()
     return token
 

@@ -1,7 +1,7 @@
 """Mails to invited people: the invitation with the personal link, and reminders.
 
-Only token hashes are stored, so every mail with a link carries a fresh token: the first
-from create_invitation, later ones from renew_token (which ends the earlier link).
+Every mail to a person carries the same personal link (see services/invitations), so an
+earlier mail keeps working after a resend or a reminder.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from selfscan import mail
 from selfscan.models import Invitation, Organisation, Region, Round
 from selfscan.models.types import utcnow
-from selfscan.services.invitations import invitation_path, renew_token
+from selfscan.services.invitations import invitation_path, mail_token
 from selfscan.services.participation import ReminderCandidate, ReminderKind
 
 # Invited people have no language setting; their mails are in the interface's first language
@@ -92,8 +92,8 @@ def send_invitations(
 
 
 def resend(session: Session, invitation: Invitation, *, round_: Round, region: Region) -> None:
-    """A new link by mail; the old one stops working. Raises mail.MailError when undelivered."""
-    token = renew_token(session, invitation)
+    """The personal link by mail once more. Raises mail.MailError when undelivered."""
+    token = mail_token(session, invitation, current_app.secret_key)
     names = _organisation_names(session, [invitation])
     mail.send(
         invitation_mail(
@@ -125,9 +125,9 @@ def remind(
     post: Callable[[mail.Mail], None],
     now: datetime,
 ) -> None:
-    """Mail a (final) reminder with a new link and record it; raises mail.MailError."""
+    """Mail a (final) reminder with the personal link and record it; raises mail.MailError."""
     invitation = candidate.invitation
-    token = renew_token(session, invitation)
+    token = mail_token(session, invitation, current_app.secret_key)
     post(
         invitation_mail(
             invitation,
