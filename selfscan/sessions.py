@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, g, session
+from flask import Flask, Response, current_app, flash, g, session
 from flask_babel import gettext as _
 
 STARTED, SEEN = "_started", "_seen"
@@ -49,7 +49,7 @@ def end_expired_session() -> None:
     session[SEEN] = now
 
 
-def _stamp_new_session(response):  # type: ignore[no-untyped-def]
+def _stamp_new_session(response: Response) -> Response:
     """A session that was just made (or remade at sign-in) starts its clocks now."""
     if session and STARTED not in session:
         now = _now()

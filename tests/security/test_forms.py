@@ -20,6 +20,7 @@ from security.conftest import (
     snapshot,
 )
 from selfscan import create_app
+from selfscan.models import metadata
 
 
 def _post_endpoints() -> set[str]:
@@ -127,6 +128,4 @@ def test_fields_a_form_does_not_declare_are_ignored(app, engine, writes_scene, d
 
 
 def _dict_snapshot(engine: Any) -> dict[str, list[dict[str, Any]]]:
-    from selfscan.models import metadata
-
     return {t.name: rows_as_dicts(engine, t.name) for t in metadata.sorted_tables}

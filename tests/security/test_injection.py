@@ -125,7 +125,14 @@ def planted(app: Flask, engine, scene, make, db: Session, tmp_path: Path, reques
         (
             coordinator,
             "/regio/regio-a/rondes/ronde-1/uitnodigingen/lijst",
-            {"people": _list_line([f"{payload} lijst", "lijst@example.org", payload])},
+            {
+                "file": (
+                    io.BytesIO(
+                        _list_line([f"{payload} lijst", "lijst@example.org", payload]).encode()
+                    ),
+                    "lijst.csv",
+                )
+            },
         ),
         (
             coordinator,
