@@ -115,20 +115,7 @@ def csv_bytes(rows: Iterable[Sequence[Cell]]) -> bytes:
 
 def xlsx_bytes(rows: Iterable[Sequence[Cell]], title: str = "scores") -> bytes:
     """The same table as an Excel workbook; numbers as numbers, text never as a formula."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(list(SCORE_COLUMNS))
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, float):
-                cell.number_format = "0.00"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl reads text starting with "=" as a formula
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return table_xlsx_bytes(SCORE_COLUMNS, rows, title)
 
 
 # --- import -------------------------------------------------------------------------------------
