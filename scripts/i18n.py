@@ -25,12 +25,23 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "selfscan" / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
-METHOD_MAP = [("selfscan/**.py", "python"), ("selfscan/templates/**.html", "jinja2"),
-              ("selfscan/templates/**.txt", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "lazy_ngettext": (1, 2)}
-OPTIONS = {"selfscan/templates/**.html": {"extensions": "jinja2.ext.do"},
-           "selfscan/templates/**.txt": {"extensions": "jinja2.ext.do"}}
+METHOD_MAP = [
+    ("selfscan/**.py", "python"),
+    ("selfscan/templates/**.html", "jinja2"),
+    ("selfscan/templates/**.txt", "jinja2"),
+]
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "lazy_ngettext": (1, 2),
+}
+OPTIONS = {
+    "selfscan/templates/**.html": {"extensions": "jinja2.ext.do"},
+    "selfscan/templates/**.txt": {"extensions": "jinja2.ext.do"},
+}
 
 
 def extract() -> Catalog:

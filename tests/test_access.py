@@ -159,5 +159,7 @@ def test_each_blueprint_keeps_its_audience():
         for prefix, allowed in AUDIENCES.items():
             if endpoint.startswith(prefix):
                 assert access in allowed, f"{endpoint} is {access}, expected one of {allowed}"
-    public_respondent = sorted(e for e, a in POLICY.items() if e.startswith("respondent.") and a is Access.PUBLIC)
+    public_respondent = sorted(
+        e for e, a in POLICY.items() if e.startswith("respondent.") and a is Access.PUBLIC
+    )
     assert len(public_respondent) <= 3, f"too many public respondent pages: {public_respondent}"

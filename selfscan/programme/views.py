@@ -53,11 +53,15 @@ def questionnaires():  # type: ignore[no-untyped-def]
 @bp.route("/vragenlijsten/<key>/<int:version>/<principle>")
 def questionnaire_preview(key: str, version: int, principle: str | None = None):  # type: ignore[no-untyped-def]
     """A questionnaire version exactly as respondents see it; nothing can be saved."""
-    row = get_session().exec(
-        select(QuestionnaireVersion).where(
-            QuestionnaireVersion.key == key, QuestionnaireVersion.version == version
+    row = (
+        get_session()
+        .exec(
+            select(QuestionnaireVersion).where(
+                QuestionnaireVersion.key == key, QuestionnaireVersion.version == version
+            )
         )
-    ).first()
+        .first()
+    )
     if row is None:
         abort(404)
     return render_preview(row, principle)

@@ -110,7 +110,9 @@ def assert_accessible(page: Page) -> None:
     """axe-core finds zero WCAG 2.1 A/AA violations on the current page."""
     results = _axe.run(
         page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
     )
     assert results.violations_count == 0, results.generate_report()
     assert csp_violations(page) == []
