@@ -9,6 +9,7 @@ legend still reads when printed in black and white.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -85,12 +86,199 @@ def radar(
     return {"data": data, "layout": layout, "config": config}
 
 
-def wrap(label: str, width: int = 22) -> str:
-    """A long axis label broken into lines (plotly's <br>) so that it fits a narrow screen."""
+def wrap_lines(label: str, width: int = 22) -> list[str]:
+    """A long label broken into lines of at most `width` characters (a longer word stays whole)."""
     lines: list[str] = []
     for word in label.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return "<br>".join(lines)
+    return lines
+
+
+def wrap(label: str, width: int = 22) -> str:
+    """A long axis label broken into lines (plotly's <br>) so that it fits a narrow screen."""
+    return "<br>".join(wrap_lines(label, width))
+
+
+# --- a radar drawn on the server ----------------------------------------------------------------
+# For pages that must stay light (the respondent's own profile): an SVG with the same look as the
+# plotly radar, without a chart library. Only numbers and coordinates are computed here; the
+# template writes the SVG, so every label is escaped by Jinja like any other text.
+
+MARKER_SHAPES = ("circle", "square", "diamond", "triangle")
+LABEL_FONT_SIZE = 16.0  # in the drawing's units: .radar's font-size in respondent.css
+CHAR_WIDTH = 0.6 * LABEL_FONT_SIZE  # a generous average width of a character, for the layout
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    """An axis's label: where it starts, how it is anchored, and its wrapped lines."""
+
+    x: float
+    y: float
+    anchor: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    shape: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One series: its unbroken runs of points (a closed polygon when nothing is missing)."""
+
+    name: str
+    index: int
+    closed: bool
+    runs: tuple[str, ...]
+    markers: tuple[Marker, ...]
+    key: str  # the marker in the legend's 36 by 14 key
+
+
+@dataclass(frozen=True)
+class Ring:
+    value: int
+    points: str
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class RadarDrawing:
+    width: int
+    height: int
+    line_height: float
+    centre: tuple[float, float]
+    rings: tuple[Ring, ...]
+    spokes: tuple[tuple[float, float], ...]
+    labels: tuple[AxisLabel, ...]
+    traces: tuple[Trace, ...]
+
+
+def _marker_path(shape: str, x: float, y: float, size: float = 4.5) -> str:
+    if shape == "square":
+        return f"M{x - size:.1f} {y - size:.1f}h{2 * size:.1f}v{2 * size:.1f}h{-2 * size:.1f}Z"
+    if shape == "diamond":
+        d = size * 1.35
+        return f"M{x:.1f} {y - d:.1f}L{x + d:.1f} {y:.1f}L{x:.1f} {y + d:.1f}L{x - d:.1f} {y:.1f}Z"
+    if shape == "triangle":
+        d = size * 1.3
+        return f"M{x:.1f} {y - d:.1f}L{x + d:.1f} {y + d * 0.8:.1f}L{x - d:.1f} {y + d * 0.8:.1f}Z"
+    return (
+        f"M{x - size:.1f} {y:.1f}a{size:.1f} {size:.1f} 0 1 0 {2 * size:.1f} 0"
+        f"a{size:.1f} {size:.1f} 0 1 0 {-2 * size:.1f} 0Z"
+    )
+
+
+def radar_drawing(
+    series: Sequence[Series],
+    axes: Sequence[str],
+    *,
+    scale: tuple[int, int] = (1, 5),
+    radius: float = 95.0,
+    label_width: int = 13,
+) -> RadarDrawing:
+    """The geometry of a radar chart: the first axis at the top, the others clockwise.
+
+    As in `radar`, the centre is one below the lowest score, so that the lowest score is a ring
+    and not a point. A missing value (None) breaks its line there, as `connectgaps=False` does;
+    its neighbours keep their markers.
+    """
+    low, high = scale
+    origin = low - 1 if low > 0 else low
+    count = len(axes)
+    line_height, gap = LABEL_FONT_SIZE * 1.2, 10.0
+
+    def angle(i: int) -> float:
+        return -math.pi / 2 + 2 * math.pi * i / count
+
+    # The labels first, around a centre at (0, 0): where each starts and the box it fills.
+    placed = []
+    left, top, right, bottom = -radius, -radius, radius, radius
+    for i, label in enumerate(axes):
+        lines = tuple(wrap_lines(label, label_width))
+        cos, sin = math.cos(angle(i)), math.sin(angle(i))
+        x, y = (radius + gap) * cos, (radius + gap) * sin
+        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
+        block = len(lines) * line_height
+        if sin < -0.5:  # above the circle: the last line sits on the point
+            y -= block - line_height * 0.75
+        elif sin > 0.5:  # below: the first line hangs from it
+            y += line_height * 0.75
+        else:  # beside: centred on it
+            y -= block / 2 - line_height * 0.75
+        text_width = max(len(line) for line in lines) * CHAR_WIDTH
+        x0 = x - {"start": 0, "middle": text_width / 2, "end": text_width}[anchor]
+        left, right = min(left, x0), max(right, x0 + text_width)
+        top = min(top, y - LABEL_FONT_SIZE)
+        bottom = max(bottom, y + (len(lines) - 1) * line_height + LABEL_FONT_SIZE * 0.3)
+        placed.append((x, y, anchor, lines))
+    margin = 4.0
+    cx, cy = margin - left, margin - top
+    width, height = round(right - left + 2 * margin), round(bottom - top + 2 * margin)
+    labels = [AxisLabel(round(cx + x, 1), round(cy + y, 1), a, lines) for x, y, a, lines in placed]
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        r = radius * (value - origin) / (high - origin)
+        return cx + r * math.cos(angle(i)), cy + r * math.sin(angle(i))
+
+    def points(coords: Sequence[tuple[float, float]]) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+
+    rings = []
+    for value in range(low, high + 1):
+        ring = [point(i, value) for i in range(count)]
+        label_x, label_y = point(0, value)  # the value beside the first spoke, just inside
+        rings.append(Ring(value, points(ring), label_x + 4, label_y + 12))
+    spokes = tuple(point(i, high) for i in range(count))
+
+    traces = []
+    for index, item in enumerate(series):
+        shape = MARKER_SHAPES[index % len(MARKER_SHAPES)]
+        key = _marker_path(shape, 18, 7, 4)
+        values = list(item.values)
+        present = [v is not None for v in values]
+        coords = [None if v is None else point(i, v) for i, v in enumerate(values)]
+        markers = tuple(
+            Marker(round(c[0], 1), round(c[1], 1), shape, _marker_path(shape, *c))
+            for c in coords
+            if c is not None
+        )
+        if values and all(present):
+            traces.append(Trace(item.name, index, True, (points(coords),), markers, key))
+            continue
+        # Unbroken runs of present values, going round (a run may pass the first axis).
+        runs: list[list[tuple[float, float]]] = []
+        if any(present):
+            start = present.index(False) + 1
+            current: list[tuple[float, float]] = []
+            for step in range(count):
+                i = (start + step) % count
+                if coords[i] is None:
+                    if current:
+                        runs.append(current)
+                    current = []
+                else:
+                    current.append(coords[i])
+            if current:
+                runs.append(current)
+        traces.append(
+            Trace(
+                item.name,
+                index,
+                False,
+                tuple(points(run) for run in runs if len(run) > 1),
+                markers,
+                key,
+            )
+        )
+    return RadarDrawing(
+        width, height, line_height, (cx, cy), tuple(rings), spokes, tuple(labels), tuple(traces)
+    )

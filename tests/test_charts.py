@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 
+import pytest
+
+from selfscan import charts
 from selfscan.charts import DASHES, MARKERS, PALETTE, Series, radar, style, wrap
 
 AXES = ["A", "B", "C"]
@@ -43,3 +47,78 @@ def test_wrap_breaks_long_labels():
         "Inclusief, passend en<br>zo nabij mogelijk"
     )
     assert wrap("Kort") == "Kort"
+
+
+# --- the radar drawn on the server (the respondent's profile) ------------------------------------
+
+PRINCIPLE_LABELS = [
+    "Het kind centraal",
+    "Samenwerken aan een geïntegreerd aanbod",
+    "Drie",
+    "Vier",
+    "Vijf",
+]
+
+
+def _xy(points: str) -> list[tuple[float, float]]:
+    return [tuple(float(c) for c in pair.split(",")) for pair in points.split()]
+
+
+def test_the_drawing_puts_the_first_axis_on_top_and_scores_on_their_rings():
+    drawing = charts.radar_drawing(
+        [charts.Series("Ik", [5, 5, 5, 5, 1])], PRINCIPLE_LABELS, scale=(1, 5)
+    )
+    cx, cy = drawing.centre
+    rings = {ring.value: _xy(ring.points) for ring in drawing.rings}
+    assert sorted(rings) == [1, 2, 3, 4, 5]
+    outer = rings[5]
+    # The first axis points straight up; the second lies clockwise, to the right.
+    assert outer[0][0] == pytest.approx(cx, abs=0.1) and outer[0][1] < cy
+    assert outer[1][0] > cx
+    # The centre is one below the scale, so 1 is a ring a fifth of the way out, not the centre.
+    assert math.dist((cx, cy), rings[1][0]) == pytest.approx(
+        math.dist((cx, cy), outer[0]) / 5, 0.01
+    )
+    (trace,) = drawing.traces
+    assert trace.closed
+    assert _xy(trace.runs[0])[:4] == outer[:4]
+    assert _xy(trace.runs[0])[4] == rings[1][4]
+    assert len(trace.markers) == 5
+
+
+def test_a_missing_score_breaks_the_line_but_keeps_the_other_markers():
+    drawing = charts.radar_drawing(
+        [
+            charts.Series("Ik", [3, None, 4, 4, 2]),
+            charts.Series("Alleen", [3, None, None, None, None]),
+        ],
+        PRINCIPLE_LABELS,
+    )
+    broken, lonely = drawing.traces
+    assert not broken.closed
+    # One run goes round from the third axis past the first: 3 -> 4 -> 5 -> 1, four points.
+    assert [len(_xy(run)) for run in broken.runs] == [4]
+    assert len(broken.markers) == 4
+    # A single score has no line, only its marker.
+    assert lonely.runs == () and len(lonely.markers) == 1
+
+
+def test_every_series_has_its_own_marker_shape_and_labels_fit_the_drawing():
+    drawing = charts.radar_drawing(
+        [charts.Series(name, [3, 3, 3, 3, 3]) for name in "abc"], PRINCIPLE_LABELS, label_width=13
+    )
+    shapes = [trace.markers[0].shape for trace in drawing.traces]
+    assert len(set(shapes)) == 3
+    long_label = drawing.labels[1]
+    assert long_label.lines == ("Samenwerken", "aan een", "geïntegreerd", "aanbod")
+    assert long_label.anchor == "start"  # right of the circle, the text runs to the right
+    for label in drawing.labels:
+        longest = max(len(line) for line in label.lines) * charts.CHAR_WIDTH
+        if label.anchor == "start":
+            assert label.x + longest <= drawing.width
+        elif label.anchor == "end":
+            assert label.x - longest >= 0
+        # From the first line's ascenders to the last line's descenders.
+        assert label.y - charts.LABEL_FONT_SIZE >= 0
+        last = label.y + drawing.line_height * (len(label.lines) - 1)
+        assert last + charts.LABEL_FONT_SIZE * 0.3 <= drawing.height

@@ -3,12 +3,15 @@ figures, which appear only once the region reaches k submitted responses."""
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from html import unescape
+from xml.etree import ElementTree
 
 import pytest
 from respondent_support import PRINCIPLES, current_revision, enter, item_keys, page_form
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _submit_with(app, db, make, world, pages, name):
@@ -21,6 +24,32 @@ def _submit_with(app, db, make, world, pages, name):
     revision = current_revision(db, invitation.id)
     client.post("/vragenlijst/versturen", data={"revision": str(revision)})
     return client
+
+
+def _radar(html: str) -> ElementTree.Element:
+    """The profile's radar chart, parsed as the SVG (XML) it is."""
+    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="radar"')
+    svg = html[start : html.index("</svg>", start) + len("</svg>")]
+    return ElementTree.fromstring(svg)  # noqa: S314 (our own page, not untrusted input)
+
+
+def _traces(html: str) -> list[dict[str, int]]:
+    """Per line in the radar: how many lines, closed shapes and markers it has."""
+    svg = _radar(html)
+    return [
+        {
+            "closed": len(g.findall(f"{SVG}polygon")),
+            "open": len(g.findall(f"{SVG}polyline")),
+            "markers": len(g.findall(f"{SVG}path")),
+        }
+        for g in svg.iter(f"{SVG}g")
+        if "radar__trace" in g.get("class", "").split()
+    ]
+
+
+def _legend(html: str) -> list[str]:
+    body = html.split('<ul class="radar-legend"', 1)[1].split(">", 1)[1].split("</ul>", 1)[0]
+    return [unescape(re.sub(r"<[^>]+>", "", item).strip()) for item in body.split("</li>")[:-1]]
 
 
 def _table(html: str) -> dict[str, list[str]]:
@@ -58,9 +87,9 @@ def test_own_scores_follow_rule_3_and_the_region_waits_for_k(app, db, make, worl
     assert table["Samenwerken aan een geïntegreerd aanbod"] == ["–"]
     assert "zodra genoeg partners hebben gereageerd (minstens 3)" in html
     assert "Gemiddelde van je regio" not in html
-    figure = json.loads(unescape(re.search(r"data-figure='([^']*)'", html).group(1)))
-    assert [trace["name"] for trace in figure["data"]] == ["Jouw scores"]
-    assert figure["data"][0]["r"][:2] == [3.0, None]
+    # One line: a score on one principle only is a lone marker, no line (no score, no point).
+    assert _legend(html) == ["Jouw scores"]
+    assert _traces(html) == [{"closed": 0, "open": 0, "markers": 1}]
 
 
 def test_the_region_figures_appear_at_k_with_the_same_numbers_in_the_table(
@@ -86,9 +115,24 @@ def test_the_region_figures_appear_at_k_with_the_same_numbers_in_the_table(
     assert table["Het kind centraal"] == ["5,00", "3,33", "3"]
     assert table["Samen steeds beter worden"] == ["5,00", "3,33", "3"]
     assert "3 mensen, jij meegerekend" in html
-    figure = json.loads(unescape(re.search(r"data-figure='([^']*)'", html).group(1)))
-    assert [trace["name"] for trace in figure["data"]] == ["Jouw scores", "Gemiddelde van je regio"]
-    assert figure["data"][1]["r"][0] == 3.33
+    assert _legend(html) == ["Jouw scores", "Gemiddelde van je regio"]
+    assert _traces(html) == [{"closed": 1, "open": 0, "markers": 5}] * 2
+    # Drawn where the table says: 5 on the outer ring, 3.33 (of 0 to 5) a third of the way in.
+    svg = _radar(html)
+    spoke = svg.find(f"{SVG}g[@class='radar__grid']/{SVG}line")
+    centre = float(spoke.get("x1")), float(spoke.get("y1"))
+    outer = math.dist(centre, (float(spoke.get("x2")), float(spoke.get("y2"))))
+    own, region = (
+        [
+            tuple(map(float, pair.split(",")))
+            for pair in g.find(f"{SVG}polygon").get("points").split()
+        ]
+        for g in svg.iter(f"{SVG}g")
+        if "radar__trace" in g.get("class", "").split()
+    )
+    # (the points are written to a tenth of a unit)
+    assert [math.dist(centre, p) / outer * 5 for p in own] == pytest.approx([5.0] * 5, abs=0.01)
+    assert [math.dist(centre, p) / outer * 5 for p in region] == pytest.approx([3.33] * 5, abs=0.01)
 
 
 def test_the_profile_shows_numbers_in_english_with_a_decimal_point(app, db, make, world, spec):
@@ -113,9 +157,18 @@ def test_the_profile_needs_a_submission(client, make, world):
     assert client.get("/vragenlijst/profiel").headers["Location"] == "/vragenlijst"
 
 
-def test_the_profile_page_loads_plotly_csp_clean(app, db, make, world, spec):
+def test_the_profile_page_draws_its_chart_without_a_chart_library(app, db, make, world, spec):
     client = _submit_with(app, db, make, world, {}, "Leeg")
     html = client.get("/vragenlijst/profiel").get_data(as_text=True)
-    link = html.index('id="plotly.js-style-global" class="no-inline-styles"')
-    assert link < html.index("vendor/plotly-selfscan.min.js")
+    assert "plotly" not in html.lower()
     assert "<script>" not in html and "style=" not in html
+    svg = _radar(html)
+    assert svg.get("role") == "img"
+    assert svg.find(f"{SVG}title").text == (
+        "Radardiagram van de scores per principe; de tabel hieronder bevat dezelfde getallen."
+    )
+    # Nothing answered: no line, no marker, but the five principles around the grid.
+    assert _traces(html) == [{"closed": 0, "open": 0, "markers": 0}]
+    labels = [" ".join(t.itertext()) for t in svg.find(f"{SVG}g[@class='radar__labels']")]
+    assert labels[0] == "Het kind centraal"
+    assert len(labels) == 5

@@ -205,12 +205,8 @@ def profile() -> Page:
     series = [charts.Series(_("Your scores"), [own.get(key) for key in keys])]
     if region is not None:
         series.append(charts.Series(_("Average of your region"), region.means(keys)))
-    chart = charts.radar(
-        series,
-        [charts.wrap(principle_label(key)) for key in keys],
-        title=_("Your profile"),
-        scale=(q.scale.min, q.scale.max),
-        locale=r.language,
+    chart = charts.radar_drawing(
+        series, [principle_label(key) for key in keys], scale=(q.scale.min, q.scale.max)
     )
     return render_template(
         "respondent/profile.html",
