@@ -15,6 +15,9 @@ from flask import Flask, Response, current_app, flash, g, session
 from flask_babel import gettext as _
 
 STARTED, SEEN = "_started", "_seen"
+# The last visit is noted to the minute: exact enough for an idle limit counted in minutes, and
+# a page opened within the same minute leaves the cookie alone instead of signing it anew.
+SEEN_PRECISION_SECONDS = 60
 
 
 def init_app(app: Flask) -> None:
@@ -46,7 +49,8 @@ def end_expired_session() -> None:
             g.session_expired = True
             flash(_("Your session has expired. Please sign in again."), "info")
         return
-    session[SEEN] = now
+    if now - seen >= SEEN_PRECISION_SECONDS:
+        session[SEEN] = now
 
 
 def _stamp_new_session(response: Response) -> Response:

@@ -178,6 +178,21 @@ def test_a_session_ends_after_an_hour_without_requests(client, scene):
     assert client.get("/").status_code == 302  # the old session does not come back
 
 
+def test_use_restarts_the_idle_clock_to_the_minute(client, scene):
+    login(client, scene["coordinator_a"])
+    client.get("/")
+    _age_session(client, started=50 * 60, seen=50 * 60)
+    assert "Set-Cookie" in client.get("/").headers  # the clock restarts ...
+    with client.session_transaction() as session:
+        assert int(time.time()) - session["_seen"] <= 1
+    # ... and a page opened within the same minute leaves the cookie as it is.
+    assert "Set-Cookie" not in client.get("/").headers
+    _age_session(client, started=50 * 60, seen=59)
+    assert "Set-Cookie" not in client.get("/").headers
+    _age_session(client, started=50 * 60, seen=61)
+    assert "Set-Cookie" in client.get("/").headers
+
+
 def test_a_busy_session_still_ends_after_eight_hours(client, scene):
     login(client, scene["coordinator_a"])
     _age_session(client, started=8 * 3600 - 60, seen=10)
