@@ -13,7 +13,6 @@ from collections.abc import Callable
 from functools import cached_property
 
 from flask import Response, abort, current_app, render_template
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from selfscan import overview
@@ -23,7 +22,7 @@ from selfscan.i18n import current_language
 from selfscan.loaders import get_round
 from selfscan.models import QuestionnaireVersion, Round
 from selfscan.programme.views import bp
-from selfscan.results import NONE, number
+from selfscan.results import number, signed
 from selfscan.services import exchange, scores
 from selfscan.services import overview as counts
 
@@ -175,13 +174,6 @@ def overview_download(round: str, table: str, fmt: str):  # type: ignore[no-unty
         mimetype=DOWNLOADS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-def signed(value: float | None) -> str:
-    """A change with its sign (+0,25 or -0,10), a dash where none may be shown."""
-    if value is None:
-        return NONE
-    return format_decimal(round(value, 2) + 0.0, format="+0.00;-0.00")
 
 
 def _bands(scale: tuple[int, int]) -> list[tuple[int, str, str]]:

@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -22,6 +22,7 @@ from selfscan.questionnaires import PrincipleSpec, Questionnaire
 from selfscan.respondent import pages
 from selfscan.respondent.context import Respondent, load_respondent, principle_or_404
 from selfscan.respondent.forms import PrincipleForm, StartForm, SubmitForm, principle_form
+from selfscan.results import number
 from selfscan.services import responses, scores
 
 Page = str | tuple[str, int] | WerkzeugResponse
@@ -215,7 +216,7 @@ def profile() -> Page:
         region=region,
         keys=keys,
         chart=chart,
-        decimal=_decimal,
+        decimal=number,
         min_group_size=k,
         submitted_on=format_datetime(r.response.submitted_at, "d MMMM y, HH:mm"),
         closes=format_datetime(r.round.closes_at, "d MMMM y, HH:mm"),
@@ -223,11 +224,6 @@ def profile() -> Page:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _decimal(value: float | None) -> str:
-    """A score as the table shows it: two decimals in the person's language, or a dash."""
-    return "–" if value is None else format_decimal(round(value, 2), format="0.00")
 
 
 def _answered(stored: dict[str, responses.StoredAnswer], key: str) -> bool:
