@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import abort, g, make_response, render_template, session
 from flask_babel import format_datetime
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from selfscan.db import get_session
@@ -61,22 +62,23 @@ def link_invalid_page(status: int = 404) -> object:
     return make_response(render_template("respondent/link_invalid.html"), status)
 
 
+_RESPONDENT = (
+    select(Invitation, Round, QuestionnaireVersion, Organisation.name, Region.name, Response)
+    .join(Round, col(Round.id) == Invitation.round_id)
+    .join(QuestionnaireVersion, col(QuestionnaireVersion.id) == Round.questionnaire_version_id)
+    .join(Organisation, col(Organisation.id) == Invitation.organisation_id)
+    .join(Region, col(Region.id) == Organisation.region_id)
+    .outerjoin(Response, col(Response.invitation_id) == Invitation.id)
+    .where(col(Invitation.id) == bindparam("id"))
+)
+
+
 def load_respondent() -> Respondent:
     """The respondent of this session while their round is open; otherwise a clear page."""
     if "respondent" in g:
         return g.respondent
-    # One query for all of it: every respondent request (and each autosave) starts here.
-    version_of_round = col(QuestionnaireVersion.id) == Round.questionnaire_version_id
-    query = (
-        select(Invitation, Round, QuestionnaireVersion, Organisation.name, Region.name, Response)
-        .join(Round, col(Round.id) == Invitation.round_id)
-        .join(QuestionnaireVersion, version_of_round)
-        .join(Organisation, col(Organisation.id) == Invitation.organisation_id)
-        .join(Region, col(Region.id) == Organisation.region_id)
-        .outerjoin(Response, col(Response.invitation_id) == Invitation.id)
-        .where(Invitation.id == session.get("invitation_id"))
-    )
-    row = get_session().exec(query).first()
+    # One query for all of it, built once: every respondent request (and each autosave) starts here.
+    row = get_session().exec(_RESPONDENT, params={"id": session.get("invitation_id")}).first()
     if row is None or row[0].revoked_at is not None:
         forget_respondent()
         abort(link_invalid_page(403))
