@@ -1,7 +1,5 @@
 -- wrk script: cycles through the requests listed in a file, one per line, tab-separated:
 --   method, path, Cookie header, CSRF token, form body (the last three may be empty).
--- An optional second argument is a think time in ms: each connection then waits about that
--- long (between half and one and a half times it) before its next request, as a person would.
 -- Each thread starts at its own place in the list, so with many lines (one per respondent)
 -- the connections spread over different sessions. `done` prints one line of JSON for run.py.
 --
@@ -17,10 +15,7 @@ end
 local list = {}
 local index = 0
 
-local think = 0
-
 function init(args)
-  think = tonumber(args[2] or "0") or 0
   for line in io.lines(args[1]) do
     local method, path, cookie, token, body =
       line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
@@ -35,11 +30,6 @@ function init(args)
     list[#list + 1] = wrk.format(method, path, headers, body)
   end
   index = ((id or 0) * 7919) % #list
-end
-
-function delay()
-  if think <= 0 then return 0 end
-  return math.random(math.floor(think / 2), math.floor(think * 3 / 2))
 end
 
 function request()

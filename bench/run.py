@@ -8,14 +8,17 @@ It generates 40 regions x 30 submitted responses x 8 rounds (the last open), sta
 (gunicorn.conf.py, 2 workers) on a free 127.0.0.1 port, signs in and opens personal links with
 real requests, and measures with wrk: the hello-world route /ping (the machine's ceiling), a
 questionnaire page, an autosave, the region dashboard, the compare page and the programme
-overview. Then page weights, 200 respondents saving for 60 s, the dashboard with 4x and 16x the
-regions, and the memory of each worker. Needs Debian's `wrk` (`apt-get install wrk`).
+overview. Then page weights, 200 respondents saving for 60 s (a client of its own, see
+`crowd_run`), the dashboard with 4x and 16x the regions, and the memory of each worker. Needs
+Debian's `wrk` (`apt-get install wrk`).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import http.client
+import itertools
 import json
 import os
 import random
@@ -27,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -239,15 +243,13 @@ def run(
     weights["respondent: review"] = page_weight(
         server.base, "/vragenlijst/controleren", respondent[0]
     )
-    crowd = wrk_run(
+    crowd = crowd_run(
         server,
         autosave_lines(sessions.respondents),
-        folder,
-        2,
         RESPONDENTS,
         args.respondent_seconds,
+        args.think_ms,
         f"{RESPONDENTS} respondents saving",
-        think_ms=args.think_ms,
     )
     print(f"  measured {RESPONDENTS} respondents: {crowd.rate:.0f}/s", flush=True)
     weights["respondent: own profile"] = profile_weight(server.base, sessions.respondents[-1])
@@ -381,7 +383,6 @@ def wrk_run(
     connections: int,
     seconds: int,
     name: str = "",
-    think_ms: int = 0,
 ) -> Result:
     base = server.base
     cpu_before = server.cpu()
@@ -400,7 +401,6 @@ def wrk_run(
             base,
             "--",
             str(listing),
-            str(think_ms),
         ],
         capture_output=True,
         text=True,
@@ -419,6 +419,88 @@ def wrk_run(
         p99_ms=figures["p99_us"] / 1000,
         mean_ms=figures["mean_us"] / 1000,
         cpu_ms=cpu / max(figures["requests"], 1) * 1000,
+    )
+
+
+def crowd_run(
+    server: Server, lines: list[Line], people: int, seconds: int, think_ms: int, name: str
+) -> Result:
+    """`people` respondents for `seconds`: each saves, thinks about `think_ms` (half to one and
+    a half times), and saves again, on a new connection opened when the save is sent.
+
+    Not wrk: its think time (`delay()`) is spent on a connection already open, and a sync
+    gunicorn worker that has accepted that connection waits on it, idle, until the request
+    comes. In production a buffering reverse proxy (nginx, see the README) hands gunicorn only
+    complete requests, so a person's pause never holds a worker; this client behaves the same.
+    """
+    host, port = server.base.removeprefix("http://").rsplit(":", 1)
+    own_lines = [lines[i::people] for i in range(people)]  # autosave_lines: 2 per person
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    started = time.perf_counter()
+    deadline = started + seconds
+
+    def save(line: Line) -> bool:
+        method, path, cookie, token, body = line
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            connection.request(
+                method,
+                path,
+                body=body,
+                headers={
+                    "Cookie": cookie,
+                    "X-CSRFToken": token,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/json",
+                },
+            )
+            answer = connection.getresponse()
+            answer.read()
+            return answer.status == 200
+        except OSError:  # refused, reset or timed out
+            return False
+        finally:
+            connection.close()
+
+    def person(mine: list[Line]) -> None:
+        nonlocal errors
+        rng = random.Random()
+        time.sleep(rng.uniform(0, think_ms / 1000))  # people arrive spread out
+        for count in itertools.count():
+            begun = time.perf_counter()
+            if begun >= deadline:
+                return
+            ok = save(mine[count % len(mine)])
+            took = time.perf_counter() - begun
+            with lock:
+                if ok:
+                    latencies.append(took)
+                else:
+                    errors += 1
+            time.sleep(rng.uniform(think_ms / 2000, think_ms * 3 / 2000))
+
+    cpu_before = server.cpu()
+    with ThreadPoolExecutor(people) as pool:
+        list(pool.map(person, own_lines))
+    elapsed = time.perf_counter() - started
+    drain(server.base)
+    cpu = server.cpu() - cpu_before
+    ordered = sorted(latencies) or [0.0]
+
+    def percentile(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+    return Result(
+        name=name,
+        requests=len(latencies) + errors,
+        seconds=elapsed,
+        errors=errors,
+        p50_ms=percentile(0.50),
+        p99_ms=percentile(0.99),
+        mean_ms=sum(ordered) / len(ordered) * 1000,
+        cpu_ms=cpu / max(len(latencies) + errors, 1) * 1000,
     )
 
 
