@@ -177,6 +177,21 @@ def _marker_path(shape: str, x: float, y: float, size: float = 4.5) -> str:
     )
 
 
+def _runs(coords: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """The unbroken runs of present points, going round: a run may pass the first axis."""
+    if None not in coords:
+        return [list(coords)]  # type: ignore[arg-type]
+    start = list(coords).index(None) + 1
+    runs: list[list[tuple[float, float]]] = [[]]
+    for step in range(len(coords)):
+        coord = coords[(start + step) % len(coords)]
+        if coord is None:
+            runs.append([])
+        else:
+            runs[-1].append(coord)
+    return [run for run in runs if run]
+
+
 def radar_drawing(
     series: Sequence[Series],
     axes: Sequence[str],
@@ -244,37 +259,20 @@ def radar_drawing(
         shape = MARKER_SHAPES[index % len(MARKER_SHAPES)]
         key = _marker_path(shape, 18, 7, 4)
         values = list(item.values)
-        present = [v is not None for v in values]
         coords = [None if v is None else point(i, v) for i, v in enumerate(values)]
         markers = tuple(
             Marker(round(c[0], 1), round(c[1], 1), shape, _marker_path(shape, *c))
             for c in coords
             if c is not None
         )
-        if values and all(present):
-            traces.append(Trace(item.name, index, True, (points(coords),), markers, key))
-            continue
-        # Unbroken runs of present values, going round (a run may pass the first axis).
-        runs: list[list[tuple[float, float]]] = []
-        if any(present):
-            start = present.index(False) + 1
-            current: list[tuple[float, float]] = []
-            for step in range(count):
-                i = (start + step) % count
-                if coords[i] is None:
-                    if current:
-                        runs.append(current)
-                    current = []
-                else:
-                    current.append(coords[i])
-            if current:
-                runs.append(current)
+        closed = bool(coords) and None not in coords
+        runs = _runs(coords)
         traces.append(
             Trace(
                 item.name,
                 index,
-                False,
-                tuple(points(run) for run in runs if len(run) > 1),
+                closed,
+                tuple(points(run) for run in runs if len(run) > 1),  # type: ignore[arg-type]
                 markers,
                 key,
             )
