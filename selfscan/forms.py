@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from wtforms import SelectMultipleField
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # Moments are entered and shown in Dutch local time and stored in UTC.
@@ -33,3 +35,19 @@ def to_utc(local: datetime) -> datetime:
 def to_local(moment: datetime) -> datetime:
     """A stored moment as a naive Dutch local time, for a datetime-local input."""
     return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+class PersonFields:
+    """A person's name and e-mail address, as every form that invites someone asks them."""
+
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)]
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter an e-mail address.")),
+            Email(_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, EmailField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
+from wtforms import DateTimeLocalField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from selfscan.domain import SHARING
-from selfscan.forms import LOCAL_MOMENT_FORMAT, CheckboxesField
+from selfscan.forms import LOCAL_MOMENT_FORMAT, CheckboxesField, PersonFields
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -83,19 +83,7 @@ class CoordinatorRegionsForm(FlaskForm):
     regions = CheckboxesField(_l("Regions"), coerce=int)
 
 
-class CoordinatorForm(CoordinatorRegionsForm):
-    name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)]
-    )
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(_l("Enter an e-mail address.")),
-            Email(_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-    )
-
+class CoordinatorForm(PersonFields, CoordinatorRegionsForm):
     def validate_regions(self, field: CheckboxesField) -> None:
         if not field.data:
             raise ValidationError(_l("Choose at least one region."))

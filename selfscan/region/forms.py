@@ -10,14 +10,14 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from selfscan.domain import ACTION_STATUSES, PRINCIPLES, SECTORS
+from selfscan.forms import PersonFields
 from selfscan.models.agenda import REFLECTION_MAX_LENGTH
 from selfscan.services.agenda import MAX_FOCUS, MIN_FOCUS
 
@@ -34,18 +34,7 @@ class OrganisationForm(FlaskForm):
     )
 
 
-class InvitationForm(FlaskForm):
-    name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)]
-    )
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(_l("Enter an e-mail address.")),
-            Email(_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-    )
+class InvitationForm(PersonFields, FlaskForm):
     organisation = SelectField(
         _l("Organisation"),
         coerce=int,
