@@ -71,6 +71,13 @@ def get_session() -> Session:
     return g.db_session
 
 
+def engine_of(session: Session) -> Engine:
+    """The app's engine behind a session, also behind per-request execution options: what
+    per-engine caches are keyed on (one app, one database)."""
+    bind = session.get_bind()
+    return getattr(bind, "_proxied", bind)  # type: ignore[no-any-return]
+
+
 def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:

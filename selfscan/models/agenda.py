@@ -36,7 +36,9 @@ class Reflection(SQLModel, table=True):
     principle: str = Field(sa_type=String(30), primary_key=True)
     text: str = Field(sa_type=String(REFLECTION_MAX_LENGTH))
     is_focus: bool = Field(default=False)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
 
 
 class Action(SQLModel, table=True):
@@ -58,4 +60,6 @@ class Action(SQLModel, table=True):
     due_date: date | None = Field(default=None)
     status: str = Field(default="open", sa_type=String(12))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )

@@ -25,6 +25,10 @@ class Region(SQLModel, table=True):
     name: str = Field(sa_type=String(120), unique=True)
     sharing: str = Field(default="private", sa_type=String(20))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set on every change, so that kept pages can tell they are out of date.
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
 
 
 class Organisation(SQLModel, table=True):
@@ -43,3 +47,7 @@ class Organisation(SQLModel, table=True):
     name: str = Field(sa_type=String(160))
     sector: str = Field(sa_type=String(30))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set on every change, so that kept pages can tell they are out of date.
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from selfscan.domain import PRINCIPLE_KEYS, SECTOR_KEYS
@@ -65,6 +65,10 @@ class Response(SQLModel, table=True):
         CheckConstraint("(status = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_at"),
         CheckConstraint("source IN ('web', 'import')", name="source"),
         CheckConstraint(in_list("sector", SECTOR_KEYS), name="sector"),
+        # The latest submission, of a round and of all, in one index lookup
+        # (selfscan.services.freshness).
+        Index(None, "round_id", "status", "submitted_at"),
+        Index(None, "status", "submitted_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

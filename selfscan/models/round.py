@@ -33,6 +33,10 @@ class Round(SQLModel, table=True):
     opens_at: datetime = Field(sa_type=UTCDateTime)
     closes_at: datetime = Field(sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set on every change, so that kept pages can tell they are out of date.
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
 
     def state(self, now: datetime | None = None) -> RoundState:
         """Planned, open or closed: it follows from the clock, so no scheduler is needed."""

@@ -15,7 +15,7 @@ from functools import cached_property
 from flask import Response, abort, current_app, render_template
 from flask_babel import gettext as _
 
-from selfscan import overview
+from selfscan import overview, pagecache
 from selfscan.db import get_session
 from selfscan.domain import ACTION_STATUSES, PRINCIPLE_KEYS, principle_label
 from selfscan.i18n import current_language
@@ -23,7 +23,7 @@ from selfscan.loaders import get_round
 from selfscan.models import QuestionnaireVersion, Round
 from selfscan.programme.views import bp
 from selfscan.results import number, signed
-from selfscan.services import exchange, scores
+from selfscan.services import exchange, freshness, scores
 from selfscan.services import overview as counts
 
 DOWNLOADS = {
@@ -133,6 +133,20 @@ def overview_page(round: str | None = None):  # type: ignore[no-untyped-def]
     round_ = get_round(round) if round else latest_opened_round()
     if round_ is None:
         return render_template("programme/overview_empty.html")
+    db = get_session()
+    opened = tuple(r.id for r in counts.opened_rounds(db))  # the trend's rounds: by the clock
+    k = int(current_app.config["MIN_GROUP_SIZE"])
+    body = pagecache.kept_html(
+        db,
+        ("overview", round_.id, opened, k, current_language()),
+        freshness.overview_stamp(db, round_),
+        lambda: _body(round_),
+    )
+    return render_template("programme/overview.html", round=round_, body=body)
+
+
+def _body(round_: Round) -> str:
+    """The overview's content (programme/_overview_body.html), from the database."""
     data = Overview(round_)
     labels = [principle_label(p) for p in PRINCIPLE_KEYS]
     chart = overview.trend_chart(
@@ -144,7 +158,7 @@ def overview_page(round: str | None = None):  # type: ignore[no-untyped-def]
         locale=current_language(),
     )
     return render_template(
-        "programme/overview.html",
+        "programme/_overview_body.html",
         o=data,
         k=data.k,
         chart=chart,

@@ -13,6 +13,7 @@ from flask import Response, abort, current_app, render_template
 from flask_babel import gettext as _
 from sqlmodel import select
 
+from selfscan import pagecache
 from selfscan.charts import Series
 from selfscan.db import get_session
 from selfscan.domain import PRINCIPLE_KEYS
@@ -29,7 +30,7 @@ from selfscan.results import (
     radar_chart,
 )
 from selfscan.scoring import ALL, Group, largest_changes, sector_differences
-from selfscan.services import exchange, scores
+from selfscan.services import exchange, freshness, scores
 from selfscan.services.previous_agenda import previous_agenda
 
 EARLIER_ROUNDS_SHOWN = 3
@@ -50,6 +51,18 @@ def dashboard(region: str, round: str):  # type: ignore[no-untyped-def]
     row, round_ = get_region_round(region, round)
     db = get_session()
     k = min_group_size()
+    body = pagecache.kept_html(
+        db,
+        ("dashboard", row.id, round_.id, k, current_language()),
+        freshness.region_stamp(db, round_, row),
+        lambda: _body(row, round_, k),
+    )
+    return render_template("region/dashboard.html", region=row, body=body)
+
+
+def _body(row: Region, round_: Round, k: int) -> str:
+    """The dashboard's content (region/_dashboard_body.html), from the database."""
+    db = get_session()
     figures = scores.round_figures(db, round_, k)
     shown = figures.regions.get(row.id, {})  # type: ignore[arg-type]
     earlier = _earlier_totals(row, round_, k)
@@ -63,7 +76,7 @@ def dashboard(region: str, round: str):  # type: ignore[no-untyped-def]
     previous = earlier[0] if earlier else None
     changes = largest_changes(shown.get(ALL), previous[1] if previous else None)
     return render_template(
-        "region/dashboard.html",
+        "region/_dashboard_body.html",
         region=row,
         round=round_,
         rounds=_region_rounds(row),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, Float, and_, case, cast, func
 from sqlmodel import Session, select
 
+from selfscan.db import engine_of
 from selfscan.domain import SECTOR_KEYS
 from selfscan.models import (
     Answer,
@@ -187,10 +188,8 @@ _cache_lock = threading.Lock()
 
 
 def _figures_cache(session: Session) -> OrderedDict[tuple[int, int], _Kept]:
-    bind = session.get_bind()
-    engine = getattr(bind, "_proxied", bind)  # the app's engine behind per-request options
     with _cache_lock:
-        return _caches.setdefault(engine, OrderedDict())
+        return _caches.setdefault(engine_of(session), OrderedDict())
 
 
 def region_figures(session: Session, round_: Round, region_id: int, k: int) -> dict[str, Group]:
@@ -231,10 +230,8 @@ _region_caches = weakref.WeakKeyDictionary()
 def _region_cache(
     session: Session,
 ) -> OrderedDict[tuple[int, int, int], tuple[tuple[object, ...], dict[str, Group]]]:
-    bind = session.get_bind()
-    engine = getattr(bind, "_proxied", bind)
     with _cache_lock:
-        return _region_caches.setdefault(engine, OrderedDict())
+        return _region_caches.setdefault(engine_of(session), OrderedDict())
 
 
 # --- what a region's dashboard adds -------------------------------------------------------------

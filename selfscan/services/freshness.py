@@ -1,0 +1,137 @@
+"""Stamps that tell whether what a results page shows can have changed since it was kept.
+
+A stamp is one row of small aggregates over the rows a page reads: per table the number of
+rows, the sum of their ids where they have one, and the latest moment a row was added or
+changed (a row removed changes the number, a row added the sum and the latest moment).
+Submitted responses never change (their answers and comments are fixed at submission), so
+their number, id sum and latest submission cover them. Invitations note when they were made and revoked; regions,
+organisations, rounds, actions and reflections note every change in `updated_at`.
+
+Each stamp is one statement, built once, that reads each table once: a kept page costs that
+statement instead of the twenty it would read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, true
+from sqlmodel import Session, select
+
+from selfscan.models import (
+    Action,
+    Invitation,
+    Organisation,
+    PrincipleComment,
+    Reflection,
+    Region,
+    Response,
+    Round,
+    RoundRegion,
+)
+
+Stamp = tuple[Any, ...]
+
+REGION = bindparam("region_id")
+ROUND = bindparam("round_id")
+
+
+def _submitted(where: ColumnElement[bool] | None = None) -> Select[Any]:
+    submitted = Response.status == "submitted"
+    return select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
+        submitted if where is None else and_(submitted, where)
+    )
+
+
+def _invitations(where: ColumnElement[bool] | None = None) -> Select[Any]:
+    query = select(
+        func.count(),
+        func.sum(Invitation.id),
+        func.max(Invitation.created_at),
+        func.count(Invitation.revoked_at),
+        func.max(Invitation.revoked_at),
+    ).select_from(Invitation)
+    return query if where is None else query.where(where)
+
+
+def _changed(model: Any, where: ColumnElement[bool] | None = None) -> Select[Any]:
+    query = select(func.count(), func.max(model.updated_at)).select_from(model)
+    return query if where is None else query.where(where)
+
+
+def _one_row(*parts: Select[Any]) -> Select[Any]:
+    """One row of every part's aggregates side by side: each part is a one-row subquery."""
+    subqueries = [part.subquery() for part in parts]
+    joined = subqueries[0]
+    for other in subqueries[1:]:
+        joined = joined.join(other, true())  # type: ignore[assignment]
+    return select(*(c for s in subqueries for c in s.c)).select_from(joined)
+
+
+def _latest_submission(where: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The latest submission: responses are never removed from a round, and each is submitted
+    (or imported) at the moment it joins, so this tells whether any joined. One index lookup
+    rather than a count over all of them, whose number follows the size of the programme.
+    (Written as ORDER BY ... LIMIT 1: SQLite does not take max() from the index here.)"""
+    submitted = Response.status == "submitted"
+    latest = (
+        select(Response.submitted_at)
+        .where(submitted if where is None else and_(submitted, where))
+        .order_by(Response.submitted_at.desc())  # type: ignore[union-attr]
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(latest)
+
+
+_REGION_STAMP = _one_row(
+    # The region's figures in this and its earlier rounds, its statements and comments.
+    _submitted(Response.region_id == REGION),
+    # The all-regions line.
+    _latest_submission(Response.round_id == ROUND),
+    select(func.count())
+    .select_from(PrincipleComment)
+    .join(Response, Response.id == PrincipleComment.response_id)
+    .where(
+        Response.round_id == ROUND,
+        Response.region_id == REGION,
+        Response.status == "submitted",
+    ),
+    # Participation: invitations in the round, per sector of their organisation.
+    _invitations(and_(Invitation.round_id == ROUND, Invitation.region_id == REGION)),
+    _changed(Organisation, Organisation.region_id == REGION),
+    # The region's rounds: their titles and dates, which are earlier.
+    _changed(
+        Round,
+        Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id == REGION)),  # type: ignore[union-attr]
+    ),
+    _changed(Region, Region.id == REGION),
+    # The previous round's agenda.
+    _changed(Action, Action.region_id == REGION),
+    _changed(Reflection, Reflection.region_id == REGION),
+)
+
+_OVERVIEW_STAMP = _one_row(
+    # Every opened round's pooled means (the trend), this and the previous round's regions.
+    _latest_submission(),
+    # Participation and the agendas of this round.
+    _invitations(Invitation.round_id == ROUND),
+    _changed(Organisation),
+    _changed(Round),
+    _changed(Region),
+    select(func.count()).select_from(RoundRegion),  # fixed when a round is made
+    _changed(Action, Action.round_id == ROUND),
+    _changed(Reflection, Reflection.round_id == ROUND),
+)
+
+
+def region_stamp(session: Session, round_: Round, region: Region) -> Stamp:
+    """What a region's dashboard of one round reads."""
+    params = {"round_id": round_.id, "region_id": region.id}
+    return tuple(session.exec(_REGION_STAMP, params=params).one())  # type: ignore[call-overload]
+
+
+def overview_stamp(session: Session, round_: Round) -> Stamp:
+    """What the programme overview of one round reads."""
+    params = {"round_id": round_.id}
+    return tuple(session.exec(_OVERVIEW_STAMP, params=params).one())  # type: ignore[call-overload]

@@ -1,0 +1,249 @@
+"""Results pages are kept between requests (selfscan.pagecache), and a kept page always equals
+what rendering it from the database gives: every kind of change a page shows makes it render
+again. The changes go through the services the app itself uses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, update
+from sqlmodel import select
+from test_exchange import ROWS, import_rows, row
+
+from conftest import login
+from selfscan import pagecache
+from selfscan.models import Invitation, PrincipleComment, Response, Round
+from selfscan.models.types import utcnow
+from selfscan.services import agenda, privacy, regions, rounds
+from selfscan.services.agenda import ReflectionInput
+from selfscan.services.invitations import create_invitation, revoke
+
+DASHBOARD = "/regio/regio-a/resultaten/ronde-1"
+OVERVIEW = "/programma/overzicht/ronde-1"
+B_SHOWN = [row("regio-b", "School B", "po", "5")]  # region b from 2 to 3 responses: shown
+
+
+def main(page: str) -> str:
+    """The page's content: the layout around it carries a fresh CSRF token on every request."""
+    found = re.search(r"<main.*?</main>", page, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def view(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return main(response.get_data(as_text=True))
+
+
+def rendered_afresh(client, app, url: str) -> str:
+    """The page as rendered from the database, with nothing kept."""
+    pagecache._caches.pop(app.extensions["selfscan.engine"], None)
+    return view(client, url)
+
+
+@pytest.fixture
+def results(db, make, world, client):
+    """Region a shown in round 1, with an earlier round that has an agenda; the programme team
+    signed in."""
+    earlier = make.round(
+        "ronde-0",
+        (world["region_a"], world["region_b"]),
+        opens_at=utcnow() - timedelta(days=200),
+        closes_at=utcnow() - timedelta(days=150),
+        title="Ronde 0",
+    )
+    import_rows(db, world["round"], ROWS)
+    action = agenda.add_action(
+        db,
+        region=world["region_a"],
+        round_=earlier,
+        principle="kind-centraal",
+        title="Samen kijken",
+    )
+    invited = {**world, "earlier": earlier, "action": action}
+    _invite(db, invited, "bestaand@example.org")
+    db.commit()
+    login(client, world["programme"])
+    return invited
+
+
+def _invite(db, w, email: str = "nieuw@example.org") -> None:
+    create_invitation(
+        db,
+        round_=w["round"],
+        organisation=w["org_a"],
+        name="Partner",
+        email=email,
+        secret="x",
+    )
+
+
+def _revoke(db, w) -> None:
+    revoke(db, db.exec(select(Invitation)).one())
+
+
+def _erase(db, w) -> None:
+    privacy.erase_person(db, "bestaand@example.org")
+
+
+def _comment(db, w) -> None:
+    response = db.exec(select(Response).where(Response.region_id == w["region_a"].id)).first()
+    db.add(PrincipleComment(response_id=response.id, principle="samen-beter", text="Nieuw inzicht"))
+
+
+def _reflect(db, w) -> None:
+    agenda.save_reflections(
+        db,
+        region=w["region_a"],
+        round_=w["earlier"],
+        entries={"kind-centraal": ReflectionInput("Hier letten we op", True)},
+    )
+
+
+def _round_title(db, w) -> None:
+    earlier = w["earlier"]
+    rounds.update_round(
+        db, earlier, title="Voorjaar", opens_at=earlier.opens_at, closes_at=earlier.closes_at
+    )
+
+
+CHANGES: dict[str, Callable] = {
+    "a response in the region": lambda db, w: import_rows(
+        db, w["round"], [row("regio-a", "School A", "po", "2")]
+    ),
+    "a response in another region (the all-regions line)": lambda db, w: import_rows(
+        db, w["round"], B_SHOWN
+    ),
+    "a comment": _comment,
+    "an invitation": _invite,
+    "a revoked invitation": _revoke,
+    "an erased invitee": _erase,
+    "an organisation's sector": lambda db, w: regions.update_organisation(
+        db, w["org_a"], name="School A", sector="vo"
+    ),
+    "the region's name": lambda db, w: regions.update_region(
+        db, w["region_a"], name="Regio Anders", sharing="private"
+    ),
+    "an earlier round's title": _round_title,
+    "the earlier round's action": lambda db, w: agenda.update_action(
+        db,
+        w["action"],
+        principle="kind-centraal",
+        title="Samen verder kijken",
+        owner="Gemeente",
+        due_date=None,
+        status="done",
+    ),
+    "a new action": lambda db, w: agenda.add_action(
+        db, region=w["region_a"], round_=w["earlier"], principle="samen-beter", title="Nieuw"
+    ),
+    "a removed action": lambda db, w: agenda.delete_action(db, w["action"]),
+    "a reflection": _reflect,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_the_kept_dashboard_follows_every_change(change, app, client, db, results):
+    before = view(client, DASHBOARD)
+    assert view(client, DASHBOARD) == before  # kept
+    CHANGES[change](db, results)
+    db.commit()
+    after = view(client, DASHBOARD)
+    assert after != before, f"the dashboard did not show {change}"
+    assert after == rendered_afresh(client, app, DASHBOARD)
+
+
+OVERVIEW_CHANGES = [
+    "a response in the region",
+    "a response in another region (the all-regions line)",
+    "an invitation",
+    "a revoked invitation",
+    "an erased invitee",
+    "the region's name",
+    "a new action",
+    "a reflection",
+]
+
+
+@pytest.mark.parametrize("change", OVERVIEW_CHANGES)
+def test_the_kept_overview_follows_every_change(change, app, client, db, results, make):
+    if change == "a reflection":  # the overview shows this round's focus principles
+        results = {**results, "earlier": results["round"]}
+    if change == "a new action":
+        results = {**results, "earlier": results["round"]}
+    before = view(client, OVERVIEW)
+    assert view(client, OVERVIEW) == before
+    CHANGES[change](db, results)
+    db.commit()
+    after = view(client, OVERVIEW)
+    assert after != before, f"the overview did not show {change}"
+    assert after == rendered_afresh(client, app, OVERVIEW)
+
+
+def test_the_overview_follows_the_clock_to_a_round_that_opens(app, client, db, results, make):
+    later = make.round(
+        "ronde-2",
+        (results["region_a"],),
+        opens_at=utcnow() + timedelta(days=30),
+        closes_at=utcnow() + timedelta(days=60),
+        title="Ronde 2",
+    )
+    before = view(client, OVERVIEW)
+    assert "Ronde 2" not in before  # not opened: not in the trend
+    rounds_opened_now(db, later)
+    after = view(client, OVERVIEW)
+    assert "Ronde 2" in after
+    assert after == rendered_afresh(client, app, OVERVIEW)
+
+
+def rounds_opened_now(db, round_: Round) -> None:
+    """Move a round's window so it is open now, without `updated_at` moving: as if the clock
+    had passed its opening moment."""
+    db.execute(
+        update(Round)
+        .where(Round.id == round_.id)
+        .values(
+            opens_at=utcnow() - timedelta(days=1),
+            closes_at=utcnow() + timedelta(days=1),
+            updated_at=Round.updated_at,
+        )
+    )
+    db.commit()
+
+
+def test_a_kept_page_is_one_statement_instead_of_twenty(app, client, db, results):
+    statements: list[str] = []
+    event.listen(
+        app.extensions["selfscan.engine"],
+        "before_cursor_execute",
+        lambda conn, cursor, sql, *a: statements.append(sql),
+    )
+    view(client, DASHBOARD)
+    first = len(statements)
+    statements.clear()
+    view(client, DASHBOARD)
+    kept = len(statements)
+    # The kept view: the session's user, the region and round, the stamp.
+    assert kept <= 7 < first
+    assert not any("principle_comment.text" in sql for sql in statements)
+
+
+def test_each_language_has_its_own_kept_page(client, results):
+    dutch = view(client, DASHBOARD)
+    client.post("/taal", data={"lang": "en", "next": DASHBOARD})
+    english = view(client, DASHBOARD)
+    assert "Resultaten van Ronde 1" in dutch
+    assert "Results of Ronde 1" in english
+
+
+def test_a_coordinator_and_the_programme_team_get_the_same_content(app, results, db):
+    # The content holds nothing of the person: who may see it is decided before it is read.
+    programme, coordinator = app.test_client(), app.test_client()
+    login(programme, results["programme"])
+    login(coordinator, results["coordinator_a"])
+    assert view(programme, DASHBOARD) == view(coordinator, DASHBOARD)
+    assert coordinator.get("/regio/regio-b/resultaten/ronde-1").status_code == 403
