@@ -1,10 +1,10 @@
 """Profile one of the benchmark's pages in-process with pyinstrument, on the benchmark's data.
 
     .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|overview [N]
-        [--server postgresql+psycopg://...] [--regions 40]
+        [--server postgresql+psycopg://...] [--regions 40] [--sql]
 
 Prints where the time of N requests goes (pyinstrument's text report) and the number of SQL
-statements per request. pyinstrument is in the `dev` extra.
+statements per request (with --sql, also the statements of one request). pyinstrument is in the `dev` extra.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("n", nargs="?", type=int, default=50)
     parser.add_argument("--server")
     parser.add_argument("--regions", type=int, default=40)
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
     args = parser.parse_args()
     with data.throwaway_database(args.server) as url:
         dataset = data.create(url, args.regions)
@@ -38,16 +39,20 @@ def main() -> None:
         app = create_app(
             {"SECRET_KEY": "profile", "DATABASE_URL": url, "SESSION_COOKIE_SECURE": False}
         )
-        statements = []
+        statements: list[str] = []
         event.listen(
             app.extensions["selfscan.engine"],
             "before_cursor_execute",
-            lambda *a, **k: statements.append(1),
+            lambda connection, cursor, sql, *a: statements.append(sql),
         )
         client = app.test_client()
         request = prepare(client, args.page, dataset, links[0])
         for _ in range(10):
             request()  # warm up
+        if args.sql:
+            statements.clear()
+            request()
+            print("\n\n".join(statements), end="\n\n")
         cpu = time.process_time()
         for _ in range(args.n):
             request()

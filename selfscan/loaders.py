@@ -7,7 +7,8 @@ these loaders make sure the other parts of the URL belong to that region.
 from __future__ import annotations
 
 from flask import abort
-from sqlmodel import select
+from sqlalchemy import bindparam
+from sqlmodel import col, select
 
 from selfscan.db import get_session
 from selfscan.models import Action, Invitation, Organisation, Region, Round, RoundRegion
@@ -27,12 +28,22 @@ def get_round(key: str) -> Round:
     return round_
 
 
+# One query, built once: every page of a region's round starts here.
+_REGION_ROUND = (
+    select(Region, Round)
+    .join(RoundRegion, col(RoundRegion.region_id) == Region.id)
+    .join(Round, col(Round.id) == RoundRegion.round_id)
+    .where(col(Region.key) == bindparam("region"), col(Round.key) == bindparam("round"))
+)
+
+
 def get_region_round(region_key: str, round_key: str) -> tuple[Region, Round]:
     """A region and a round it takes part in; any other combination is a 404."""
-    region, round_ = get_region(region_key), get_round(round_key)
-    if get_session().get(RoundRegion, (round_.id, region.id)) is None:
+    params = {"region": region_key, "round": round_key}
+    row = get_session().exec(_REGION_ROUND, params=params).first()  # type: ignore[call-overload]
+    if row is None:
         abort(404)
-    return region, round_
+    return row[0], row[1]
 
 
 def get_organisation(region: Region, organisation_id: int) -> Organisation:
