@@ -50,7 +50,7 @@ def begin() -> Page:
     if not StartForm().validate_on_submit():
         abort(400)
     db = get_session()
-    response = responses.start(db, r.invitation)
+    response = responses.start(db, r.invitation, known=r.response)
     db.commit()
     if response.status == "submitted":
         return redirect(url_for("respondent.profile"))
@@ -119,7 +119,7 @@ def autosave(key: str) -> tuple[dict[str, object], int]:
         return {"saved": False, "message": " ".join(str(e) for e in errors)}, 400
     db = get_session()
     try:
-        response = responses.save_page(db, r.invitation, key, form.answers())
+        response = responses.save_page(db, r.invitation, key, form.answers(), known=r.response)
     except responses.AlreadySubmitted:
         db.rollback()
         return {"saved": False, "message": _("Your answers were already received.")}, 409
@@ -235,7 +235,7 @@ def _save(r: Respondent, key: str, form: PrincipleForm) -> Page | None:
     """Store the page; a refusal (submitted meanwhile, round closed) becomes its page."""
     db = get_session()
     try:
-        responses.save_page(db, r.invitation, key, form.answers())
+        responses.save_page(db, r.invitation, key, form.answers(), known=r.response)
     except responses.AlreadySubmitted:
         db.rollback()
         return _already_received()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, update
+from sqlalchemy import Engine, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from selfscan.db import engine_of
 from selfscan.models import (
     Answer,
     Invitation,
@@ -81,11 +83,18 @@ def response_of(session: Session, invitation: Invitation) -> Response | None:
     return session.exec(select(Response).where(Response.invitation_id == invitation.id)).first()
 
 
-def start(session: Session, invitation: Invitation, *, now: datetime | None = None) -> Response:
-    """The invitation's response, created on first use; a second device gets the same one."""
+def start(
+    session: Session,
+    invitation: Invitation,
+    *,
+    now: datetime | None = None,
+    known: Response | None = None,
+) -> Response:
+    """The invitation's response, created on first use; a second device gets the same one.
+    `known` is the response if the caller already read it in this transaction."""
     round_ = _check_open(session, invitation, now)
     mark_opened(session, invitation)
-    existing = response_of(session, invitation)
+    existing = known if known is not None else response_of(session, invitation)
     if existing is not None:
         return existing
     sector = session.exec(
@@ -111,14 +120,29 @@ def start(session: Session, invitation: Invitation, *, now: datetime | None = No
     return response
 
 
-def _page_items(session: Session, version_id: int, principle: str) -> dict[str, Item]:
-    items = session.exec(
-        select(Item).where(Item.questionnaire_version_id == version_id, Item.principle == principle)
-    ).all()
-    return {item.key: item for item in items}
+def _page_items(session: Session, version_id: int, principle: str) -> Mapping[str, int]:
+    """The ids of a principle's items, by key: read once per engine, as a loaded questionnaire
+    version never changes."""
+    kept = _item_ids.setdefault(engine_of(session), {})
+    found = kept.get((version_id, principle))
+    if found is None:
+        found = dict(
+            session.exec(
+                select(Item.key, Item.id).where(
+                    Item.questionnaire_version_id == version_id, Item.principle == principle
+                )
+            ).all()
+        )
+        if found:  # an unknown principle is not kept
+            kept[(version_id, principle)] = found
+    return found
 
 
-def _check_page(page: PageAnswers, items: Mapping[str, Item], scale: range) -> None:
+_item_ids: weakref.WeakKeyDictionary[Engine, dict[tuple[int, str], dict[str, int]]]
+_item_ids = weakref.WeakKeyDictionary()
+
+
+def _check_page(page: PageAnswers, items: Mapping[str, int], scale: range) -> None:
     unknown = (set(page.values) | page.discuss) - set(items)
     if unknown:
         raise ResponseError(f"unknown statement: {sorted(unknown)[0]}")
@@ -138,11 +162,13 @@ def save_page(
     page: PageAnswers,
     *,
     now: datetime | None = None,
+    known: Response | None = None,
 ) -> Response:
     """Store one principle page's answers, flags and comment; refused once submitted.
 
     A save that changes nothing writes nothing, so a late autosave or a replayed form does not
-    make the version the person just reviewed look out of date.
+    make the version the person just reviewed look out of date. `known` is the invitation's
+    response if the caller already read it in this transaction.
     """
     round_ = _check_open(session, invitation, now)
     version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
@@ -151,7 +177,7 @@ def save_page(
     if not items:
         raise ResponseError(f"unknown principle: {principle}")
     _check_page(page, items, range(version.scale_min, version.scale_max + 1))
-    response = start(session, invitation, now=now)
+    response = start(session, invitation, now=now, known=known)
     if response.status != "draft":
         raise AlreadySubmitted("the answers were already submitted")
     wanted = _wanted_answers(items, page)
@@ -165,12 +191,16 @@ def save_page(
     if unchanged:
         return response
     _claim_draft(session, response, now)
-    # On PostgreSQL the claim may have waited for a concurrent save of this response: forget
-    # what was read before it and read again, or that save's rows would be written twice.
-    for stale in (*existing.values(), *([comment] if comment else [])):
-        session.expunge(stale)
-    existing = _existing_answers(session, response, wanted)
-    comment = session.get(PrincipleComment, (response.id, principle))
+    if session.get_bind().dialect.name != "sqlite":
+        # On PostgreSQL the claim may have waited for a concurrent save of this response:
+        # forget what was read before it and read again, or that save's rows would be written
+        # twice. On SQLite it cannot have: a transaction that writes holds the write lock from
+        # its BEGIN IMMEDIATE (selfscan.db), and one that began deferred fails to write rather
+        # than write over a newer commit.
+        for stale in (*existing.values(), *([comment] if comment else [])):
+            session.expunge(stale)
+        existing = _existing_answers(session, response, wanted)
+        comment = session.get(PrincipleComment, (response.id, principle))
     _write_answers(session, response, wanted, existing)
     _write_comment(session, response, principle, comment, text)
     session.flush()
@@ -180,12 +210,12 @@ def save_page(
 AnswerState = tuple[int | None, bool, bool] | None  # (value, dont_know, discuss), None: no row
 
 
-def _wanted_answers(items: Mapping[str, Item], page: PageAnswers) -> dict[int, AnswerState]:
+def _wanted_answers(items: Mapping[str, int], page: PageAnswers) -> dict[int, AnswerState]:
     wanted: dict[int, AnswerState] = {}
-    for key, item in items.items():
+    for key, item_id in items.items():
         raw = page.values.get(key)
         state = (raw if isinstance(raw, int) else None, raw == DONT_KNOW, key in page.discuss)
-        wanted[item.id] = None if state == (None, False, False) else state  # type: ignore[index]
+        wanted[item_id] = None if state == (None, False, False) else state  # type: ignore[index]
     return wanted
 
 
