@@ -40,7 +40,8 @@ def kept_html(
         kept = cache.get(key)
     if kept is not None and kept[0] == stamp:
         return kept[1]
-    html = Markup(render())  # noqa: S704 (a template's output, escaped by Jinja)
+    # The output of an autoescaping Jinja template: already escaped HTML.
+    html = Markup(render())  # noqa: S704  # nosec B704
     with _lock:
         cache[key] = (stamp, html)
     return html
