@@ -25,6 +25,7 @@ from selfscan.programme.views import bp
 from selfscan.results import number, signed
 from selfscan.services import exchange, freshness, scores
 from selfscan.services import overview as counts
+from selfscan.services.participation import asked_and_submitted
 
 DOWNLOADS = {
     "csv": "text/csv; charset=utf-8",
@@ -85,10 +86,11 @@ class Overview:
 
     @cached_property
     def participation(self) -> list[overview.RegionParticipation]:
+        asked = asked_and_submitted(self.db, self.round)
         return overview.participation(
             self.regions,
-            counts.invitations_per_sector(self.db, self.round),
-            counts.responses_per_sector(self.db, self.round),
+            asked.asked,
+            asked.submitted,
             counts.partner_sectors(self.db, self.round),
             self.figures(self.round).regions,
             self.k,

@@ -11,11 +11,9 @@ from sqlmodel import Session, select
 
 from selfscan.models import (
     Action,
-    Invitation,
     Organisation,
     Reflection,
     Region,
-    Response,
     Round,
     RoundRegion,
 )
@@ -56,29 +54,6 @@ def _counts(rows: list[tuple[int, str, int]]) -> Counts:
     for region_id, key, count in rows:
         found[region_id][key] = int(count)
     return dict(found)
-
-
-def invitations_per_sector(session: Session, round_: Round) -> Counts:
-    """Invitations of the round that were not revoked, per region and sector."""
-    return _counts(
-        session.exec(
-            select(Invitation.region_id, Organisation.sector, func.count())
-            .join(Organisation, Organisation.id == Invitation.organisation_id)
-            .where(Invitation.round_id == round_.id, Invitation.revoked_at.is_(None))  # type: ignore[union-attr]
-            .group_by(Invitation.region_id, Organisation.sector)
-        ).all()
-    )
-
-
-def responses_per_sector(session: Session, round_: Round) -> Counts:
-    """Submitted responses of the round per region and sector (the sector when submitted)."""
-    return _counts(
-        session.exec(
-            select(Response.region_id, Response.sector, func.count())
-            .where(Response.round_id == round_.id, Response.status == "submitted")
-            .group_by(Response.region_id, Response.sector)
-        ).all()
-    )
 
 
 def partner_sectors(session: Session, round_: Round) -> dict[int, list[str]]:

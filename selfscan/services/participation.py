@@ -7,13 +7,14 @@ response is a draft or submitted.
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from selfscan.domain import SECTOR_KEYS
@@ -213,10 +214,82 @@ def invitation_rows(session: Session, *, region: Region, round_: Round) -> list[
     ]
 
 
+Counts = dict[int, dict[str, int]]  # region id -> sector -> count
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Who was asked and who answered in a round, per region and sector.
+
+    Submitted responses count in the sector they were given for. A response whose invitation is
+    known (also when it was revoked after the person answered) counts as asked once. An
+    invitation that is not revoked and has no submitted response counts as asked, in its
+    organisation's sector. A response without an invitation (imported, or of a person who was
+    erased) may come from one of those people or from someone asked outside Selfscan: per
+    sector they count as asked only where they outnumber the open invitations. So a response
+    rate `submitted / asked` never passes 100 % and nobody is counted twice.
+    """
+
+    asked: Counts
+    submitted: Counts
+
+    def of(self, region_id: int) -> tuple[dict[str, int], dict[str, int]]:
+        return self.asked.get(region_id, {}), self.submitted.get(region_id, {})
+
+
+def asked_and_submitted(session: Session, round_: Round, region_id: int | None = None) -> Asked:
+    """The round's participation counts, of one region or of all: two grouped queries."""
+    submitted_response = and_(
+        Response.invitation_id == Invitation.id, Response.status == "submitted"
+    )
+    open_invitations = (
+        select(Invitation.region_id, Organisation.sector, func.count())
+        .join(Organisation, Organisation.id == Invitation.organisation_id)
+        .outerjoin(Response, submitted_response)
+        .where(
+            Invitation.round_id == round_.id,
+            Invitation.revoked_at.is_(None),  # type: ignore[union-attr]
+            Response.id.is_(None),  # type: ignore[union-attr]
+        )
+        .group_by(Invitation.region_id, Organisation.sector)
+    )
+    unlinked = Response.invitation_id.is_(None)  # type: ignore[union-attr]
+    responses = (
+        select(Response.region_id, Response.sector, unlinked, func.count())
+        .where(Response.round_id == round_.id, Response.status == "submitted")
+        .group_by(Response.region_id, Response.sector, unlinked)
+    )
+    if region_id is not None:
+        open_invitations = open_invitations.where(Invitation.region_id == region_id)
+        responses = responses.where(Response.region_id == region_id)
+    asked = _counts(session.exec(open_invitations).all())
+    submitted: Counts = defaultdict(dict)
+    linked: Counts = defaultdict(dict)
+    without: Counts = defaultdict(dict)
+    for region, sector, is_unlinked, count in session.exec(responses).all():
+        submitted[region][sector] = submitted[region].get(sector, 0) + int(count)
+        (without if is_unlinked else linked)[region][sector] = int(count)
+    for region in submitted:
+        sectors = asked.setdefault(region, {})
+        for sector in submitted[region]:
+            open_ = sectors.get(sector, 0)
+            sectors[sector] = linked[region].get(sector, 0) + max(
+                open_, without[region].get(sector, 0)
+            )
+    return Asked(asked, dict(submitted))
+
+
+def _counts(rows: Iterable[tuple[int, str, int]]) -> Counts:
+    found: Counts = defaultdict(dict)
+    for region_id, key, count in rows:
+        found[region_id][key] = int(count)
+    return dict(found)
+
+
 @dataclass(frozen=True)
 class SectorParticipation:
     sector: str
-    invitations: int  # not revoked
+    invitations: int  # asked: see Asked
     responses: int  # submitted, including imported ones
     shown: bool  # at least k responses: the sector can be shown as its own group
 
@@ -225,29 +298,7 @@ def sector_participation(
     session: Session, *, region: Region, round_: Round, min_group_size: int
 ) -> list[SectorParticipation]:
     """Per sector with organisations, invitations or responses: the counts, in sector order."""
-    invitations = dict(
-        session.exec(
-            select(Organisation.sector, func.count())
-            .join(Invitation, Invitation.organisation_id == Organisation.id)
-            .where(
-                Invitation.round_id == round_.id,
-                Invitation.region_id == region.id,
-                Invitation.revoked_at.is_(None),  # type: ignore[union-attr]
-            )
-            .group_by(Organisation.sector)
-        ).all()
-    )
-    responses = dict(
-        session.exec(
-            select(Response.sector, func.count())
-            .where(
-                Response.round_id == round_.id,
-                Response.region_id == region.id,
-                Response.status == "submitted",
-            )
-            .group_by(Response.sector)
-        ).all()
-    )
+    invitations, responses = asked_and_submitted(session, round_, region.id).of(region.id)  # type: ignore[arg-type]
     with_organisations = set(
         session.exec(select(Organisation.sector).where(Organisation.region_id == region.id))
     )

@@ -20,9 +20,7 @@ from selfscan.db import engine_of
 from selfscan.domain import SECTOR_KEYS
 from selfscan.models import (
     Answer,
-    Invitation,
     Item,
-    Organisation,
     PrincipleComment,
     QuestionnaireVersion,
     Region,
@@ -31,6 +29,7 @@ from selfscan.models import (
     RoundRegion,
 )
 from selfscan.scoring import Group, Stats, all_regions, shown_groups
+from selfscan.services.participation import asked_and_submitted
 
 # region id -> sector -> group
 RegionSectors = dict[int, dict[str, Group]]
@@ -338,34 +337,12 @@ class Participation:
 
 
 def participation(session: Session, round_: Round, region_id: int) -> list[Participation]:
-    """Per sector: invitations (not revoked) and submitted responses in the region's round."""
-    invited = dict(
-        session.exec(
-            select(Organisation.sector, func.count())
-            .join(Invitation, Invitation.organisation_id == Organisation.id)
-            .where(
-                Invitation.round_id == round_.id,
-                Invitation.region_id == region_id,
-                Invitation.revoked_at.is_(None),  # type: ignore[union-attr]
-            )
-            .group_by(Organisation.sector)
-        ).all()
-    )
-    submitted = dict(
-        session.exec(
-            select(Response.sector, func.count())
-            .where(
-                Response.round_id == round_.id,
-                Response.region_id == region_id,
-                Response.status == "submitted",
-            )
-            .group_by(Response.sector)
-        ).all()
-    )
+    """Per sector: people asked and submitted responses in the region's round (see Asked)."""
+    asked, submitted = asked_and_submitted(session, round_, region_id).of(region_id)
     return [
-        Participation(sector, int(invited.get(sector, 0)), int(submitted.get(sector, 0)))
+        Participation(sector, asked.get(sector, 0), submitted.get(sector, 0))
         for sector in SECTOR_KEYS
-        if sector in invited or sector in submitted
+        if sector in asked
     ]
 
 
