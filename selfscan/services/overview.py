@@ -4,6 +4,7 @@ round, never one per region. The figures themselves come from selfscan.services.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func
@@ -49,7 +50,8 @@ def round_regions(session: Session, round_: Round) -> list[RegionRef]:
     return [RegionRef(*row) for row in rows]
 
 
-def _counts(rows: list[tuple[int, str, int]]) -> Counts:
+def counts_by_region(rows: Iterable[tuple[int, str, int]]) -> Counts:
+    """(region id, key, count) rows as region id -> key -> count."""
     found: Counts = defaultdict(dict)
     for region_id, key, count in rows:
         found[region_id][key] = int(count)
@@ -72,7 +74,7 @@ def partner_sectors(session: Session, round_: Round) -> dict[int, list[str]]:
 
 def action_counts(session: Session, round_: Round) -> Counts:
     """The actions on the round's learning agendas, per region and status."""
-    return _counts(
+    return counts_by_region(
         session.exec(
             select(Action.region_id, Action.status, func.count())
             .where(Action.round_id == round_.id)

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from selfscan.domain import SECTOR_KEYS
 from selfscan.models import Invitation, Organisation, Region, Response, Round
+from selfscan.services.overview import Counts, counts_by_region
 
 MAX_LIST_LINES = 1000
 NAME_MAX_LENGTH = 120
@@ -214,9 +215,6 @@ def invitation_rows(session: Session, *, region: Region, round_: Round) -> list[
     ]
 
 
-Counts = dict[int, dict[str, int]]  # region id -> sector -> count
-
-
 @dataclass(frozen=True)
 class Asked:
     """Who was asked and who answered in a round, per region and sector.
@@ -262,7 +260,7 @@ def asked_and_submitted(session: Session, round_: Round, region_id: int | None =
     if region_id is not None:
         open_invitations = open_invitations.where(Invitation.region_id == region_id)
         responses = responses.where(Response.region_id == region_id)
-    asked = _counts(session.exec(open_invitations).all())
+    asked = counts_by_region(session.exec(open_invitations).all())
     submitted: Counts = defaultdict(dict)
     linked: Counts = defaultdict(dict)
     without: Counts = defaultdict(dict)
@@ -277,13 +275,6 @@ def asked_and_submitted(session: Session, round_: Round, region_id: int | None =
                 open_, without[region].get(sector, 0)
             )
     return Asked(asked, dict(submitted))
-
-
-def _counts(rows: Iterable[tuple[int, str, int]]) -> Counts:
-    found: Counts = defaultdict(dict)
-    for region_id, key, count in rows:
-        found[region_id][key] = int(count)
-    return dict(found)
 
 
 @dataclass(frozen=True)
