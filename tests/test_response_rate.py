@@ -101,8 +101,12 @@ def revoked_after_answering(db, make, world, client):
     login(client, world["programme"])
 
 
+HINT = "Als uitgenodigd geteld: mensen met een openstaande uitnodiging en iedereen die"
+
+
 def test_the_dashboard_shows_at_most_100_percent(client, revoked_after_answering):
     page = client.get("/regio/regio-a/resultaten/ronde-1").text
+    assert HINT in page  # what "invited" counts, said on the page
     row_ = re.search(r"primair onderwijs</th>(.*?)</tr>", page, re.S)
     assert row_ is not None
     assert re.findall(r'<td class="num">([^<]*)</td>', row_.group(1)) == ["2", "2", "100%"]
@@ -110,12 +114,14 @@ def test_the_dashboard_shows_at_most_100_percent(client, revoked_after_answering
 
 def test_the_invitations_page_counts_the_same(client, revoked_after_answering):
     page = client.get("/regio/regio-a/rondes/ronde-1/uitnodigingen").text
+    assert HINT in page
     row_ = re.search(r"primair onderwijs</th>(.*?)</tr>", page, re.S)
     assert row_ is not None
     assert re.findall(r'<td class="num">([^<]*)</td>', row_.group(1)) == ["2", "2"]
 
 
 def test_the_overview_counts_the_same(client, revoked_after_answering):
+    assert HINT in client.get("/programma/overzicht/ronde-1").text
     rows = client.get("/programma/overzicht/ronde-1/participation.csv").text.splitlines()
     region_a = next(line for line in rows if ",regio-a," in line)
     assert ",2,2,100.00," in region_a
