@@ -40,11 +40,14 @@ class Overview:
     scores.round_figures (all regions at once, cached while its responses stay the same), each
     count table from one query."""
 
-    def __init__(self, round_: Round) -> None:
+    def __init__(self, round_: Round, opened: list[Round] | None = None) -> None:
+        """`opened`: the rounds that have opened, oldest first, if the caller read them."""
         self.round = round_
         self.db = get_session()
         self.k = int(current_app.config["MIN_GROUP_SIZE"])
-        opened = [r for r in counts.opened_rounds(self.db) if r.id != round_.id]
+        if opened is None:
+            opened = counts.opened_rounds(self.db)
+        opened = [r for r in opened if r.id != round_.id]
         # The rounds that have opened and this one, oldest first.
         self.rounds = sorted([*opened, round_], key=lambda r: (r.opens_at, r.id))
         position = self.rounds.index(round_)
@@ -123,33 +126,28 @@ TABLES: dict[str, Callable[[Overview], Table]] = {
 }
 
 
-def latest_opened_round() -> Round | None:
-    opened = counts.opened_rounds(get_session())
-    return opened[-1] if opened else None
-
-
 @bp.route("/overzicht")
 @bp.route("/overzicht/<round>")
 def overview_page(round: str | None = None):  # type: ignore[no-untyped-def]
     """All regions side by side for one round (by default the latest that has opened)."""
-    round_ = get_round(round) if round else latest_opened_round()
+    db = get_session()
+    opened = counts.opened_rounds(db)  # the trend's rounds, by the clock
+    round_ = get_round(round) if round else (opened[-1] if opened else None)
     if round_ is None:
         return render_template("programme/overview_empty.html")
-    db = get_session()
-    opened = tuple(r.id for r in counts.opened_rounds(db))  # the trend's rounds: by the clock
     k = int(current_app.config["MIN_GROUP_SIZE"])
     body = pagecache.kept_html(
         db,
-        ("overview", round_.id, opened, k, current_language()),
+        ("overview", round_.id, tuple(r.id for r in opened), k, current_language()),
         freshness.overview_stamp(db, round_),
-        lambda: _body(round_),
+        lambda: _body(round_, opened),
     )
     return render_template("programme/overview.html", round=round_, body=body)
 
 
-def _body(round_: Round) -> str:
+def _body(round_: Round, opened: list[Round]) -> str:
     """The overview's content (programme/_overview_body.html), from the database."""
-    data = Overview(round_)
+    data = Overview(round_, opened)
     labels = [principle_label(p) for p in PRINCIPLE_KEYS]
     chart = overview.trend_chart(
         data.trend,

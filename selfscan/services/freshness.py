@@ -4,8 +4,9 @@ A stamp is one row of small aggregates over the rows a page reads: per table the
 rows, the sum of their ids where they have one, and the latest moment a row was added or
 changed (a row removed changes the number, a row added the sum and the latest moment).
 Submitted responses never change (their answers and comments are fixed at submission), so
-their number, id sum and latest submission cover them. Invitations note when they were made and revoked; regions,
-organisations, rounds, actions and reflections note every change in `updated_at`.
+their number, id sum and latest submission cover them. Invitations note when they were made
+and revoked; regions, organisations, rounds, actions and reflections note every change in
+`updated_at`.
 
 Each stamp is one statement, built once, that reads each table once: a kept page costs that
 statement instead of the twenty it would read.
@@ -36,10 +37,9 @@ REGION = bindparam("region_id")
 ROUND = bindparam("round_id")
 
 
-def _submitted(where: ColumnElement[bool] | None = None) -> Select[Any]:
-    submitted = Response.status == "submitted"
+def _submitted(where: ColumnElement[bool]) -> Select[Any]:
     return select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
-        submitted if where is None else and_(submitted, where)
+        Response.status == "submitted", where
     )
 
 
