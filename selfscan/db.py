@@ -62,13 +62,28 @@ def engine() -> Engine:
     return current_app.extensions["selfscan.engine"]
 
 
-def get_session() -> Session:
-    """The request's database session, opened on first use; reads only for GET and HEAD."""
+def get_session(*, writes: bool | None = None) -> Session:
+    """The request's database session, opened on first use; reads only for GET and HEAD.
+
+    A request that reads a while before it writes can open it with `writes=False` and call
+    `start_writing` when it gets there."""
     if "db_session" not in g:
-        writes = request.method not in ("GET", "HEAD") if has_request_context() else True
+        if writes is None:
+            writes = request.method not in ("GET", "HEAD") if has_request_context() else True
         bind = engine().execution_options(writes=writes)
         g.db_session = Session(bind, expire_on_commit=False)
     return g.db_session
+
+
+def start_writing(session: Session) -> None:
+    """From here on the session writes. On SQLite its reading transaction ends and one that
+    holds the write lock begins, so another worker waits only for the writes, not for the
+    reading and checking before them; what was read must be checked again by the writes (a
+    conditional UPDATE). PostgreSQL writes in the transaction it has."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.commit()
+    session.connection(execution_options={"writes": True})
 
 
 def engine_of(session: Session) -> Engine:

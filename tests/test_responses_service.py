@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from respondent_support import stored
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from selfscan.models import Invitation, Response
@@ -108,6 +108,44 @@ def test_a_save_that_changes_nothing_writes_nothing(engine, invited):
     assert again.revision == first.revision == 1
     changed = _save(engine, invitation.id, "kind-centraal", PageAnswers({"kc-1": 3}, comment="Ja"))
     assert changed.revision == 2
+
+
+def test_a_save_whose_page_changed_after_it_read_it_writes_its_own_version_whole(
+    engine, invited
+):
+    """Two saves of one page where the second reads the page before the first commits: the
+    second, the last to write, must leave exactly its own version (here: clearing kc-2), not
+    a mix built on what it read. Only PostgreSQL lets the two interleave like this; on SQLite
+    the first read of a writing transaction already holds the lock."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes the write lock before the first read (selfscan.db)")
+    invitation, _ = invited
+    _save(engine, invitation.id, "samen-beter", PageAnswers({"sb-1": 1}))  # the response exists
+    reads: list[str] = []
+
+    def other_device_saves_after_the_page_read(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if "UNION ALL" in statement and not reads:
+            reads.append(statement)
+            _save(engine, invitation.id, "kind-centraal", PageAnswers({"kc-1": 3, "kc-2": 4}))
+
+    with _fresh(engine) as session:
+        inv = session.get(Invitation, invitation.id)
+        known = responses.response_of(session, inv)
+        event.listen(engine, "after_cursor_execute", other_device_saves_after_the_page_read)
+        try:
+            saved = responses.save_page(
+                session, inv, "kind-centraal", PageAnswers({"kc-1": 5}), known=known
+            )
+        finally:
+            event.remove(engine, "after_cursor_execute", other_device_saves_after_the_page_read)
+        session.commit()
+    assert reads, "the other device's save did not run between the read and the write"
+    assert saved.revision == 3  # sb, the other device's kc, this kc
+    with _fresh(engine) as session:
+        assert stored(session, invitation.id) == {
+            "sb-1": (1, False, False),
+            "kc-1": (5, False, False),
+        }
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from selfscan import charts, scoring
-from selfscan.db import get_session
+from selfscan.db import get_session, start_writing
 from selfscan.domain import principle_label
 from selfscan.questionnaires import PrincipleSpec, Questionnaire
 from selfscan.respondent import pages
@@ -109,6 +109,8 @@ def principle(key: str) -> Page:
 
 def autosave(key: str) -> tuple[dict[str, object], int]:
     """Save one principle page as the person goes (JavaScript); answers in JSON."""
+    # Read and check first, then write: save_page's claim checks again what was read.
+    db = get_session(writes=False)
     r = load_respondent()
     principle_or_404(r.questionnaire, key)
     if r.submitted:
@@ -117,7 +119,7 @@ def autosave(key: str) -> tuple[dict[str, object], int]:
     if not form.validate():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
         return {"saved": False, "message": " ".join(str(e) for e in errors)}, 400
-    db = get_session()
+    start_writing(db)
     try:
         response = responses.save_page(db, r.invitation, key, form.answers(), known=r.response)
     except responses.AlreadySubmitted:

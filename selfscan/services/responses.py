@@ -7,9 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, bindparam, delete, func, null, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from selfscan.db import engine_of
@@ -181,33 +184,22 @@ def save_page(
     if response.status != "draft":
         raise AlreadySubmitted("the answers were already submitted")
     wanted = _wanted_answers(items, page)
-    existing = _existing_answers(session, response, wanted)
-    comment = session.get(PrincipleComment, (response.id, principle))
     text = page.comment.strip()
-    unchanged = (
-        all(_state(existing.get(item_id)) == state for item_id, state in wanted.items())
-        and (comment.text if comment else "") == text
-    )
-    if unchanged:
+    read_at = response.revision
+    stored = _stored_page(session, response.id, principle, wanted)  # type: ignore[arg-type]
+    if stored == (wanted, text):
         return response
-    _claim_draft(session, response, now)
-    if session.get_bind().dialect.name != "sqlite":
-        # On PostgreSQL the claim may have waited for a concurrent save of this response:
-        # forget what was read before it and read again, or that save's rows would be written
-        # twice. On SQLite it cannot have: a transaction that writes holds the write lock from
-        # its BEGIN IMMEDIATE (selfscan.db), and one that began deferred fails to write rather
-        # than write over a newer commit.
-        for stale in (*existing.values(), *([comment] if comment else [])):
-            session.expunge(stale)
-        existing = _existing_answers(session, response, wanted)
-        comment = session.get(PrincipleComment, (response.id, principle))
-    _write_answers(session, response, wanted, existing)
-    _write_comment(session, response, principle, comment, text)
-    session.flush()
+    if _claim_draft(session, response, now) != read_at + 1:
+        # Another save of this response claimed it after this one read the page (possible on
+        # PostgreSQL only: on SQLite a writing transaction holds the lock from its BEGIN
+        # IMMEDIATE, see selfscan.db). The claim now holds the row, so a second read is current.
+        stored = _stored_page(session, response.id, principle, wanted)  # type: ignore[arg-type]
+    _write_page(session, response.id, principle, wanted, text, stored)  # type: ignore[arg-type]
     return response
 
 
 AnswerState = tuple[int | None, bool, bool] | None  # (value, dont_know, discuss), None: no row
+PageState = tuple[dict[int, AnswerState], str]  # by item id, and the comment ("" for none)
 
 
 def _wanted_answers(items: Mapping[str, int], page: PageAnswers) -> dict[int, AnswerState]:
@@ -219,68 +211,132 @@ def _wanted_answers(items: Mapping[str, int], page: PageAnswers) -> dict[int, An
     return wanted
 
 
-def _existing_answers(
-    session: Session, response: Response, wanted: Mapping[int, AnswerState]
-) -> dict[int, Answer]:
-    rows = session.exec(
-        select(Answer).where(
-            Answer.response_id == response.id, col(Answer.item_id).in_(list(wanted))
-        )
+# The statements of a save, built once: an autosave runs them every few seconds per person.
+_ANSWER = Answer.__table__  # type: ignore[attr-defined]
+_COMMENT = PrincipleComment.__table__  # type: ignore[attr-defined]
+_RESPONSE = Response.__table__  # type: ignore[attr-defined]
+
+_STORED_PAGE = union_all(
+    select(
+        _ANSWER.c.item_id,
+        _ANSWER.c.value,
+        _ANSWER.c.dont_know,
+        _ANSWER.c.discuss,
+        null().label("text"),
+    ).where(
+        _ANSWER.c.response_id == bindparam("response"),
+        _ANSWER.c.item_id.in_(bindparam("items", expanding=True)),
+    ),
+    select(null(), null(), null(), null(), _COMMENT.c.text).where(
+        _COMMENT.c.response_id == bindparam("response"),
+        _COMMENT.c.principle == bindparam("principle"),
+    ),
+)
+_CLAIM = (
+    update(_RESPONSE)
+    .where(_RESPONSE.c.id == bindparam("response"), _RESPONSE.c.status == "draft")
+    .values(revision=_RESPONSE.c.revision + 1, updated_at=bindparam("now"))
+    .returning(_RESPONSE.c.revision, _RESPONSE.c.updated_at)
+)
+_CLEAR_ANSWERS = delete(_ANSWER).where(
+    _ANSWER.c.response_id == bindparam("response"),
+    _ANSWER.c.item_id.in_(bindparam("items", expanding=True)),
+)
+_DELETE_COMMENT = delete(_COMMENT).where(
+    _COMMENT.c.response_id == bindparam("response"),
+    _COMMENT.c.principle == bindparam("principle"),
+)
+
+
+def _upserts(insert: Any) -> tuple[Any, Any]:
+    """An answer's and a comment's INSERT that updates the row it finds instead (SQLite and
+    PostgreSQL both have ON CONFLICT, each with its own construct in SQLAlchemy)."""
+    answer = insert(_ANSWER)
+    comment = insert(_COMMENT)
+    return (
+        answer.on_conflict_do_update(
+            index_elements=[_ANSWER.c.response_id, _ANSWER.c.item_id],
+            set_={name: answer.excluded[name] for name in ("value", "dont_know", "discuss")},
+        ),
+        comment.on_conflict_do_update(
+            index_elements=[_COMMENT.c.response_id, _COMMENT.c.principle],
+            set_={"text": comment.excluded.text},
+        ),
     )
-    return {answer.item_id: answer for answer in rows}
 
 
-def _state(answer: Answer | None) -> AnswerState:
-    return None if answer is None else (answer.value, answer.dont_know, answer.discuss)
+_UPSERTS = {"sqlite": _upserts(sqlite.insert), "postgresql": _upserts(postgresql.insert)}
 
 
-def _claim_draft(session: Session, response: Response, now: datetime | None) -> None:
+def _stored_page(
+    session: Session, response_id: int, principle: str, wanted: Mapping[int, AnswerState]
+) -> PageState:
+    """What the database holds of one page, in one statement: its answers and its comment."""
+    state: dict[int, AnswerState] = dict.fromkeys(wanted)
+    text = ""
+    rows = session.connection().execute(
+        _STORED_PAGE, {"response": response_id, "items": list(wanted), "principle": principle}
+    )
+    for item_id, value, dont_know, discuss, comment_text in rows:
+        if item_id is None:
+            text = comment_text
+        else:
+            state[item_id] = (value, dont_know, discuss)
+    return state, text
+
+
+def _claim_draft(session: Session, response: Response, now: datetime | None) -> int:
+    """Raise the draft's revision and return it; refused once it was submitted."""
     # One conditional UPDATE: it raises the revision (so a reviewed version can be recognised)
-    # and, on PostgreSQL, locks the row, so a concurrent submit waits for this save or refuses it.
-    result = session.execute(
-        update(Response)
-        .where(col(Response.id) == response.id, col(Response.status) == "draft")
-        .values(revision=Response.revision + 1, updated_at=now or utcnow())
-        .execution_options(synchronize_session=False)
+    # and, on PostgreSQL, locks the row, so a concurrent submit or save waits for this save.
+    row = (
+        session.connection()
+        .execute(_CLAIM, {"response": response.id, "now": now or utcnow()})
+        .first()
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if row is None:
         raise AlreadySubmitted("the answers were already submitted")
-    session.refresh(response)
+    set_committed_value(response, "revision", row.revision)
+    set_committed_value(response, "updated_at", row.updated_at)
+    return row.revision  # type: ignore[no-any-return]
 
 
-def _write_answers(
+def _write_page(
     session: Session,
-    response: Response,
-    wanted: Mapping[int, AnswerState],
-    existing: Mapping[int, Answer],
-) -> None:
-    for item_id, state in wanted.items():
-        answer = existing.get(item_id)
-        if state is None:
-            if answer is not None:
-                session.delete(answer)
-            continue
-        if answer is None:
-            answer = Answer(response_id=response.id, item_id=item_id)  # type: ignore[arg-type]
-            session.add(answer)
-        answer.value, answer.dont_know, answer.discuss = state
-
-
-def _write_comment(
-    session: Session,
-    response: Response,
+    response_id: int,
     principle: str,
-    comment: PrincipleComment | None,
+    wanted: Mapping[int, AnswerState],
     text: str,
+    stored: PageState,
 ) -> None:
-    if not text:
-        if comment is not None:
-            session.delete(comment)
+    """Write what differs from `stored`: new and changed answers in one upsert, cleared answers
+    in one delete, the comment in one statement."""
+    connection = session.connection()
+    upsert_answer, upsert_comment = _UPSERTS[connection.dialect.name]
+    stored_answers, stored_text = stored
+    changed = [
+        {
+            "response_id": response_id,
+            "item_id": item_id,
+            "value": state[0],
+            "dont_know": state[1],
+            "discuss": state[2],
+        }
+        for item_id, state in wanted.items()
+        if state is not None and state != stored_answers.get(item_id)
+    ]
+    cleared = [i for i, s in wanted.items() if s is None and stored_answers.get(i) is not None]
+    if changed:
+        connection.execute(upsert_answer, changed)
+    if cleared:
+        connection.execute(_CLEAR_ANSWERS, {"response": response_id, "items": cleared})
+    if text == stored_text:
         return
-    if comment is None:
-        session.add(PrincipleComment(response_id=response.id, principle=principle, text=text))  # type: ignore[arg-type]
+    if text:
+        row = {"response_id": response_id, "principle": principle, "text": text}
+        connection.execute(upsert_comment, row)
     else:
-        comment.text = text
+        connection.execute(_DELETE_COMMENT, {"response": response_id, "principle": principle})
 
 
 def submit(
@@ -346,11 +402,14 @@ def answered_count(session: Session, response: Response | None) -> int:
     """How many statements have an answer (a value or "don't know")."""
     if response is None:
         return 0
-    return session.exec(
-        select(func.count())
-        .select_from(Answer)
-        .where(
-            Answer.response_id == response.id,
-            (col(Answer.value).is_not(None)) | (col(Answer.dont_know).is_(True)),
-        )
-    ).one()
+    return session.connection().execute(_ANSWERED, {"response": response.id}).scalar_one()  # type: ignore[no-any-return]
+
+
+_ANSWERED = (
+    select(func.count())
+    .select_from(_ANSWER)
+    .where(
+        _ANSWER.c.response_id == bindparam("response"),
+        _ANSWER.c.value.is_not(None) | _ANSWER.c.dont_know.is_(True),
+    )
+)
