@@ -70,9 +70,9 @@ def begin() -> Page:
 
 def principle(key: str) -> Page:
     """One principle's statements; saving moves on as the chosen button asks."""
+    db = get_session(writes=False)  # a save reads and checks first (see autosave)
     r = load_respondent()
     spec = principle_or_404(r.questionnaire, key)
-    db = get_session()
     if r.submitted and request.method == "POST":
         return _already_received()
     if r.submitted:
@@ -236,6 +236,7 @@ def _answered(stored: dict[str, responses.StoredAnswer], key: str) -> bool:
 def _save(r: Respondent, key: str, form: PrincipleForm) -> Page | None:
     """Store the page; a refusal (submitted meanwhile, round closed) becomes its page."""
     db = get_session()
+    start_writing(db)
     try:
         responses.save_page(db, r.invitation, key, form.answers(), known=r.response)
     except responses.AlreadySubmitted:
