@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import support
-from flask import Flask, current_app, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel, get_locale, get_translations
 from wtforms.i18n import messages_path
 
 from selfscan import domain
@@ -27,6 +27,13 @@ def current_language() -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with the catalogue looked up once
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.before_request(_share_wtforms_translations)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -38,6 +45,18 @@ def init_app(app: Flask) -> None:
         PRINCIPLES=domain.PRINCIPLES,
         SECTORS=domain.SECTORS,
     )
+
+
+def _request_translations() -> support.NullTranslations:
+    """The request's catalogue, found once per request. Flask-Babel finds it again for every
+    string (context, locale, domain: about 10 µs), and a principle page has some 30 strings.
+    The locale is fixed for a request: it comes from the session, read once by Flask-Babel."""
+    if not has_request_context():
+        return get_translations()
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
 
 
 class _WTFormsTranslations:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from selfscan.domain import PRINCIPLE_KEYS, SECTOR_KEYS
@@ -69,6 +76,14 @@ class Response(SQLModel, table=True):
         # (selfscan.services.freshness).
         Index(None, "round_id", "status", "submitted_at"),
         Index(None, "status", "submitted_at"),
+        # A response by its invitation (migration 0004 says why the unique constraint's own
+        # index is not enough on SQLite).
+        Index(
+            "ix_response_invitation_linked",
+            "invitation_id",
+            sqlite_where=text("invitation_id IS NOT NULL"),
+            postgresql_where=text("invitation_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

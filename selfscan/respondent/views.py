@@ -76,14 +76,9 @@ def principle(key: str) -> Page:
     if r.submitted and request.method == "POST":
         return _already_received()
     if r.submitted:
-        stored = responses.stored_answers(db, r.response)
+        stored, comments = responses.stored_answers_and_comments(db, r.response)
         form = principle_form(
-            r.questionnaire,
-            key,
-            r.language,
-            stored,
-            responses.stored_comments(db, r.response).get(key, ""),
-            meta={"csrf": False},
+            r.questionnaire, key, r.language, stored, comments.get(key, ""), meta={"csrf": False}
         )
         answered = sum(a.answered for a in stored.values())
         return _render_principle(r, spec, form, mode="readonly", answered=answered)
@@ -96,14 +91,8 @@ def principle(key: str) -> Page:
             return refused
         db.commit()
         return redirect(_after_save(r.questionnaire, key, form.action.data or "next"))
-    stored = responses.stored_answers(db, r.response)
-    form = principle_form(
-        r.questionnaire,
-        key,
-        r.language,
-        stored,
-        responses.stored_comments(db, r.response).get(key, ""),
-    )
+    stored, comments = responses.stored_answers_and_comments(db, r.response)
+    form = principle_form(r.questionnaire, key, r.language, stored, comments.get(key, ""))
     return _render_principle(r, spec, form, answered=sum(a.answered for a in stored.values()))
 
 

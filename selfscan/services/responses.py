@@ -378,24 +378,39 @@ def stored_answers(session: Session, response: Response | None) -> dict[str, Sto
     """The response's answers by item key (empty before the person started)."""
     if response is None:
         return {}
-    rows = session.exec(
-        select(Item.key, Answer.value, Answer.dont_know, Answer.discuss)
-        .join(Item, col(Item.id) == Answer.item_id)
-        .where(Answer.response_id == response.id)
-    ).all()
+    rows = session.connection().execute(_STORED_ANSWERS, {"response": response.id})
     return {key: StoredAnswer(value, dont_know, discuss) for key, value, dont_know, discuss in rows}
 
 
-def stored_comments(session: Session, response: Response | None) -> dict[str, str]:
-    """The response's comments by principle key."""
+def stored_answers_and_comments(
+    session: Session, response: Response | None
+) -> tuple[dict[str, StoredAnswer], dict[str, str]]:
+    """The answers by item key and the comments by principle, in one statement."""
+    answers: dict[str, StoredAnswer] = {}
+    comments: dict[str, str] = {}
     if response is None:
-        return {}
-    rows = session.exec(
-        select(PrincipleComment.principle, PrincipleComment.text).where(
-            PrincipleComment.response_id == response.id
-        )
-    ).all()
-    return dict(rows)
+        return answers, comments
+    rows = session.connection().execute(_STORED_BOTH, {"response": response.id})
+    for key, value, dont_know, discuss, principle, text in rows:
+        if principle is None:
+            answers[key] = StoredAnswer(value, dont_know, discuss)
+        else:
+            comments[principle] = text
+    return answers, comments
+
+
+_ITEM = Item.__table__  # type: ignore[attr-defined]
+_STORED_ANSWERS = (
+    select(_ITEM.c.key, _ANSWER.c.value, _ANSWER.c.dont_know, _ANSWER.c.discuss)
+    .join_from(_ANSWER, _ITEM, _ITEM.c.id == _ANSWER.c.item_id)
+    .where(_ANSWER.c.response_id == bindparam("response"))
+)
+_STORED_BOTH = union_all(
+    _STORED_ANSWERS.add_columns(null().label("principle"), null().label("text")),
+    select(null(), null(), null(), null(), _COMMENT.c.principle, _COMMENT.c.text).where(
+        _COMMENT.c.response_id == bindparam("response")
+    ),
+)
 
 
 def answered_count(session: Session, response: Response | None) -> int:
