@@ -127,9 +127,12 @@ def _to_login() -> object:
 
 
 def coordinated_region_keys() -> frozenset[str]:
-    """Keys of the regions the signed-in account coordinates (cached for the request)."""
+    """Keys of the regions the signed-in account coordinates (cached for the request; the
+    account's loader, selfscan.account.views.load_user, reads them with the account)."""
+    user: User = current_user  # type: ignore[assignment]
+    if not user.is_authenticated:  # (this loads the account first, and with it the keys)
+        return frozenset()
     if "region_keys" not in g:
-        user: User = current_user  # type: ignore[assignment]
         g.region_keys = frozenset(
             get_session().exec(
                 select(Region.key)
@@ -137,7 +140,7 @@ def coordinated_region_keys() -> frozenset[str]:
                 .where(CoordinatorRegion.user_id == user.id)
             )
         )
-    return g.region_keys
+    return g.region_keys  # type: ignore[no-any-return]
 
 
 def visible_regions() -> list[Region]:

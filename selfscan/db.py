@@ -68,9 +68,16 @@ def get_session(*, writes: bool | None = None) -> Session:
     A request that reads a while before it writes can open it with `writes=False` and call
     `start_writing` when it gets there."""
     if "db_session" not in g:
+        reads_only = has_request_context() and request.method in ("GET", "HEAD")
         if writes is None:
-            writes = request.method not in ("GET", "HEAD") if has_request_context() else True
+            writes = not reads_only
         bind = engine().execution_options(writes=writes)
+        if reads_only and bind.dialect.name == "postgresql":
+            # A page that only reads needs no transaction on PostgreSQL: in READ COMMITTED
+            # every statement sees its own snapshot either way, and BEGIN and ROLLBACK would
+            # be two more round trips per page. GET requests never write (tests/conftest.py
+            # fails any test in which one does).
+            bind = bind.execution_options(isolation_level="AUTOCOMMIT")
         g.db_session = Session(bind, expire_on_commit=False)
     return g.db_session
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import Engine, event, make_url, text
@@ -157,7 +157,17 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
     }
     app = create_app(config)
     app.test_client_class = CSRFClient
+    event.listen(app.extensions["selfscan.engine"], "before_cursor_execute", _refuse_writes_on_get)
     return app
+
+
+def _refuse_writes_on_get(_conn, _cursor, statement: str, *_args: Any) -> None:
+    """GET and HEAD requests only read: on PostgreSQL they run without a transaction
+    (selfscan.db.get_session), so a write there would not be atomic. A test in which one
+    writes gets a 500 from the app and this message in its log."""
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        verb = statement.lstrip().split(None, 1)[0].upper()
+        assert verb not in ("INSERT", "UPDATE", "DELETE"), f"{request.method} wrote: {statement}"
 
 
 @pytest.fixture

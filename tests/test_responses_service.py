@@ -110,9 +110,7 @@ def test_a_save_that_changes_nothing_writes_nothing(engine, invited):
     assert changed.revision == 2
 
 
-def test_a_save_whose_page_changed_after_it_read_it_writes_its_own_version_whole(
-    engine, invited
-):
+def test_a_save_whose_page_changed_after_it_read_it_writes_its_own_version_whole(engine, invited):
     """Two saves of one page where the second reads the page before the first commits: the
     second, the last to write, must leave exactly its own version (here: clearing kc-2), not
     a mix built on what it read. Only PostgreSQL lets the two interleave like this; on SQLite

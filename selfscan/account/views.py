@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -26,7 +26,11 @@ bp = Blueprint("account", __name__)
 
 @login_manager.user_loader
 def load_user(cookie_id: str):  # type: ignore[no-untyped-def]
-    return accounts.load_session_user(get_session(), cookie_id)
+    found = accounts.load_session_user(get_session(), cookie_id)
+    if found is None:
+        return None
+    user, g.region_keys = found  # read by access.coordinated_region_keys
+    return user
 
 
 def _login_account_key() -> str:

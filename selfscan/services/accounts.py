@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from selfscan.models import CoordinatorRegion, Region, User
 from selfscan.models.types import utcnow
@@ -82,15 +83,27 @@ def end_all_sessions(session: Session, user: User) -> None:
     session.flush()
 
 
-def load_session_user(session: Session, cookie_id: str) -> User | None:
-    """The account behind a session cookie, if the cookie is still valid."""
+def load_session_user(session: Session, cookie_id: str) -> tuple[User, frozenset[str]] | None:
+    """The account behind a session cookie, if the cookie is still valid, with the keys of the
+    regions it coordinates: one statement, as every signed-in page needs both."""
     user_id, _, epoch = cookie_id.partition(".")
     if not (user_id.isdigit() and epoch.isdigit()):
         return None
-    user = session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_epoch != int(epoch):
+    rows = session.exec(_SESSION_USER, params={"id": int(user_id)}).all()
+    if not rows:
         return None
-    return user
+    user = rows[0][0]
+    if not user.is_active or user.session_epoch != int(epoch):
+        return None
+    return user, frozenset(key for _, key in rows if key is not None)
+
+
+_SESSION_USER = (
+    select(User, Region.key)
+    .outerjoin(CoordinatorRegion, col(CoordinatorRegion.user_id) == User.id)
+    .outerjoin(Region, col(Region.id) == CoordinatorRegion.region_id)
+    .where(col(User.id) == bindparam("id"))
+)
 
 
 def set_password(session: Session, user: User, password: str) -> None:
