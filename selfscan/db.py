@@ -71,14 +71,14 @@ def get_session(*, writes: bool | None = None) -> Session:
         reads_only = has_request_context() and request.method in ("GET", "HEAD")
         if writes is None:
             writes = not reads_only
-        bind = engine().execution_options(writes=writes)
-        if reads_only and bind.dialect.name == "postgresql":
+        options: dict[str, Any] = {"writes": writes}
+        if reads_only and engine().dialect.name == "postgresql":
             # A page that only reads needs no transaction on PostgreSQL: in READ COMMITTED
             # every statement sees its own snapshot either way, and BEGIN and ROLLBACK would
             # be two more round trips per page. GET requests never write (tests/conftest.py
             # fails any test in which one does).
-            bind = bind.execution_options(isolation_level="AUTOCOMMIT")
-        g.db_session = Session(bind, expire_on_commit=False)
+            options["isolation_level"] = "AUTOCOMMIT"
+        g.db_session = Session(engine().execution_options(**options), expire_on_commit=False)
     return g.db_session
 
 
@@ -97,7 +97,9 @@ def engine_of(session: Session) -> Engine:
     """The app's engine behind a session, also behind per-request execution options: what
     per-engine caches are keyed on (one app, one database)."""
     bind = session.get_bind()
-    return getattr(bind, "_proxied", bind)  # type: ignore[no-any-return]
+    while hasattr(bind, "_proxied"):  # an engine with options wraps the engine
+        bind = bind._proxied
+    return bind  # type: ignore[return-value]
 
 
 def close_session(_exc: BaseException | None = None) -> None:

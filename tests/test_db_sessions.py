@@ -6,8 +6,9 @@ import sqlite3
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import Session
 
-from selfscan.db import get_session, start_writing
+from selfscan.db import engine_of, get_session, start_writing
 
 
 def _another_writer_can_begin(database_url: str) -> bool:
@@ -63,3 +64,13 @@ def test_start_writing_keeps_the_transaction_on_postgresql(app, database_url):
         start_writing(session)
         assert session.execute(text("SELECT txid_current()")).scalar_one() == before
         session.rollback()
+
+
+def test_caches_kept_per_engine_find_the_engine_behind_any_options(app, engine):
+    """Per-engine caches (kept pages, item ids) must not start empty on every request because
+    the request's session binds an engine with options."""
+    with app.test_request_context("/", method="GET"):
+        app_engine = app.extensions["selfscan.engine"]
+        assert engine_of(get_session()) is app_engine
+    nested = engine.execution_options(writes=False).execution_options(isolation_level="AUTOCOMMIT")
+    assert engine_of(Session(nested)) is engine

@@ -190,9 +190,10 @@ def save_page(
     if stored == (wanted, text):
         return response
     if _claim_draft(session, response, now) != read_at + 1:
-        # Another save of this response claimed it after this one read the page (possible on
-        # PostgreSQL only: on SQLite a writing transaction holds the lock from its BEGIN
-        # IMMEDIATE, see selfscan.db). The claim now holds the row, so a second read is current.
+        # Another save of this response claimed it since this request read the response. On
+        # PostgreSQL it may have done so after the page was read above; the claim now holds
+        # the row, so a second read is current. (On SQLite the page was read under the write
+        # lock and is current already; reading it again costs only this rare case.)
         stored = _stored_page(session, response.id, principle, wanted)  # type: ignore[arg-type]
     _write_page(session, response.id, principle, wanted, text, stored)  # type: ignore[arg-type]
     return response
