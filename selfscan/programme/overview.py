@@ -132,7 +132,10 @@ def overview_page(round: str | None = None):  # type: ignore[no-untyped-def]
     """All regions side by side for one round (by default the latest that has opened)."""
     db = get_session()
     opened = counts.opened_rounds(db)  # the trend's rounds, by the clock
-    round_ = get_round(round) if round else (opened[-1] if opened else None)
+    if round is None:
+        round_ = opened[-1] if opened else None
+    else:  # usually one of them, already loaded; else a planned round, or 404
+        round_ = next((r for r in opened if r.key == round), None) or get_round(round)
     if round_ is None:
         return render_template("programme/overview_empty.html")
     k = int(current_app.config["MIN_GROUP_SIZE"])

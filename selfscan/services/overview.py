@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, func
+from sqlmodel import Session, col, select
 
 from selfscan.models import (
     Action,
@@ -26,13 +26,14 @@ Counts = dict[int, dict[str, int]]  # region id -> key -> count
 
 def opened_rounds(session: Session, now: datetime | None = None) -> list[Round]:
     """The rounds that have opened, oldest first: the only ones that can hold responses."""
-    return list(
-        session.exec(
-            select(Round)
-            .where(Round.opens_at <= (now or utcnow()))
-            .order_by(Round.opens_at, Round.id)  # type: ignore[arg-type]
-        )
-    )
+    return list(session.exec(_OPENED_ROUNDS, params={"now": now or utcnow()}))
+
+
+_OPENED_ROUNDS = (
+    select(Round)
+    .where(col(Round.opens_at) <= bindparam("now"))
+    .order_by(col(Round.opens_at), col(Round.id))
+)
 
 
 def round_ref(round_: Round) -> RoundRef:
