@@ -65,7 +65,11 @@ def main() -> None:
             for _ in range(args.n):
                 request()
         elapsed = time.perf_counter() - started
-        print(profiler.output_text(unicode=True, color=False, show_all=bool(__import__("os").environ.get("SHOW_ALL"))))
+        print(
+            profiler.output_text(
+                unicode=True, color=False, show_all=bool(__import__("os").environ.get("SHOW_ALL"))
+            )
+        )
         print(
             f"{args.page}: {cpu_ms:.2f} ms CPU per request unprofiled, "
             f"{elapsed / args.n * 1000:.1f} ms per request profiled, "
