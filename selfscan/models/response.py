@@ -62,6 +62,9 @@ class Invitation(SQLModel, table=True):
     final_reminder_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+_LINKED = text("invitation_id IS NOT NULL")  # a response that has its invitation
+
+
 class Response(SQLModel, table=True):
     """One person's answers for one round: a draft until submitted, then read-only."""
 
@@ -81,8 +84,8 @@ class Response(SQLModel, table=True):
         Index(
             "ix_response_invitation_linked",
             "invitation_id",
-            sqlite_where=text("invitation_id IS NOT NULL"),
-            postgresql_where=text("invitation_id IS NOT NULL"),
+            sqlite_where=_LINKED,
+            postgresql_where=_LINKED,
         ),
     )
 
