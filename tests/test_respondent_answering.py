@@ -126,6 +126,56 @@ def test_the_page_shows_what_was_saved_and_the_progress(client, answering):
     assert "2 van 30 stellingen beantwoord (7%)" in html
 
 
+def test_each_person_sees_their_own_answers_in_their_own_language(
+    app, client, answering, world, make
+):
+    # Statements are rendered once for each way they can look (respondent.pages.statement_html):
+    # what one person answered, or the language they read in, must never show for another.
+    client.post("/vragenlijst/kind-centraal", data=page_form({"kc-1": 4}, discuss=["kc-2"]))
+    other = app.test_client()
+    _invitation, token = make.invitation(world["round"], world["org_b"], name="Olaf Ander")
+    assert enter(other, token).status_code == 302
+    other.post("/vragenlijst/kind-centraal", data=page_form({"kc-1": 2}))
+    mine = client.get("/vragenlijst/kind-centraal").get_data(as_text=True)
+    theirs = other.get("/vragenlijst/kind-centraal").get_data(as_text=True)
+    assert 'id="item-kc-1-4" value="4" checked' in mine
+    assert 'id="item-kc-1-2" value="2">' in mine
+    assert 'id="discuss-kc-2" value="y" checked' in mine
+    assert 'id="item-kc-1-2" value="2" checked' in theirs
+    assert 'id="item-kc-1-4" value="4">' in theirs
+    assert 'id="discuss-kc-2" value="y">' in theirs
+    assert client.get("/vragenlijst/kind-centraal").get_data(as_text=True) == mine
+    with other.session_transaction() as session:
+        session["lang"] = "en"
+    english = other.get("/vragenlijst/kind-centraal").get_data(as_text=True)
+    assert "Strongly agree" in english and "I want to discuss this" in english
+    assert "Helemaal mee eens" not in english and "Hier wil ik over praten" not in english
+    assert 'id="item-kc-1-2" value="2" checked' in english
+    assert "Helemaal mee eens" in client.get("/vragenlijst/kind-centraal").get_data(as_text=True)
+
+
+def test_a_page_sent_back_with_an_error_shows_what_was_sent_not_what_was_stored(
+    client, answering, db
+):
+    client.post("/vragenlijst/kind-centraal", data=page_form({"kc-1": 3}))
+    too_long = page_form({"kc-1": 5}, comment="x" * (COMMENT_MAX_LENGTH + 1))
+    html = client.post("/vragenlijst/kind-centraal", data=too_long).get_data(as_text=True)
+    assert 'id="item-kc-1-5" value="5" checked' in html
+    assert 'id="item-kc-1-3" value="3">' in html
+    html = client.post("/vragenlijst/kind-centraal", data=page_form({"kc-1": 9})).get_data(
+        as_text=True
+    )
+    assert 'class="statement statement--error" id="item-kc-1"' in html
+    assert 'id="item-kc-1-error"' in html
+    # Neither of the pages sent back is what the page shows afterwards: the stored answer.
+    html = client.get("/vragenlijst/kind-centraal").get_data(as_text=True)
+    assert 'id="item-kc-1-3" value="3" checked' in html
+    assert "statement--error" not in html and " checked" not in html.replace(
+        'id="item-kc-1-3" value="3" checked', ""
+    )
+    assert stored(db, answering.id) == {"kc-1": (3, False, False)}
+
+
 BAD_PAGES = {
     "value off the scale": page_form({"kc-1": 9}),
     "zero is off the scale": page_form({"kc-1": 0}),
