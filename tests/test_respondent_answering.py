@@ -38,6 +38,7 @@ def test_intro_explains_the_scan_and_starting_creates_one_response(client, invit
     client.get(f"/i/{token}")
     page = client.get("/vragenlijst").get_data(as_text=True)
     for text in (
+        "Welkom, Ria Respondent. Je bent uitgenodigd namens School A (Regio A).",
         "10 tot 15 minuten",
         "minstens 3 mensen",
         "Zelfscan Met Andere Ogen",
@@ -281,6 +282,8 @@ def test_review_before_starting_goes_to_the_introduction(client, invited):
 def test_pages_work_in_english(client, answering):
     with client.session_transaction() as session:
         session["lang"] = "en"
+    intro = client.get("/vragenlijst").get_data(as_text=True)
+    assert "You were invited on behalf of School A (Regio A)." in intro
     html = client.get("/vragenlijst/kind-centraal").get_data(as_text=True)
     assert "The child at the centre" in html
     assert "Strongly agree" in html
