@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
+from wtforms import SelectChoice
 
 from selfscan.access import coordinated_region_keys
 from selfscan.charts import Series
@@ -53,10 +54,14 @@ def compare():  # type: ignore[no-untyped-def]
     regions = comparable_regions()
     rounds = rounds_of(regions)
     form = CompareForm(formdata=request.args if request.args else None)
-    form.round.choices = [(r.key, r.title) for r in rounds]
-    form.region.choices = [(r.key, r.name) for r in regions]
-    sectors = [(s.key, str(s.label)) for s in SECTORS]
-    form.sector.choices = [(ALL, group_label(ALL)), *sectors, (OTHER, group_label(OTHER))]
+    form.round.choices = [SelectChoice(r.key, r.title) for r in rounds]
+    form.region.choices = [SelectChoice(r.key, r.name) for r in regions]
+    sectors = [SelectChoice(s.key, str(s.label)) for s in SECTORS]
+    form.sector.choices = [
+        SelectChoice(ALL, group_label(ALL)),
+        *sectors,
+        SelectChoice(OTHER, group_label(OTHER)),
+    ]
     if not request.args:
         own = coordinated_region_keys()
         form.region.data = [r.key for r in regions if r.key in own or current_user.is_programme][:5]

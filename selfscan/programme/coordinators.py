@@ -7,6 +7,7 @@ import logging
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
+from wtforms import SelectChoice
 
 from selfscan import mail
 from selfscan.account.links import LinkPurpose, make_token, max_age_seconds
@@ -28,8 +29,10 @@ def get_coordinator(user_id: int) -> User:
     return user
 
 
-def _region_choices() -> list[tuple[int, str]]:
-    return [(r.id, r.name) for r in get_session().exec(select(Region).order_by(Region.name))]  # type: ignore[misc]
+def _region_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(r.id, r.name) for r in get_session().exec(select(Region).order_by(Region.name))
+    ]
 
 
 @bp.route("/coordinatoren")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, RadioField, SelectField, StringField
+from wtforms import DateTimeLocalField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from selfscan.domain import SHARING
@@ -69,7 +69,7 @@ class RegionForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     sharing = RadioField(
         _l("Who may compare our results by name"),
-        choices=[(s.key, s.label) for s in SHARING],
+        choices=[SelectChoice(s.key, s.label) for s in SHARING],
         default="private",
         validators=[DataRequired(_l("Choose who may see the results."))],
     )

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import select
+from wtforms import SelectChoice
 
 from selfscan.db import get_session
 from selfscan.forms import to_local, to_utc
@@ -63,13 +64,9 @@ def _fill_choices(form: RoundForm) -> None:
             QuestionnaireVersion.version.desc(),  # type: ignore[attr-defined]
         )
     ).all()
-    form.questionnaire.choices = [
-        (v.id, f"{v.title} (v{v.version})")  # type: ignore[misc]
-        for v in versions
-    ]
+    form.questionnaire.choices = [SelectChoice(v.id, f"{v.title} (v{v.version})") for v in versions]
     form.regions.choices = [
-        (r.id, r.name)  # type: ignore[misc]
-        for r in db.exec(select(Region).order_by(Region.name))
+        SelectChoice(r.id, r.name) for r in db.exec(select(Region).order_by(Region.name))
     ]
 
 

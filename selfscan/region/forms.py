@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -29,7 +30,10 @@ class OrganisationForm(FlaskForm):
     )
     sector = SelectField(
         _l("Sector"),
-        choices=[("", _l("Choose a sector"))] + [(s.key, s.label) for s in SECTORS],
+        choices=[
+            SelectChoice("", _l("Choose a sector")),
+            *(SelectChoice(s.key, s.label) for s in SECTORS),
+        ],
         validators=[DataRequired(_l("Choose a sector."))],
     )
 
@@ -104,7 +108,7 @@ def reflections_form(**kwargs: Any) -> FlaskForm:
 class ActionForm(FlaskForm):
     principle = SelectField(
         _l("Principle"),
-        choices=[(p.key, p.label) for p in PRINCIPLES],
+        choices=[SelectChoice(p.key, p.label) for p in PRINCIPLES],
         validators=[DataRequired(_l("Choose a principle."))],
     )
     title = StringField(
@@ -119,7 +123,7 @@ class ActionForm(FlaskForm):
     )
     status = SelectField(
         _l("Status"),
-        choices=[(s.key, s.label) for s in ACTION_STATUSES],
+        choices=[SelectChoice(s.key, s.label) for s in ACTION_STATUSES],
         default="open",
         validators=[DataRequired(_l("Choose a status."))],
     )

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlmodel import select
+from wtforms import SelectChoice
 
 from selfscan import mail
 from selfscan.db import get_session
@@ -174,9 +175,9 @@ def _refuse_when_closed(round_: Round) -> None:
         abort(400)
 
 
-def _organisation_choices(region: Region) -> list[tuple[int, str]]:
+def _organisation_choices(region: Region) -> list[SelectChoice]:
     return [
-        (o.id, o.name)  # type: ignore[misc]
+        SelectChoice(o.id, o.name)
         for o in get_session().exec(
             select(Organisation)
             .where(Organisation.region_id == region.id)

@@ -8,7 +8,15 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -24,7 +32,7 @@ class ScaleField(RadioField):
     """A statement's answer: one of the scale's values or "don't know"; empty is allowed."""
 
     def pre_validate(self, form: Any) -> None:
-        if self.data is not None and self.data not in {value for value, _label in self.choices}:  # type: ignore[union-attr]
+        if self.data is not None and self.data not in {choice.value for choice in self.choices}:  # type: ignore[union-attr]
             raise ValidationError(_("Choose one of the answers shown for this statement."))
 
 
@@ -108,8 +116,11 @@ def _form_class(questionnaire: Questionnaire, principle: str, language: str) -> 
     if found is not None and found[0] is questionnaire:
         return found[1]
     items = questionnaire.items_of(principle)
-    choices = [(str(label.value), label.text.get(language)) for label in questionnaire.scale.labels]
-    choices.append((DONT_KNOW, questionnaire.scale.dont_know.get(language)))
+    choices = [
+        SelectChoice(str(label.value), label.text.get(language))
+        for label in questionnaire.scale.labels
+    ]
+    choices.append(SelectChoice(DONT_KNOW, questionnaire.scale.dont_know.get(language)))
     fields: dict[str, Field] = {}
     for item in items:
         fields[f"item-{item.key}"] = ScaleField(
