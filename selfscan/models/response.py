@@ -43,6 +43,8 @@ class Invitation(SQLModel, table=True):
         _of_region(),
         UniqueConstraint("round_id", "email"),
         CheckConstraint("email = lower(email)", name="email_lower"),
+        # A region's invitations of one round (the dashboard's stamp, migration 0005).
+        Index(None, "region_id", "round_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -79,6 +81,8 @@ class Response(SQLModel, table=True):
         # (selfscan.services.freshness).
         Index(None, "round_id", "status", "submitted_at"),
         Index(None, "status", "submitted_at"),
+        # A region's submitted responses of one round (the dashboard's stamp, migration 0005).
+        Index(None, "region_id", "round_id", "status"),
         # A response by its invitation (migration 0004 says why the unique constraint's own
         # index is not enough on SQLite).
         Index(
