@@ -16,6 +16,7 @@ from sqlmodel import select
 from selfscan import sessions
 from selfscan.db import get_session
 from selfscan.models import CoordinatorRegion, Region, User
+from selfscan.scoring import PROGRAMME, Viewer
 
 
 class Access(StrEnum):
@@ -58,6 +59,7 @@ POLICY: dict[str, Access] = {
     "region.invite_list": Access.REGION,
     "region.resend_invitation": Access.REGION,
     "region.revoke_invitation": Access.REGION,
+    "region.remind_unanswered": Access.REGION,
     "region.agenda": Access.REGION,
     "region.add_action": Access.REGION,
     "region.edit_action": Access.REGION,
@@ -65,6 +67,7 @@ POLICY: dict[str, Access] = {
     "programme.rounds": Access.PROGRAMME,
     "programme.new_round": Access.PROGRAMME,
     "programme.edit_round": Access.PROGRAMME,
+    "programme.close_round": Access.PROGRAMME,
     "programme.new_region": Access.PROGRAMME,
     "programme.edit_region": Access.PROGRAMME,
     "programme.coordinators_list": Access.PROGRAMME,
@@ -141,6 +144,25 @@ def coordinated_region_keys() -> frozenset[str]:
             )
         )
     return g.region_keys  # type: ignore[no-any-return]
+
+
+def current_viewer() -> Viewer:
+    """Whose eyes look at figures (DESIGN rule 6): the programme team sees every region by name;
+    a coordinator their own regions and those that share by name (cached for the request)."""
+    if current_user.is_programme:
+        return PROGRAMME
+    if "viewer" not in g:
+        own = coordinated_region_keys()
+        g.viewer = Viewer(
+            frozenset(
+                get_session().exec(
+                    select(Region.id).where(
+                        Region.key.in_(own) | (Region.sharing == "named")  # type: ignore[attr-defined]
+                    )
+                )
+            )
+        )
+    return g.viewer  # type: ignore[no-any-return]
 
 
 def visible_regions() -> list[Region]:

@@ -286,11 +286,19 @@ def demo_command(reset: bool, seed: int) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="CSV file to write.")
 def export_scores_command(round_key: str, output: str | None) -> None:
     """Write the scores CSV of a round: every shown group of every region, and all regions."""
+    from selfscan.scoring import PROGRAMME
     from selfscan.services import exchange, scores
 
     with db.session_scope() as session:
         round_ = _round_by_key(session, round_key)
-        figures = scores.round_figures(session, round_, current_app.config["MIN_GROUP_SIZE"])
+        if not round_.figures_released():
+            raise click.ClickException(
+                f"round {round_key} is still open: its figures are released when it closes "
+                f"({round_.closes_at:%Y-%m-%d %H:%M} UTC)"
+            )
+        figures = scores.round_figures(
+            session, round_, current_app.config["MIN_GROUP_SIZE"], viewer=PROGRAMME
+        )
         keys = scores.regions_by_id(session, figures.regions)
         rows = exchange.score_rows(
             round_.key, {keys[r].key: g for r, g in figures.regions.items()}, figures.pooled
@@ -313,7 +321,12 @@ def import_responses_command(round_key: str, file: IO[str]) -> None:
 
     try:
         with db.session_scope() as session:
-            report = exchange.import_responses(session, _round_by_key(session, round_key), file)
+            report = exchange.import_responses(
+                session,
+                _round_by_key(session, round_key),
+                file,
+                k=current_app.config["MIN_GROUP_SIZE"],
+            )
     except exchange.ImportRejected as error:
         for message in error.errors:
             click.echo(f"error: {message}", err=True)

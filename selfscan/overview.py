@@ -151,21 +151,26 @@ def participation(
     invited: Mapping[int, Mapping[str, int]],
     submitted: Mapping[int, Mapping[str, int]],
     partner_sectors: Mapping[int, Sequence[str]],
-    shown: Mapping[int, Shown],
+    shown: Mapping[int, Shown] | None,
     k: int,
 ) -> list[RegionParticipation]:
     """Per region: invitations, submitted responses, and the sectors that are missing.
 
-    A sector counts for a region when it has partners, invitations or responses there; it is
-    missing when no shown sector group carries its responses. A hidden group is missing just
-    like a sector that did not respond, so the list reveals nothing that rule 5 hides.
+    A sector counts for a region when it has partners, invitations or responses there. Once
+    the round's figures are released (`shown`), it is missing when no shown sector group
+    carries its responses: a hidden group is missing just like a sector that did not respond,
+    so the list reveals nothing that rule 5 hides. Before that (`shown` is None: rule 8) only
+    participation is known, and a sector is missing while it has no response.
     """
     rows = []
     for region in regions:
         sent = invited.get(region.id, {})
         done = submitted.get(region.id, {})
         present = set(partner_sectors.get(region.id, ())) | set(sent) | set(done)
-        voiced = voiced_sectors(done, shown.get(region.id, {}), k)
+        if shown is None:
+            voiced = {s for s, n in done.items() if n}
+        else:
+            voiced = voiced_sectors(done, shown.get(region.id, {}), k)
         missing = tuple(s for s in SECTOR_KEYS if s in present and s not in voiced)
         rows.append(RegionParticipation(region, sum(sent.values()), sum(done.values()), missing))
     return rows

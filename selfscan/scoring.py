@@ -1,4 +1,4 @@
-"""The scoring rules 1-7 of DESIGN.md as pure functions: plain data in, plain data out.
+"""The scoring and privacy rules 1-8 of DESIGN.md as pure functions: plain data in, plain data out.
 
 No Flask, no database session, no ORM objects, so that every number can be recomputed by hand
 and tested without an app. The database side (selfscan.services.scores) only sums up; this
@@ -9,17 +9,21 @@ module decides what those sums mean and what may be shown.
   up, so groups can be pooled without seeing the responses again.
 - `Group`: the submitted responses of one group (rule 5's size) and `Stats` per principle.
 - `group_figures(stats)`: rule 4, the figures n, mean, sd, min, max of one principle.
-- `shown_groups(sectors, k)`: rule 5, a region's sector groups -> the groups that may be shown
-  (`"all"`, sector keys, `OTHER`), with pooling into `OTHER` and the extra suppression.
-- `all_regions(regions, k)`: rule 6, pooling the shown groups of several regions.
+- `shown_groups(sectors, k)`: rules 5 and 5b, a region's sector groups -> the groups that may be
+  shown (`"all"`, sector keys, `OTHER`), with pooling into `OTHER` and the extra suppression,
+  each on the principles where it may be shown.
+- `all_regions(regions, k)`: rule 6, pooling the shown groups of several regions; `Pooled.
+  for_viewer` and `for_viewer` what one viewer (`Viewer`) may see of them and of the regions.
 - `change(before, after)`: rule 7, the difference of two means where both are shown.
+- `beside_own(total, own, k)` and `import_refusals(before, added, k)`: rule 8, what a respondent
+  sees beside their own scores, and which imports may change released figures.
 - `sector_differences(groups)` and `largest_changes(now, before)`: what the dashboard says in words.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from selfscan.domain import PRINCIPLE_KEYS, SECTOR_KEYS
@@ -164,7 +168,8 @@ def shown_groups(
     sectors: Mapping[str, Group], k: int, order: Sequence[str] = SECTOR_KEYS
 ) -> dict[str, Group]:
     """The groups of one region and round that may be shown, in display order: `"all"`, the
-    sector groups reaching k, then `OTHER` (the pooled small sectors) when it reaches k.
+    sector groups reaching k, then `OTHER` (the pooled small sectors) when it reaches k; each
+    with only the principles it may be shown on (rule 5b, `per_principle`).
 
     A sector group below k goes into `OTHER`; when `OTHER` stays below k it is hidden, and so is
     the smallest remaining sector group (ties: first in `order`), so that nothing hidden can be
@@ -175,7 +180,7 @@ def shown_groups(
     if total.responses < k:
         return {}
     big = [s for s in order if s in present and present[s].responses >= k]
-    small = [s for s in order if s in present and present[s].responses < k]
+    small = small_sectors(present, k, order)
     other = pool(present[s] for s in small)
     shown: dict[str, Group] = {ALL: total}
     if small and other.responses < k:
@@ -185,7 +190,48 @@ def shown_groups(
         shown[sector] = present[sector]
     if small and other.responses >= k:
         shown[OTHER] = other
-    return shown
+    return per_principle(shown, k, order)
+
+
+def small_sectors(
+    sectors: Mapping[str, Group], k: int, order: Sequence[str] = SECTOR_KEYS
+) -> list[str]:
+    """The sectors with responses below k: the members of a region's `OTHER` group."""
+    return [s for s in order if s in sectors and 0 < sectors[s].responses < k]
+
+
+def per_principle(
+    shown: Mapping[str, Group], k: int, order: Sequence[str] = SECTOR_KEYS
+) -> dict[str, Group]:
+    """Rule 5b: each shown group keeps only the principles on which its n reaches k; then, per
+    principle, while the region total's n minus the n of the groups still shown there is between
+    1 and k - 1, the smallest of those groups (ties: first in `order`, `OTHER` last) is hidden on
+    it too. Otherwise two "don't know" answers out of three would show one person's score."""
+    if ALL not in shown:
+        return {}
+    rank = {key: i for i, key in enumerate([*order, OTHER])}
+    kept: dict[str, set[str]] = {key: set() for key in shown}
+    for principle, total in shown[ALL].stats.items():
+        if total.n < k:
+            continue
+        kept[ALL].add(principle)
+        parts = [
+            key
+            for key, group in shown.items()
+            if key != ALL and group.stats.get(principle, Stats()).n >= k
+        ]
+
+        def n(key: str, principle: str = principle) -> int:
+            return shown[key].stats[principle].n
+
+        while parts and 0 < total.n - sum(n(key) for key in parts) < k:
+            parts.remove(min(parts, key=lambda key: (n(key), rank[key])))
+        for key in parts:
+            kept[key].add(principle)
+    return {
+        key: Group(group.responses, {p: s for p, s in group.stats.items() if p in kept[key]})
+        for key, group in shown.items()
+    }
 
 
 def hidden_sectors(sectors: Mapping[str, Group], shown: Mapping[str, Group]) -> list[str]:
@@ -195,21 +241,199 @@ def hidden_sectors(sectors: Mapping[str, Group], shown: Mapping[str, Group]) -> 
 
 # --- rule 6: across regions ---------------------------------------------------------------------
 
+MIN_REGIONS = 3  # an all-regions figure pools at least this many regions
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """The all-regions groups (rule 6) as the programme team sees them: per key (`"all"`, a
+    sector, `OTHER`) the pool of the regions' shown groups with that key, on the principles
+    where it may be shown; and per key and principle the n each pooled region brings, from
+    which `for_viewer` decides what a coordinator may see."""
+
+    groups: Mapping[str, Group] = field(default_factory=dict)
+    members: Mapping[str, Mapping[str, Mapping[int, int]]] = field(default_factory=dict)
+
+    def for_viewer(self, unseen: Collection[int] = frozenset()) -> dict[str, Group]:
+        """The groups shown to someone who cannot see the regions `unseen` by name.
+
+        Per principle: a figure pooling exactly one such region is hidden (the pool minus the
+        regions they see would be that region). Then, if the all-sectors figure minus every
+        other shown key's figure would leave exactly one such region (in every other one the
+        shown keys cover the whole region), the smallest key that covers one of the others is
+        hidden too, until at least two such regions remain in that difference or none does.
+        """
+        if not unseen:
+            return dict(self.groups)
+        unseen = frozenset(unseen)
+        kept: dict[str, set[str]] = {key: set() for key in self.groups}
+        for key, group in self.groups.items():
+            for principle in group.stats:
+                if len(unseen.intersection(self.members[key][principle])) != 1:
+                    kept[key].add(principle)
+        for principle in kept.get(ALL, ()):
+            total = self.members[ALL][principle]
+            parts = [key for key in self.groups if key != ALL and principle in kept[key]]
+
+            while True:
+                # What each region they cannot see has beyond the other keys' figures.
+                left = {
+                    r: n - sum(self.members[key][principle].get(r, 0) for key in parts)
+                    for r, n in total.items()
+                    if r in unseen
+                }
+                behind = [r for r, n in left.items() if n > 0]
+                covered = [r for r, n in left.items() if n == 0]
+                if len(behind) != 1 or not covered:
+                    break
+                candidates = [
+                    key for key in parts if any(r in self.members[key][principle] for r in covered)
+                ]
+                smallest = min(candidates, key=lambda key: self.groups[key].stats[principle].n)
+                parts.remove(smallest)
+                kept[smallest].discard(principle)
+        shown = {
+            key: Group(group.responses, {p: s for p, s in group.stats.items() if p in kept[key]})
+            for key, group in self.groups.items()
+        }
+        return {key: group for key, group in shown.items() if group.stats}
+
 
 def all_regions(
-    regions: Iterable[Mapping[str, Group]], k: int, order: Sequence[str] = SECTOR_KEYS
-) -> dict[str, Group]:
+    regions: Mapping[int, Mapping[str, Group]], k: int, order: Sequence[str] = SECTOR_KEYS
+) -> Pooled:
     """The all-regions groups: per key (`"all"`, a sector, `OTHER`) the pool of exactly the
-    regions' shown groups with that key, kept only where the pool reaches k.
+    regions' shown groups with that key (on each principle, of those shown on it), kept where
+    the pool reaches k and pools at least MIN_REGIONS regions, on each principle likewise.
 
-    `regions` are results of `shown_groups`, so a hidden group never enters a pool.
+    `regions` maps region ids to results of `shown_groups`, so a hidden group never enters a
+    pool.
     """
     pools: dict[str, Group] = {}
-    for shown in regions:
-        for key, group in shown.items():
+    counted: dict[str, int] = {}
+    members: dict[str, dict[str, dict[int, int]]] = {}
+    for region_id in sorted(regions):  # a fixed order: the pool's sums do not vary
+        for key, group in regions[region_id].items():
             pools[key] = pools.get(key, Group()) + group
-    keys = [ALL, *order, OTHER]
-    return {key: pools[key] for key in keys if key in pools and pools[key].responses >= k}
+            counted[key] = counted.get(key, 0) + 1
+            for principle, stats in group.stats.items():
+                members.setdefault(key, {}).setdefault(principle, {})[region_id] = stats.n
+    groups: dict[str, Group] = {}
+    for key in (ALL, *order, OTHER):
+        group = pools.get(key)
+        if group is None or group.responses < k or counted[key] < MIN_REGIONS:
+            continue
+        stats = {
+            p: s for p, s in group.stats.items() if s.n >= k and len(members[key][p]) >= MIN_REGIONS
+        }
+        if stats:
+            groups[key] = Group(group.responses, stats)
+    return Pooled(groups, {key: members.get(key, {}) for key in groups})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at figures: the programme team sees every region; a coordinator sees their own
+    regions and those that share by name (`visible`), and the rest only inside all-regions
+    figures that satisfy rule 6."""
+
+    visible: frozenset[int] | None = None  # None: every region
+
+    def sees(self, region_id: int) -> bool:
+        return self.visible is None or region_id in self.visible
+
+    def unseen(self, region_ids: Iterable[int]) -> frozenset[int]:
+        if self.visible is None:
+            return frozenset()
+        return frozenset(r for r in region_ids if r not in self.visible)
+
+
+PROGRAMME = Viewer()
+
+
+def for_viewer(
+    regions: Mapping[int, Mapping[str, Group]], pooled: Pooled, viewer: Viewer
+) -> tuple[dict[int, dict[str, Group]], dict[str, Group]]:
+    """What one viewer is shown of a round: the shown groups of the regions they may see by
+    name, and the all-regions groups as rule 6 allows them for that viewer."""
+    seen = {r: dict(groups) for r, groups in regions.items() if viewer.sees(r)}
+    return seen, pooled.for_viewer(viewer.unseen(regions))
+
+
+# --- rule 8: release, and imports into released rounds ------------------------------------------
+
+
+def beside_own(total: Group | None, own: Mapping[str, float], k: int) -> Group | None:
+    """The region's all-sectors figures a respondent may see beside their own scores: on each
+    principle only where the others still reach k (their own score subtracted from the region's
+    figures must not give fewer than k other people's)."""
+    if total is None:
+        return None
+    stats = {p: s for p, s in total.stats.items() if s.n - (1 if p in own else 0) >= k}
+    return Group(total.responses, stats) if stats else None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A shown figure that an import would change with fewer than k new scores."""
+
+    region: int | None  # None: all regions
+    key: str
+    principle: str
+    added: int
+
+
+def import_refusals(
+    before: Mapping[int, Mapping[str, Group]],
+    added: Mapping[int, Mapping[str, Group]],
+    k: int,
+    order: Sequence[str] = SECTOR_KEYS,
+) -> list[Refusal]:
+    """Rule 8: the figures of a released round may change only by an import that adds at least
+    k scores to every shown figure it changes (one that appears counts as changed).
+
+    `before` and `added` map region id -> sector -> Group: the round's submitted responses and
+    the import's. Returns every shown figure (as the programme team sees them) that the import
+    would change with fewer than k new scores on that principle; none means it may go ahead.
+    """
+    after: dict[int, dict[str, Group]] = {}
+    for region in {*before, *added}:
+        sectors = dict(before.get(region, {}))
+        for sector, group in added.get(region, {}).items():
+            sectors[sector] = sectors.get(sector, Group()) + group
+        after[region] = sectors
+    shown_before = {r: shown_groups(g, k, order) for r, g in before.items()}
+    shown_after = {r: shown_groups(g, k, order) for r, g in after.items()}
+    pooled_before = all_regions(shown_before, k, order)
+    pooled_after = all_regions(shown_after, k, order)
+
+    def new_scores(region: int, key: str, principle: str) -> int:
+        sectors = after[region]
+        if key == ALL:
+            members = list(sectors)
+        elif key == OTHER:
+            members = small_sectors(sectors, k, order)
+        else:
+            members = [key]
+        found = added.get(region, {})
+        return sum(found.get(s, Group()).stats.get(principle, Stats()).n for s in members)
+
+    refusals = []
+    figures = [(r, shown_after[r], shown_before.get(r, {})) for r in sorted(shown_after)]
+    figures.append((None, pooled_after.groups, pooled_before.groups))
+    for region, now, then in figures:
+        for key, group in now.items():
+            for principle, stats in group.stats.items():
+                if then.get(key, Group()).stats.get(principle) == stats:
+                    continue
+                if region is None:
+                    pooled = pooled_after.members[key][principle]
+                    count = sum(new_scores(r, key, principle) for r in pooled)
+                else:
+                    count = new_scores(region, key, principle)
+                if count < k:
+                    refusals.append(Refusal(region, key, principle, count))
+    return refusals
 
 
 # --- rule 7: changes ----------------------------------------------------------------------------

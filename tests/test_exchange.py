@@ -63,8 +63,8 @@ REGION_A = [
 EXPECTED = [
     ["round", "region", "sector", "principle", "n", "mean", "sd", "min", "max"],
     *[["ronde-1", "regio-a", *r] for r in REGION_A],
-    # All regions pools the shown groups only: region a's, since region b is hidden.
-    *[["ronde-1", "all", *r] for r in REGION_A],
+    # No all-regions rows: they pool the shown groups only, of at least three regions (rule 6),
+    # and region b is hidden.
 ]
 
 
@@ -75,7 +75,7 @@ def responses_csv(rows: list[list[str]], header: list[str] = HEADER) -> str:
 
 
 def import_rows(db, round_, rows, header=HEADER):
-    report = import_responses(db, round_, io.StringIO(responses_csv(rows, header)))
+    report = import_responses(db, round_, io.StringIO(responses_csv(rows, header)), k=3)
     db.commit()
     return report
 
@@ -84,7 +84,9 @@ def count(db, model) -> int:
     return db.exec(select(func.count()).select_from(model)).one()
 
 
-def test_import_then_export_gives_the_hand_computed_figures(runner, world, tmp_path: Path):
+def test_import_then_export_gives_the_hand_computed_figures(
+    runner, make, world, tmp_path: Path
+):
     source = tmp_path / "responses.csv"
     source.write_text(responses_csv(ROWS), encoding="utf-8")
     result = runner.invoke(args=["import-responses", "--round", "ronde-1", str(source)])
@@ -94,6 +96,13 @@ def test_import_then_export_gives_the_hand_computed_figures(runner, world, tmp_p
         assert f"new organisation in regio-a: {name}" in result.output
     assert "School A" not in result.output  # it existed already
 
+    # Rule 8: nothing while the round is open.
+    result = runner.invoke(args=["export-scores", "--round", "ronde-1"])
+    assert result.exit_code == 1
+    assert "round ronde-1 is still open: its figures are released when it closes" in result.output
+    assert "regio-a" not in result.output
+
+    make.close(world["round"])
     result = runner.invoke(args=["export-scores", "--round", "ronde-1"])
     assert result.exit_code == 0, result.output
     assert list(csv.reader(io.StringIO(result.stdout))) == EXPECTED

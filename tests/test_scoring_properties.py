@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from selfscan.domain import SECTOR_KEYS
 from selfscan.scoring import (
     ALL,
+    MIN_REGIONS,
     OTHER,
     Group,
     Stats,
@@ -74,19 +75,21 @@ def test_shown_groups_add_up_to_the_total_when_nothing_is_hidden(sectors, k):
 @given(st.lists(regions, max_size=5), ks)
 @settings(max_examples=200)
 def test_all_regions_equal_the_pooled_shown_groups(region_list, k):
-    shown = [shown_groups(sectors, k) for sectors in region_list]
-    pooled = all_regions(shown, k)
+    shown = {i: shown_groups(sectors, k) for i, sectors in enumerate(region_list)}
+    pooled = all_regions(shown, k).groups
     for key, group in pooled.items():
-        expected = pool(region[key] for region in shown if key in region)
+        expected = pool(region[key] for region in shown.values() if key in region)
         assert group.responses == expected.responses >= k
         got, want = group.stats["p"], expected.stats["p"]
         assert (got.n, got.low, got.high) == (want.n, want.low, want.high)
         assert got.total == pytest.approx(want.total)
         assert got.squares == pytest.approx(want.squares)
-    # A key whose pool reaches k is never left out.
-    for key in {key for region in shown for key in region}:
-        total = sum(region[key].responses for region in shown if key in region)
-        assert (key in pooled) == (total >= k)
+    # A key whose pool reaches k on p, from at least three regions, is never left out.
+    for key in {key for region in shown.values() for key in region}:
+        on_p = [region[key] for region in shown.values() if key in region and "p" in region[key].stats]
+        total = sum(g.stats["p"].n for g in on_p)
+        expected = len(on_p) >= MIN_REGIONS and total >= k
+        assert (key in pooled) == expected, key
 
 
 @given(

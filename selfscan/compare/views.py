@@ -12,16 +12,17 @@ from flask_login import current_user
 from sqlmodel import select
 from wtforms import SelectChoice
 
-from selfscan.access import coordinated_region_keys
+from selfscan.access import coordinated_region_keys, current_viewer
 from selfscan.charts import Series
 from selfscan.compare.forms import CompareForm
 from selfscan.db import get_session
 from selfscan.domain import SECTORS
 from selfscan.loaders import get_round
 from selfscan.models import Region, Round, RoundRegion
+from selfscan.models.types import utcnow
 from selfscan.region.dashboard import download
 from selfscan.results import group_label, radar_chart
-from selfscan.scoring import ALL, OTHER
+from selfscan.scoring import ALL, OTHER, PROGRAMME
 from selfscan.services import exchange, scores
 
 bp = Blueprint("compare", __name__, url_prefix="/vergelijken")
@@ -39,8 +40,11 @@ def comparable_regions() -> list[Region]:
 
 
 def rounds_of(regions: list[Region]) -> list[Round]:
+    """The rounds with released figures (DESIGN rule 8) that the regions took part in."""
     ids = [r.id for r in regions]
-    query = select(Round).order_by(Round.opens_at.desc())  # type: ignore[attr-defined]
+    query = (
+        select(Round).where(Round.closes_at <= utcnow()).order_by(Round.opens_at.desc())  # type: ignore[attr-defined]
+    )
     if not current_user.is_programme:
         query = query.where(
             Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id.in_(ids)))  # type: ignore[union-attr,attr-defined]
@@ -76,6 +80,7 @@ def _chart(form: CompareForm, regions: list[Region], rounds: list[Round]):  # ty
     """Series for every chosen (round, region, sector group) that is shown, and the names of
     the chosen combinations that show nothing."""
     k = int(current_app.config["MIN_GROUP_SIZE"])
+    viewer = current_viewer()
     sectors = form.sector.data or [ALL]
     chosen_regions = [r for r in regions if r.key in (form.region.data or [])]
     chosen_rounds = sorted(
@@ -83,7 +88,7 @@ def _chart(form: CompareForm, regions: list[Region], rounds: list[Round]):  # ty
     )
     series, missing = [], []
     for round_ in chosen_rounds:
-        figures = scores.round_figures(get_session(), round_, k)
+        figures = scores.round_figures(get_session(), round_, k, viewer=viewer)
         sources = [(r.name, figures.regions.get(r.id, {})) for r in chosen_regions]  # type: ignore[arg-type]
         if form.pooled.data:
             sources.append((_("All regions"), figures.pooled))
@@ -106,8 +111,12 @@ def scores_download(round: str, fmt: str):  # type: ignore[no-untyped-def]
     if fmt not in ("csv", "xlsx"):
         abort(404)
     round_ = get_round(round)
+    if not round_.figures_released():
+        abort(404)  # nothing to download yet (rule 8); the overview says when it will be
     db = get_session()
-    figures = scores.round_figures(db, round_, int(current_app.config["MIN_GROUP_SIZE"]))
+    figures = scores.round_figures(
+        db, round_, int(current_app.config["MIN_GROUP_SIZE"]), viewer=PROGRAMME
+    )
     keys = scores.regions_by_id(db, figures.regions)
     regions = {keys[r].key: groups for r, groups in figures.regions.items()}
     return download(

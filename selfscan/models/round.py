@@ -47,6 +47,11 @@ class Round(SQLModel, table=True):
             return RoundState.OPEN
         return RoundState.CLOSED
 
+    def figures_released(self, now: datetime | None = None) -> bool:
+        """DESIGN rule 8: figures of other people's answers are shown once the round has
+        closed (by its clock, or early by the programme team), never while it is open."""
+        return self.state(now) is RoundState.CLOSED
+
 
 class RoundRegion(SQLModel, table=True):
     """A region's participation in a round; invitations, responses and actions hang off it."""

@@ -51,6 +51,10 @@ class RoundDatesForm(FlaskForm):
             raise ValidationError(_l("The round must close after it opens."))
 
 
+class CloseRoundForm(FlaskForm):
+    """Closing a round early: the confirmation carries only the CSRF token."""
+
+
 class RoundForm(RoundDatesForm):
     key = _key_field(_l("Key"), "voorjaar-2026")
     questionnaire = SelectField(

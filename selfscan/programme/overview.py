@@ -10,9 +10,11 @@ builds tables, download rows and the chart spec. Nothing that rule 5 hides reach
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
 
-from flask import Response, abort, current_app, render_template
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from selfscan import overview, pagecache
@@ -21,8 +23,10 @@ from selfscan.domain import ACTION_STATUSES, PRINCIPLE_KEYS, principle_label
 from selfscan.i18n import current_language
 from selfscan.loaders import get_round
 from selfscan.models import QuestionnaireVersion, Round
+from selfscan.models.types import utcnow
 from selfscan.programme.views import bp
 from selfscan.results import number, signed
+from selfscan.scoring import PROGRAMME
 from selfscan.services import exchange, freshness, scores
 from selfscan.services import overview as counts
 from selfscan.services.participation import asked_and_submitted
@@ -40,11 +44,16 @@ class Overview:
     scores.round_figures (all regions at once, cached while its responses stay the same), each
     count table from one query."""
 
-    def __init__(self, round_: Round, opened: list[Round] | None = None) -> None:
+    def __init__(
+        self, round_: Round, opened: list[Round] | None = None, now: datetime | None = None
+    ) -> None:
         """`opened`: the rounds that have opened, oldest first, if the caller read them."""
         self.round = round_
         self.db = get_session()
         self.k = int(current_app.config["MIN_GROUP_SIZE"])
+        self.now = now or utcnow()
+        # Rule 8: the figures of a round are released when it closes.
+        self.released = round_.figures_released(self.now)
         if opened is None:
             opened = counts.opened_rounds(self.db)
         opened = [r for r in opened if r.id != round_.id]
@@ -58,7 +67,9 @@ class Overview:
         if round_ is None:
             return scores.RoundFigures({}, {})
         if round_.id not in self._figures:
-            self._figures[round_.id] = scores.round_figures(self.db, round_, self.k)  # type: ignore[index]
+            self._figures[round_.id] = scores.round_figures(  # type: ignore[index]
+                self.db, round_, self.k, viewer=PROGRAMME, now=self.now
+            )
         return self._figures[round_.id]  # type: ignore[index]
 
     @cached_property
@@ -95,15 +106,16 @@ class Overview:
             asked.asked,
             asked.submitted,
             counts.partner_sectors(self.db, self.round),
-            self.figures(self.round).regions,
+            self.figures(self.round).regions if self.released else None,
             self.k,
         )
 
     @cached_property
     def trend(self) -> list[overview.TrendPoint]:
+        """Over the rounds whose figures are released, oldest first."""
+        released = [r for r in self.rounds if r.figures_released(self.now)]
         return overview.trend(
-            [counts.round_ref(r) for r in self.rounds],
-            [self.figures(r).pooled for r in self.rounds],
+            [counts.round_ref(r) for r in released], [self.figures(r).pooled for r in released]
         )
 
     @cached_property
@@ -125,6 +137,9 @@ TABLES: dict[str, Callable[[Overview], Table]] = {
     "agendas": lambda o: overview.agendas_table(o.round.key, o.agendas),
 }
 
+# The tables of figures, which a round shows only once it has closed (DESIGN rule 8).
+FIGURE_TABLES = frozenset({"heatmap", "changes"})
+
 
 @bp.route("/overzicht")
 @bp.route("/overzicht/<round>")
@@ -139,18 +154,19 @@ def overview_page(round: str | None = None):  # type: ignore[no-untyped-def]
     if round_ is None:
         return render_template("programme/overview_empty.html")
     k = int(current_app.config["MIN_GROUP_SIZE"])
+    now = utcnow()
     body = pagecache.kept_html(
         db,
         ("overview", round_.id, tuple(r.id for r in opened), k, current_language()),
-        freshness.overview_stamp(db, round_),
-        lambda: _body(round_, opened),
+        freshness.overview_stamp(db, round_, now),
+        lambda: _body(round_, opened, now),
     )
     return render_template("programme/overview.html", round=round_, body=body)
 
 
-def _body(round_: Round, opened: list[Round]) -> str:
+def _body(round_: Round, opened: list[Round], now: datetime) -> str:
     """The overview's content (programme/_overview_body.html), from the database."""
-    data = Overview(round_, opened)
+    data = Overview(round_, opened, now)
     labels = [principle_label(p) for p in PRINCIPLE_KEYS]
     chart = overview.trend_chart(
         data.trend,
@@ -171,6 +187,7 @@ def _body(round_: Round, opened: list[Round]) -> str:
         bands=_bands(data.scale),
         number=number,
         signed=signed,
+        closes=format_datetime(round_.closes_at, "d MMMM y, HH:mm"),
     )
 
 
@@ -180,6 +197,15 @@ def overview_download(round: str, table: str, fmt: str):  # type: ignore[no-unty
     if fmt not in DOWNLOADS or table not in TABLES:
         abort(404)
     round_ = get_round(round)
+    if table in FIGURE_TABLES and not round_.figures_released():
+        flash(
+            _(
+                "The figures of this round are released when it closes on %(moment)s.",
+                moment=format_datetime(round_.closes_at, "d MMMM y, HH:mm"),
+            ),
+            "info",
+        )
+        return redirect(url_for("programme.overview_page", round=round_.key))
     header, rows = TABLES[table](Overview(round_))
     if fmt == "csv":
         body = exchange.table_csv_bytes(header, rows)

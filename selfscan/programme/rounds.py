@@ -11,10 +11,11 @@ from wtforms import SelectChoice
 from selfscan.db import get_session
 from selfscan.forms import to_local, to_utc
 from selfscan.loaders import get_round
-from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion
-from selfscan.programme.forms import RoundDatesForm, RoundForm
+from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion, RoundState
+from selfscan.programme.forms import CloseRoundForm, RoundDatesForm, RoundForm
 from selfscan.programme.views import bp
 from selfscan.services import rounds as round_service
+from selfscan.services.participation import asked_and_submitted
 
 
 @bp.route("/rondes")
@@ -85,16 +86,36 @@ def edit_round(round_key: str):  # type: ignore[no-untyped-def]
         else None
     )
     if form.validate_on_submit():
-        round_service.update_round(
-            db,
-            round_,
-            title=form.title.data or "",
-            opens_at=to_utc(form.opens_at.data),  # type: ignore[arg-type]
-            closes_at=to_utc(form.closes_at.data),  # type: ignore[arg-type]
-        )
-        db.commit()
-        flash(_("The round has been saved."), "success")
-        return redirect(url_for("programme.rounds"))
+        try:
+            round_service.update_round(
+                db,
+                round_,
+                title=form.title.data or "",
+                opens_at=to_utc(form.opens_at.data),  # type: ignore[arg-type]
+                closes_at=to_utc(form.closes_at.data),  # type: ignore[arg-type]
+            )
+        except round_service.DatesFixed:
+            db.rollback()
+            form.closes_at.errors.append(  # type: ignore[attr-defined]
+                _(
+                    "This round has closed and its figures have been released: its dates can "
+                    "no longer change, so that the figures stay as they were released. The "
+                    "title can still change."
+                )
+            )
+        except round_service.CloseWithConfirmation:
+            db.rollback()
+            form.closes_at.errors.append(  # type: ignore[attr-defined]
+                _(
+                    "A closing moment in the past would close this round now. Use “Close "
+                    "this round now” below: it asks you to confirm that this releases the "
+                    "round's figures."
+                )
+            )
+        else:
+            db.commit()
+            flash(_("The round has been saved."), "success")
+            return redirect(url_for("programme.rounds"))
     regions = db.exec(
         select(Region)
         .join(RoundRegion, RoundRegion.region_id == Region.id)
@@ -106,3 +127,31 @@ def edit_round(round_key: str):  # type: ignore[no-untyped-def]
     return render_template(
         "programme/round_edit.html", form=form, round=round_, regions=regions, version=version
     ), status
+
+
+@bp.route("/rondes/<round_key>/sluiten", methods=["GET", "POST"])
+def close_round(round_key: str):  # type: ignore[no-untyped-def]
+    """Close an open round before its closing moment, after a confirmation: that releases its
+    figures to the regions and ends answering for everyone who has not submitted."""
+    db = get_session()
+    round_ = get_round(round_key)
+    if round_.state() is not RoundState.OPEN:
+        flash(_("Only an open round can be closed."), "error")
+        return redirect(url_for("programme.edit_round", round_key=round_.key))
+    form = CloseRoundForm()
+    if form.validate_on_submit():
+        round_service.close_now(db, round_)
+        db.commit()
+        flash(
+            _("%(round)s has been closed; its figures are released.", round=round_.title),
+            "success",
+        )
+        return redirect(url_for("programme.overview_page", round=round_.key))
+    asked = asked_and_submitted(db, round_)
+    return render_template(
+        "programme/round_close.html",
+        round=round_,
+        form=form,
+        submitted=sum(n for sectors in asked.submitted.values() for n in sectors.values()),
+        asked=sum(n for sectors in asked.asked.values() for n in sectors.values()),
+    )

@@ -2,25 +2,32 @@
 
 Road: policy (REGION) -> loader (the round must include the region) -> SQL sums for this round
 (and the region's earlier rounds) -> selfscan.scoring decides what is shown -> chart spec and
-tables. Nothing that rule 5 hides reaches the page.
+tables. Nothing that rules 5 and 5b hide reaches the page, the all-regions line is the one the
+viewer may see (rule 6), and until the round closes the page shows who responded, no figures
+(rule 8).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask import Response, abort, current_app, render_template
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlmodel import select
 
 from selfscan import pagecache
+from selfscan.access import current_viewer
 from selfscan.charts import Series
 from selfscan.db import get_session
 from selfscan.domain import PRINCIPLE_KEYS
 from selfscan.i18n import current_language
 from selfscan.loaders import get_region_round
 from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion
+from selfscan.models.types import utcnow
 from selfscan.questionnaire_registry import questionnaire_for
+from selfscan.region.forms import RemindForm
 from selfscan.region.views import bp
 from selfscan.results import (
     change_sentence,
@@ -29,8 +36,9 @@ from selfscan.results import (
     number,
     radar_chart,
 )
-from selfscan.scoring import ALL, Group, largest_changes, sector_differences
+from selfscan.scoring import ALL, Group, Viewer, largest_changes, sector_differences, shown_groups
 from selfscan.services import exchange, freshness, scores
+from selfscan.services.participation import sector_participation
 from selfscan.services.previous_agenda import previous_agenda
 
 EARLIER_ROUNDS_SHOWN = 3
@@ -47,25 +55,38 @@ def min_group_size() -> int:
 
 @bp.route("/resultaten/<round>")
 def dashboard(region: str, round: str):  # type: ignore[no-untyped-def]
-    """The region's results for one round: radar, differences, spread, statements, comments."""
+    """The region's results for one round once it has closed: radar, differences, spread,
+    statements, comments; before that, who has responded."""
     row, round_ = get_region_round(region, round)
     db = get_session()
     k = min_group_size()
+    viewer = current_viewer()
+    now = utcnow()
     body = pagecache.kept_html(
         db,
-        ("dashboard", row.id, round_.id, k, current_language()),
-        freshness.region_stamp(db, round_, row),
-        lambda: _body(row, round_, k),
+        ("dashboard", row.id, round_.id, k, current_language(), viewer.visible),
+        freshness.region_stamp(db, round_, row, now),
+        lambda: _body(row, round_, k, viewer, now),
     )
-    return render_template("region/dashboard.html", region=row, body=body)
+    released = round_.figures_released(now)
+    return render_template(
+        "region/dashboard.html",
+        region=row,
+        round=round_,
+        body=body,
+        released=released,
+        remind_form=None if released else RemindForm(),
+    )
 
 
-def _body(row: Region, round_: Round, k: int) -> str:
+def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> str:
     """The dashboard's content (region/_dashboard_body.html), from the database."""
+    if not round_.figures_released(now):
+        return _participation_body(row, round_, k, now)
     db = get_session()
-    figures = scores.round_figures(db, round_, k)
+    figures = scores.round_figures(db, round_, k, viewer=viewer, now=now)
     shown = figures.regions.get(row.id, {})  # type: ignore[arg-type]
-    earlier = _earlier_totals(row, round_, k)
+    earlier = _earlier_totals(row, round_, k, now)
     series = [Series(group_label(key), group.means(), key == ALL) for key, group in shown.items()]
     series += [Series(r.title, g.means(), False) for r, g in earlier]
     if ALL in figures.pooled:
@@ -89,8 +110,30 @@ def _body(row: Region, round_: Round, k: int) -> str:
         previous=previous[0] if previous else None,
         participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
         previous_agenda=previous_agenda(db, row, round_, shown, k),
-        details=_details(row, round_, shown.get(ALL)),
+        details=_details(row, round_, shown.get(ALL), k),
         principles=PRINCIPLE_KEYS,
+        number=number,
+    )
+
+
+def _participation_body(row: Region, round_: Round, k: int, now: datetime) -> str:
+    """Before the round closes: per sector who was invited and who responded, the sectors not
+    heard yet, and when the figures appear (region/_participation_body.html)."""
+    db = get_session()
+    sectors = sector_participation(db, region=row, round_=round_, min_group_size=k)
+    return render_template(
+        "region/_participation_body.html",
+        region=row,
+        round=round_,
+        rounds=_region_rounds(row),
+        state=round_.state(now),
+        sectors=sectors,
+        missing=[s.sector for s in sectors if not s.responses],
+        invited=sum(s.invitations for s in sectors),
+        responded=sum(s.responses for s in sectors),
+        opens=format_datetime(round_.opens_at, "d MMMM y, HH:mm"),
+        closes=format_datetime(round_.closes_at, "d MMMM y, HH:mm"),
+        previous_agenda=previous_agenda(db, row, round_, {}, k),
         number=number,
     )
 
@@ -101,10 +144,24 @@ def scores_download(region: str, round: str, fmt: str):  # type: ignore[no-untyp
     if fmt not in DOWNLOADS:
         abort(404)
     row, round_ = get_region_round(region, round)
-    figures = scores.round_figures(get_session(), round_, min_group_size())
+    if not round_.figures_released():
+        return _not_released(row, round_)
+    figures = scores.round_figures(get_session(), round_, min_group_size(), viewer=current_viewer())
     own = {row.key: figures.regions[row.id]} if row.id in figures.regions else {}
     rows = exchange.score_rows(round_.key, own, figures.pooled)
     return download(rows, f"scores-{round_.key}-{row.key}", fmt)
+
+
+def _not_released(row: Region, round_: Round) -> Response:
+    flash(
+        _(
+            "The figures of %(round)s appear when the round closes on %(moment)s.",
+            round=round_.title,
+            moment=format_datetime(round_.closes_at, "d MMMM y, HH:mm"),
+        ),
+        "info",
+    )
+    return redirect(url_for("region.dashboard", region=row.key, round=round_.key))  # type: ignore[return-value]
 
 
 def download(rows: list[list[exchange.Cell]], name: str, fmt: str) -> Response:
@@ -128,8 +185,11 @@ def _region_rounds(region: Region) -> list[Round]:
     )
 
 
-def _earlier_totals(region: Region, round_: Round, k: int) -> list[tuple[Round, Group]]:
-    """The region's shown totals of its latest earlier rounds, newest first (one query each)."""
+def _earlier_totals(
+    region: Region, round_: Round, k: int, now: datetime
+) -> list[tuple[Round, Group]]:
+    """The region's shown totals of its latest earlier rounds that have closed, newest first
+    (one query each)."""
     db = get_session()
     earlier = db.exec(
         select(Round)
@@ -140,7 +200,7 @@ def _earlier_totals(region: Region, round_: Round, k: int) -> list[tuple[Round, 
     ).all()
     found = []
     for other in earlier:
-        shown = scores.region_figures(db, other, region.id, k)  # type: ignore[arg-type]
+        shown = scores.region_figures(db, other, region.id, k, now=now)  # type: ignore[arg-type]
         if ALL in shown:
             found.append((other, shown[ALL]))
     return found
@@ -162,30 +222,34 @@ class Details:
     comments: dict[str, list[str]]
 
 
-def _details(region: Region, round_: Round, total: Group | None) -> Details | None:
+def _details(region: Region, round_: Round, total: Group | None, k: int) -> Details | None:
     """Per statement figures, flagged statements and comments: only when the region total is
-    shown (rule 5); otherwise none of it may reach the page."""
+    shown (rule 5); a statement's mean only where its n reaches k and the comments of a
+    principle only where the region's figures on it are shown (rule 5b)."""
     if total is None:
         return None
     db = get_session()
     version = db.get(QuestionnaireVersion, round_.questionnaire_version_id)
     questionnaire = questionnaire_for(version)  # type: ignore[arg-type]
     locale = current_language()
+    found = scores.statement_figures(db, round_, region.id)  # type: ignore[arg-type]
+    means = shown_groups(found.sectors, k).get(ALL, Group())
     statements = []
-    for figures in scores.statement_figures(db, round_, region.id):  # type: ignore[arg-type]
-        spec = questionnaire.item(figures.key)
+    for item in found.items:
+        spec = questionnaire.item(item.key)
         statements.append(
             Statement(
-                principle=figures.principle,
-                text=spec.text.get(locale) if spec else figures.key,
-                mean=figures.mean,
-                dont_know_share=figures.dont_know / total.responses,
-                discuss=figures.discuss,
+                principle=item.principle,
+                text=spec.text.get(locale) if spec else item.key,
+                mean=means.figures(item.key).mean,
+                dont_know_share=found.dont_know.get(item.key, 0) / total.responses,
+                discuss=found.discuss.get(item.key, 0),
             )
         )
     flagged = sorted((s for s in statements if s.discuss), key=lambda s: -s.discuss)
+    comments = scores.comments(db, round_, region.id)  # type: ignore[arg-type]
     return Details(
         statements=statements,
         flagged=flagged[:FLAGGED_SHOWN],
-        comments=scores.comments(db, round_, region.id),  # type: ignore[arg-type]
+        comments={p: texts for p, texts in comments.items() if p in total.stats},
     )

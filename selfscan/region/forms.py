@@ -46,6 +46,10 @@ class InvitationForm(PersonFields, FlaskForm):
     )
 
 
+class RemindForm(FlaskForm):
+    """Remind everyone of the region and round who has not submitted (only the CSRF token)."""
+
+
 class InvitationListForm(FlaskForm):
     people = TextAreaField(_l("Paste a list"), validators=[Length(max=200_000)])
     file = FileField(_l("Or upload a file (.csv or .txt)"))

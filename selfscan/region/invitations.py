@@ -6,6 +6,8 @@ it must already exist; an invitation whose mail failed stays "not sent" and can 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +19,8 @@ from selfscan import mail
 from selfscan.db import get_session
 from selfscan.loaders import get_invitation, get_region_round
 from selfscan.models import Invitation, Organisation, Region, Response, Round, RoundState
-from selfscan.region.forms import InvitationForm, InvitationListForm
+from selfscan.models.types import utcnow
+from selfscan.region.forms import InvitationForm, InvitationListForm, RemindForm
 from selfscan.region.views import bp
 from selfscan.services import invitations as invitation_service
 from selfscan.services import outreach
@@ -30,6 +33,8 @@ from selfscan.services.participation import (
     invitation_rows,
     invitation_status,
     parse_list,
+    reminder_candidates,
+    reminder_now,
     sector_participation,
 )
 
@@ -154,6 +159,78 @@ def revoke_invitation(region: str, round_key: str, invitation_id: int):  # type:
     db.commit()
     flash(_("The invitation of %(email)s has been revoked.", email=invitation.email), "success")
     return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+
+
+@bp.route("/rondes/<round_key>/herinneren", methods=["POST"])
+def remind_unanswered(region: str, round_key: str):  # type: ignore[no-untyped-def]
+    """Remind everyone invited who has not submitted yet (not those mailed in the last day)."""
+    row, round_ = get_region_round(region, round_key)
+    if round_.state() is not RoundState.OPEN or not RemindForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    now = utcnow()
+    final_within = timedelta(days=current_app.config["FINAL_REMINDER_DAYS"])
+    sent = skipped = failed = 0
+    try:
+        with mail.postbox() as post:
+            for candidate in reminder_candidates(db, now, region=row, round_=round_):
+                invitation = candidate.invitation
+                kind = reminder_now(
+                    now=now,
+                    closes_at=round_.closes_at,
+                    sent_at=invitation.sent_at,  # type: ignore[arg-type]
+                    reminded_at=invitation.reminded_at,
+                    final_within=final_within,
+                )
+                if kind is None:
+                    skipped += 1
+                    continue
+                try:
+                    outreach.remind(db, candidate, kind, post=post, now=now)
+                except mail.MailError:
+                    db.rollback()
+                    failed += 1
+                    continue
+                db.commit()  # each reminder recorded as it is sent: a mail cannot be taken back
+                sent += 1
+    except mail.MailError:
+        failed = -1
+    _report_reminders(sent, skipped, failed)
+    return redirect(url_for("region.dashboard", region=row.key, round=round_.key))
+
+
+def _report_reminders(sent: int, skipped: int, failed: int) -> None:
+    if failed < 0:
+        flash(
+            _("The mail server cannot be reached; no reminders were sent. Try again later."),
+            "error",
+        )
+        return
+    if sent:
+        flash(
+            ngettext("%(num)s reminder has been sent.", "%(num)s reminders have been sent.", sent),
+            "success",
+        )
+    if skipped:
+        flash(
+            ngettext(
+                "%(num)s person had a mail in the last day and was not reminded again.",
+                "%(num)s people had a mail in the last day and were not reminded again.",
+                skipped,
+            ),
+            "info",
+        )
+    if failed:
+        flash(
+            ngettext(
+                "%(num)s reminder could not be sent; try again later.",
+                "%(num)s reminders could not be sent; try again later.",
+                failed,
+            ),
+            "error",
+        )
+    if not (sent or skipped or failed):
+        flash(_("Everyone who was sent an invitation has responded: nobody to remind."), "info")
 
 
 def _status_of(invitation: Invitation) -> InvitationStatus:

@@ -74,7 +74,8 @@ _RESPONDENT = (
 
 
 def load_respondent() -> Respondent:
-    """The respondent of this session while their round is open; otherwise a clear page."""
+    """The respondent of this session while their round is open (and afterwards, read-only, if
+    they submitted); otherwise a clear page."""
     if "respondent" in g:
         return g.respondent
     # One query for all of it, built once: every respondent request (and each autosave) starts here.
@@ -84,7 +85,10 @@ def load_respondent() -> Respondent:
         abort(link_invalid_page(403))
     invitation, round_, version, organisation_name, region_name, response = row
     state = round_.state()
-    if state is not RoundState.OPEN:
+    submitted = response is not None and response.status == "submitted"
+    # After the round closes, someone who submitted comes back for their profile, which then
+    # shows the region's figures beside their own (DESIGN rule 8); every page is read-only.
+    if state is not RoundState.OPEN and not (state is RoundState.CLOSED and submitted):
         abort(_unavailable(round_, state))
     g.respondent = Respondent(
         invitation=invitation,

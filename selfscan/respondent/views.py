@@ -179,7 +179,8 @@ def saved() -> Page:
 
 
 def profile() -> Page:
-    """After submitting: the person's own scores beside the region's figures, if shown."""
+    """After submitting: the person's own scores, and beside them the region's figures once the
+    round has closed (where shown)."""
     r = load_respondent()
     if not r.submitted or r.response is None:
         return redirect(url_for("respondent.intro"))
@@ -192,7 +193,10 @@ def profile() -> Page:
         (q.scale.min, q.scale.max),
     )
     k = current_app.config["MIN_GROUP_SIZE"]
-    region = scores.region_figures(db, r.round, r.invitation.region_id, k).get(scoring.ALL)
+    # Nothing of the others before the round closes (rule 8), and then only where their
+    # figures stay theirs with this person's own score taken out.
+    total = scores.region_figures(db, r.round, r.invitation.region_id, k).get(scoring.ALL)
+    region = scoring.beside_own(total, own, k)
     keys = [p.key for p in q.principles]
     series = [charts.Series(_("Your scores"), [own.get(key) for key in keys])]
     if region is not None:
@@ -209,6 +213,7 @@ def profile() -> Page:
         chart=chart,
         decimal=number,
         min_group_size=k,
+        released=r.round.figures_released(),
         submitted_on=format_datetime(r.response.submitted_at, "d MMMM y, HH:mm"),
         closes=format_datetime(r.round.closes_at, "d MMMM y, HH:mm"),
     )

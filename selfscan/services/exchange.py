@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
 from openpyxl import Workbook
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from selfscan.domain import PRINCIPLE_KEYS, SECTOR_KEYS
 from selfscan.models import (
@@ -30,7 +31,8 @@ from selfscan.models import (
     RoundRegion,
 )
 from selfscan.models.types import utcnow
-from selfscan.scoring import ALL, Group
+from selfscan.scoring import ALL, Group, Stats, import_refusals, principle_scores
+from selfscan.services.scores import sector_groups
 
 SCORE_COLUMNS = ("round", "region", "sector", "principle", "n", "mean", "sd", "min", "max")
 IMPORT_COLUMNS = ("region", "organisation", "sector")
@@ -144,10 +146,12 @@ class _Row:
     answers: dict[int, int | None]  # item id -> value, None for "don't know"
 
 
-def import_responses(session: Session, round_: Round, source: IO[str]) -> ImportReport:
+def import_responses(session: Session, round_: Round, source: IO[str], *, k: int) -> ImportReport:
     """Read a responses CSV into submitted responses of the round (flushes, never commits).
 
-    Raises ImportRejected, with every problem by row and column, before anything is written.
+    Raises ImportRejected, with every problem by row and column, before anything is written;
+    also when the round's figures are released and the import would change one of them with
+    fewer than `k` new scores (DESIGN rule 8).
     """
     version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
     assert version is not None
@@ -184,7 +188,48 @@ def import_responses(session: Session, round_: Round, source: IO[str]) -> Import
         raise ImportRejected(errors[:MAX_ERRORS])
     if not rows:
         raise ImportRejected(["the file has no rows with responses"])
+    if round_.figures_released():
+        errors = _release_errors(session, round_, version, rows, k)
+        if errors:
+            raise ImportRejected(errors)
     return _store(session, round_, rows, organisations)
+
+
+def _release_errors(
+    session: Session, round_: Round, version: QuestionnaireVersion, rows: list[_Row], k: int
+) -> list[str]:
+    """Why the import may not change the round's released figures, if it may not (rule 8)."""
+    items = {
+        i.id: (i.key, i.principle)
+        for i in session.exec(select(Item).where(Item.questionnaire_version_id == version.id))
+    }
+    principles = {key: principle for key, principle in items.values()}
+    scores: dict[tuple[int, str], list[dict[str, float]]] = defaultdict(list)
+    for row in rows:
+        answers = {items[i][0]: value for i, value in row.answers.items()}
+        own = principle_scores(answers, principles, (version.scale_min, version.scale_max))
+        scores[(row.region.id, row.sector)].append(own)  # type: ignore[index]
+    added: dict[int, dict[str, Group]] = defaultdict(dict)
+    for (region_id, sector), found in scores.items():
+        added[region_id][sector] = Group(
+            len(found),
+            {p: Stats.of(s[p] for s in found if p in s) for p in {p for s in found for p in s}},
+        )
+    refusals = import_refusals(sector_groups(session, round_), added, k)
+    if not refusals:
+        return []
+    ids = {r.region for r in refusals if r.region is not None}
+    keys = dict(session.exec(select(Region.id, Region.key).where(col(Region.id).in_(ids))).all())
+    return [
+        f"the figures of round {round_.key} were released when it closed; an import may change "
+        f"them only by adding at least {k} responses with a score to every group whose "
+        f"figures it changes, so that nobody can work out the answers of fewer than {k} "
+        f"people by comparing the figures before and after"
+    ] + [
+        f"region {ALL if r.region is None else keys[r.region]!r}, group {r.key!r}, "
+        f"principle {r.principle!r}: would change with {r.added} new score(s)"
+        for r in refusals[:MAX_ERRORS]
+    ]
 
 
 def _check_header(header: list[str] | None, items: Mapping[str, int]) -> list[str]:

@@ -6,7 +6,8 @@ changed (a row removed changes the number, a row added the sum and the latest mo
 Submitted responses never change (their answers and comments are fixed at submission), so
 their number, id sum and latest submission cover them. Invitations note when they were made
 and revoked; regions, organisations, rounds, actions and reflections note every change in
-`updated_at`.
+`updated_at`. Figures are released when a round closes, which no row records: the stamps count
+the rounds that have closed by the request's moment.
 
 Each stamp is one statement, built once, that reads each table once: a kept page costs that
 statement instead of the twenty it would read.
@@ -14,6 +15,7 @@ statement instead of the twenty it would read.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, true
@@ -35,6 +37,7 @@ Stamp = tuple[Any, ...]
 
 REGION = bindparam("region_id")
 ROUND = bindparam("round_id")
+NOW = bindparam("now")
 
 
 def _submitted(where: ColumnElement[bool]) -> Select[Any]:
@@ -66,6 +69,13 @@ def _one_row(*parts: Select[Any]) -> Select[Any]:
     for other in subqueries[1:]:
         joined = joined.join(other, true())  # type: ignore[assignment]
     return select(*(c for s in subqueries for c in s.c)).select_from(joined)
+
+
+def _closed(where: ColumnElement[bool] | None = None) -> Select[Any]:
+    """How many rounds have closed by now: a round's figures are released when it closes (DESIGN
+    rule 8), by the clock, without any row changing."""
+    query = select(func.count()).select_from(Round).where(Round.closes_at <= NOW)
+    return query if where is None else query.where(where)
 
 
 def _latest_submission(where: ColumnElement[bool] | None = None) -> Select[Any]:
@@ -106,6 +116,8 @@ _REGION_STAMP = _one_row(
         Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id == REGION)),  # type: ignore[union-attr]
     ),
     _changed(Region, Region.id == REGION),
+    # Which of them have released their figures.
+    _closed(Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id == REGION))),  # type: ignore[union-attr]
     # The previous round's agenda.
     _changed(Action, Action.region_id == REGION),
     _changed(Reflection, Reflection.region_id == REGION),
@@ -118,6 +130,7 @@ _OVERVIEW_STAMP = _one_row(
     _invitations(Invitation.round_id == ROUND),
     _changed(Organisation),
     _changed(Round),
+    _closed(),
     _changed(Region),
     select(func.count()).select_from(RoundRegion),  # fixed when a round is made
     _changed(Action, Action.round_id == ROUND),
@@ -125,13 +138,13 @@ _OVERVIEW_STAMP = _one_row(
 )
 
 
-def region_stamp(session: Session, round_: Round, region: Region) -> Stamp:
-    """What a region's dashboard of one round reads."""
-    params = {"round_id": round_.id, "region_id": region.id}
+def region_stamp(session: Session, round_: Round, region: Region, now: datetime) -> Stamp:
+    """What a region's dashboard of one round reads, at the moment `now`."""
+    params = {"round_id": round_.id, "region_id": region.id, "now": now}
     return tuple(session.exec(_REGION_STAMP, params=params).one())  # type: ignore[call-overload]
 
 
-def overview_stamp(session: Session, round_: Round) -> Stamp:
-    """What the programme overview of one round reads."""
-    params = {"round_id": round_.id}
+def overview_stamp(session: Session, round_: Round, now: datetime) -> Stamp:
+    """What the programme overview of one round reads, at the moment `now`."""
+    params = {"round_id": round_.id, "now": now}
     return tuple(session.exec(_OVERVIEW_STAMP, params=params).one())  # type: ignore[call-overload]

@@ -122,7 +122,8 @@ def revoke(session: Session, invitation: Invitation) -> None:
 
 
 def find_usable(session: Session, token: str) -> Invitation | None:
-    """The invitation behind a link, if the link still works: known, not revoked, round not over.
+    """The invitation behind a link, if the link still works: known, not revoked, and its round
+    not over (unless the person submitted: see is_usable).
 
     The caller cannot tell which of the three failed, and neither can the person.
     """
@@ -137,11 +138,23 @@ def find_usable(session: Session, token: str) -> Invitation | None:
 
 
 def is_usable(session: Session, invitation: Invitation) -> bool:
-    """Not revoked and its round has not closed (a planned round still gets a page)."""
+    """Not revoked, and its round has not closed (a planned round still gets a page) or the
+    person submitted: they come back after the close to see the region's figures."""
     if invitation.revoked_at is not None:
         return False
     round_ = session.get(Round, invitation.round_id)
-    return round_ is not None and round_.state() is not RoundState.CLOSED
+    if round_ is None:
+        return False
+    if round_.state() is not RoundState.CLOSED:
+        return True
+    return (
+        session.exec(
+            select(Response.id).where(
+                Response.invitation_id == invitation.id, Response.status == "submitted"
+            )
+        ).first()
+        is not None
+    )
 
 
 def mark_opened(session: Session, invitation: Invitation) -> None:

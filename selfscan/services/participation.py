@@ -25,6 +25,8 @@ MAX_LIST_LINES = 1000
 NAME_MAX_LENGTH = 120
 # A final reminder never follows another mail to the same person within this time.
 FINAL_REMINDER_GAP = timedelta(hours=20)
+# A coordinator's "remind now" skips people who had a mail from Selfscan within this time.
+MANUAL_REMINDER_GAP = timedelta(hours=20)
 
 
 # --- pasted or uploaded lists -------------------------------------------------------------------
@@ -347,9 +349,12 @@ class ReminderCandidate:
     organisation_name: str
 
 
-def reminder_candidates(session: Session, now: datetime) -> list[ReminderCandidate]:
-    """Sent, unrevoked invitations of open rounds whose response is missing or a draft."""
-    rows = session.exec(
+def reminder_candidates(
+    session: Session, now: datetime, *, region: Region | None = None, round_: Round | None = None
+) -> list[ReminderCandidate]:
+    """Sent, unrevoked invitations of open rounds whose response is missing or a draft (of
+    one region and round, when given)."""
+    query = (
         select(Invitation, Round, Region.name, Organisation.name)
         .join(Round, Round.id == Invitation.round_id)
         .join(Region, Region.id == Invitation.region_id)
@@ -364,8 +369,30 @@ def reminder_candidates(session: Session, now: datetime) -> list[ReminderCandida
             or_(Response.id.is_(None), Response.status != "submitted"),  # type: ignore[union-attr]
         )
         .order_by(Invitation.id)
-    ).all()
-    return [ReminderCandidate(*row) for row in rows]
+    )
+    if region is not None:
+        query = query.where(Invitation.region_id == region.id)
+    if round_ is not None:
+        query = query.where(Invitation.round_id == round_.id)
+    return [ReminderCandidate(*row) for row in session.exec(query).all()]
+
+
+def reminder_now(
+    *,
+    now: datetime,
+    closes_at: datetime,
+    sent_at: datetime,
+    reminded_at: datetime | None,
+    final_within: timedelta,
+) -> ReminderKind | None:
+    """The reminder a coordinator's "remind now" sends to one unfinished invitation: none when
+    the person had a mail from Selfscan within MANUAL_REMINDER_GAP, so a second click (or a
+    colleague's) does not flood anyone; a final one when the round closes within
+    `final_within`."""
+    last = max(t for t in (sent_at, reminded_at) if t is not None)
+    if now - last < MANUAL_REMINDER_GAP:
+        return None
+    return ReminderKind.FINAL if closes_at - now <= final_within else ReminderKind.REGULAR
 
 
 def count_by_status(rows: Iterable[InvitationRow]) -> dict[InvitationStatus, int]:

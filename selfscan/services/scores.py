@@ -2,7 +2,9 @@
 
 Each query aggregates in SQL for one round and only the regions asked for; no answer is ever
 loaded into Python. Rules 1-3 live in the SQL (submitted only, valid answers only, at least
-half of a principle's items); rules 4-7 in selfscan.scoring.
+half of a principle's items); rules 4-7 in selfscan.scoring. Rule 8 is the first thing every
+figure passes: `round_figures` and `region_figures` give nothing for a round that has not
+closed, so no page, download or profile can show figures of other people's answers for it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine, Float, and_, case, cast, func
 from sqlmodel import Session, select
@@ -28,7 +31,15 @@ from selfscan.models import (
     Round,
     RoundRegion,
 )
-from selfscan.scoring import Group, Stats, all_regions, shown_groups
+from selfscan.scoring import (
+    Group,
+    Pooled,
+    Stats,
+    Viewer,
+    all_regions,
+    for_viewer,
+    shown_groups,
+)
 from selfscan.services.participation import asked_and_submitted
 
 # region id -> sector -> group
@@ -109,13 +120,34 @@ def region_ids_in_round(session: Session, round_: Round) -> list[int]:
 
 @dataclass(frozen=True)
 class RoundFigures:
-    """What may be shown of one round: per region its shown groups, and the all-regions pool."""
+    """What one viewer may see of one round: the shown groups of the regions they may see by
+    name, and the all-regions groups (rules 5, 5b, 6); nothing before the round closes (8)."""
 
     regions: dict[int, dict[str, Group]]
     pooled: dict[str, Group]
 
 
-def round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
+NOTHING = RoundFigures({}, {})
+
+
+def round_figures(
+    session: Session, round_: Round, k: int, *, viewer: Viewer, now: datetime | None = None
+) -> RoundFigures:
+    """What `viewer` may see of the round: nothing while it is open or planned (rule 8)."""
+    if not round_.figures_released(now):
+        return NOTHING
+    kept = _released_figures(session, round_, k)
+    regions, pooled = for_viewer(kept.regions, kept.pooled, viewer)
+    return RoundFigures(regions, pooled)
+
+
+@dataclass(frozen=True)
+class _Figures:
+    regions: dict[int, dict[str, Group]]  # region id -> shown groups (absent when hidden)
+    pooled: Pooled
+
+
+def _released_figures(session: Session, round_: Round, k: int) -> _Figures:
     """Shown groups of every region of the round and the all-regions pool (rules 5 and 6).
 
     Kept per engine, round and region, so that a region's dashboard does not sum up every
@@ -160,10 +192,7 @@ def round_figures(session: Session, round_: Round, k: int) -> RoundFigures:
         raw = sector_groups(session, round_, None if kept is None else changed)
         for region_id in changed:
             shown[region_id] = shown_groups(raw.get(region_id, {}), k)
-    shown = {r: shown[r] for r in sorted(shown)}  # a fixed order: the pool's sums do not vary
-    figures = RoundFigures(
-        regions={r: s for r, s in shown.items() if s}, pooled=all_regions(shown.values(), k)
-    )
+    figures = _Figures(regions={r: s for r, s in shown.items() if s}, pooled=all_regions(shown, k))
     with _cache_lock:
         cache[key] = _Kept(total, stamps, shown, figures)
         while len(cache) > ROUNDS_CACHED:
@@ -176,7 +205,7 @@ class _Kept:
     total: tuple[object, ...]  # what the round's submitted responses look like
     stamps: dict[int, tuple[object, ...]]  # region id -> what its submitted responses look like
     shown: dict[int, dict[str, Group]]  # region id -> its shown groups (empty when suppressed)
-    figures: RoundFigures
+    figures: _Figures
 
 
 # The most recently used rounds, per engine (so per app and database).
@@ -191,9 +220,14 @@ def _figures_cache(session: Session) -> OrderedDict[tuple[int, int], _Kept]:
         return _caches.setdefault(engine_of(session), OrderedDict())
 
 
-def region_figures(session: Session, round_: Round, region_id: int, k: int) -> dict[str, Group]:
-    """The shown groups of one region in one round (rule 5): one region's query only, and kept
-    like the round's figures while the region's submitted responses stay the same."""
+def region_figures(
+    session: Session, round_: Round, region_id: int, k: int, *, now: datetime | None = None
+) -> dict[str, Group]:
+    """The shown groups of one region in one round (rules 5 and 5b; none before it closes,
+    rule 8): one region's query only, and kept like the round's figures while the region's
+    submitted responses stay the same."""
+    if not round_.figures_released(now):
+        return {}
     stamp = tuple(
         session.exec(
             select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
@@ -237,73 +271,81 @@ def _region_cache(
 
 
 @dataclass(frozen=True)
-class StatementFigures:
-    item_id: int
+class ItemRef:
     key: str
     principle: str
     position: int
-    valid: int
-    mean: float | None
-    dont_know: int
-    discuss: int
 
 
-def statement_figures(session: Session, round_: Round, region_id: int) -> list[StatementFigures]:
-    """Per statement of the round's questionnaire: mean of valid answers, "don't know" and
-    discussion-flag counts in the region's submitted responses (show only when the region
-    total reaches k)."""
+@dataclass(frozen=True)
+class Statements:
+    """A region's round per statement: per sector a Group whose stats are keyed by item key
+    (so rules 5 and 5b decide what may be shown, as for principles), and over all sectors the
+    "don't know" answers and discussion flags per item key."""
+
+    items: list[ItemRef]
+    sectors: dict[str, Group]
+    dont_know: dict[str, int]
+    discuss: dict[str, int]
+
+
+def statement_figures(session: Session, round_: Round, region_id: int) -> Statements:
+    """Per statement and sector of the region's submitted responses: the sums of the valid
+    answers, and the "don't know" and discussion-flag counts."""
     version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
     assert version is not None
+    submitted = and_(
+        Response.round_id == round_.id,
+        Response.region_id == region_id,
+        Response.status == "submitted",
+    )
     in_scale = and_(
         Answer.value.is_not(None),  # type: ignore[union-attr]
         Answer.value.between(version.scale_min, version.scale_max),  # type: ignore[union-attr]
     )
-    valid_value = case((in_scale, cast(Answer.value, Float)))
-    answers = (
-        select(
-            Answer.item_id,
-            func.count(valid_value).label("valid"),
-            func.avg(valid_value).label("mean"),
-            func.sum(case((Answer.dont_know, 1), else_=0)).label("dont_know"),
-            func.sum(case((Answer.discuss, 1), else_=0)).label("discuss"),
-        )
-        .join(Response, Response.id == Answer.response_id)
-        .where(
-            Response.round_id == round_.id,
-            Response.region_id == region_id,
-            Response.status == "submitted",
-        )
-        .group_by(Answer.item_id)
-        .subquery()
-    )
+    value = case((in_scale, cast(Answer.value, Float)))
     rows = session.exec(
         select(
-            Item.id,
+            Response.sector,
             Item.key,
-            Item.principle,
-            Item.position,
-            answers.c.valid,
-            answers.c.mean,
-            answers.c.dont_know,
-            answers.c.discuss,
+            func.count(value),
+            func.sum(value),
+            func.sum(value * value),
+            func.min(value),
+            func.max(value),
+            func.sum(case((Answer.dont_know, 1), else_=0)),
+            func.sum(case((Answer.discuss, 1), else_=0)),
         )
-        .outerjoin(answers, answers.c.item_id == Item.id)
-        .where(Item.questionnaire_version_id == version.id)
-        .order_by(Item.position)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Item, Item.id == Answer.item_id)
+        .where(submitted, Item.questionnaire_version_id == version.id)
+        .group_by(Response.sector, Item.key)
     ).all()
-    return [
-        StatementFigures(
-            item_id=row[0],
-            key=row[1],
-            principle=row[2],
-            position=row[3],
-            valid=int(row[4] or 0),
-            mean=float(row[5]) if row[5] is not None else None,
-            dont_know=int(row[6] or 0),
-            discuss=int(row[7] or 0),
+    sizes = session.exec(
+        select(Response.sector, func.count()).where(submitted).group_by(Response.sector)
+    ).all()
+    items = [
+        ItemRef(*row)
+        for row in session.exec(
+            select(Item.key, Item.principle, Item.position)
+            .where(Item.questionnaire_version_id == version.id)
+            .order_by(Item.position)
         )
-        for row in rows
     ]
+    stats: dict[str, dict[str, Stats]] = defaultdict(dict)
+    dont_know: dict[str, int] = defaultdict(int)
+    discuss: dict[str, int] = defaultdict(int)
+    for sector, key, n, total, squares, low, high, unknown, flagged in rows:
+        if n:
+            stats[sector][key] = Stats(n, float(total), float(squares), float(low), float(high))
+        dont_know[key] += int(unknown or 0)
+        discuss[key] += int(flagged or 0)
+    return Statements(
+        items=items,
+        sectors={sector: Group(count, stats.get(sector, {})) for sector, count in sizes},
+        dont_know=dict(dont_know),
+        discuss=dict(discuss),
+    )
 
 
 def comments(session: Session, round_: Round, region_id: int) -> dict[str, list[str]]:

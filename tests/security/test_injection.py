@@ -100,7 +100,7 @@ def planted(app: Flask, engine, scene, make, db: Session, tmp_path: Path, reques
     ok = (200, 302)
     # The import file (a CLI command) creates an organisation named by the payload.
     report = exchange.import_responses(
-        db, scene["round"], io.StringIO(_import_file(app, make, payload))
+        db, scene["round"], io.StringIO(_import_file(app, make, payload)), k=3
     )
     db.commit()
     assert report.responses == 2
