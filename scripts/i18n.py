@@ -4,6 +4,7 @@
   python scripts/i18n.py update              extract messages and merge them into nl
   python scripts/i18n.py missing             list message ids without a Dutch translation
   python scripts/i18n.py translate FILE.json set translations from {"English id": "Nederlands"}
+                                             (a plural: {"English singular": ["één", "meer"]})
 
 Every command holds a lock, so several people (or agents) can run them side by side.
 The .mo files are compiled by the package build (setup.py), never by hand.
@@ -113,7 +114,8 @@ def main(argv: list[str]) -> int:
                 if message is None:
                     print(f"not in the source, skipped: {message_id!r}", file=sys.stderr)
                     continue
-                message.string = string
+                # A plural message takes a list: its Dutch singular and plural.
+                message.string = tuple(string) if isinstance(string, list) else string
                 message.flags.discard("fuzzy")
             save(catalog)
             print(f"{len(missing(catalog, template))} messages still need a Dutch translation")

@@ -74,8 +74,8 @@ def responses_csv(rows: list[list[str]], header: list[str] = HEADER) -> str:
     return out.getvalue()
 
 
-def import_rows(db, round_, rows, header=HEADER):
-    report = import_responses(db, round_, io.StringIO(responses_csv(rows, header)), k=3)
+def import_rows(db, round_, rows, header=HEADER, k=3):
+    report = import_responses(db, round_, io.StringIO(responses_csv(rows, header)), k=k)
     db.commit()
     return report
 
@@ -84,9 +84,7 @@ def count(db, model) -> int:
     return db.exec(select(func.count()).select_from(model)).one()
 
 
-def test_import_then_export_gives_the_hand_computed_figures(
-    runner, make, world, tmp_path: Path
-):
+def test_import_then_export_gives_the_hand_computed_figures(runner, make, world, tmp_path: Path):
     source = tmp_path / "responses.csv"
     source.write_text(responses_csv(ROWS), encoding="utf-8")
     result = runner.invoke(args=["import-responses", "--round", "ronde-1", str(source)])

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from sqlmodel import select
 from test_exchange import import_rows, row
 
-from conftest import login
-from selfscan.models import Round
+from conftest import close_round, login
+from selfscan.models import Round, RoundRegion
 from selfscan.models.types import utcnow
 from selfscan.services import agenda
 from selfscan.services.agenda import ReflectionInput
@@ -34,10 +34,22 @@ ROUND_1 = [
     row("regio-b", "School B", "po", "1"),
     row("regio-b", "School B", "po", "2"),
 ]
-# Round 0, the round before: region a three times 3 (mean 3.00), region b three times 4 (4.00).
+# Regions c and d, so that all regions pool at least three shown regions (rule 6): in round 1
+# c three times 2 and d three times 5. All regions: kind-centraal (23 + 6 + 15) / (6 + 3 + 3)
+# = 44/12 = 3.67, the other principles (22 + 6 + 15) / (7 + 3 + 3) = 43/13 = 3.31; 13 responses.
+ROUND_1_CD = [
+    *[row("regio-c", "School C", "po", "2") for _ in range(3)],
+    *[row("regio-d", "School D", "po", "5") for _ in range(3)],
+]
+# Round 0, the round before: region a three times 3 (mean 3.00), region b three times 4 (4.00),
+# c three times 5 and d three times 1. All regions: 39/12 = 3.25.
 ROUND_0 = [
     *[row("regio-a", "School A", "po", "3") for _ in range(3)],
     *[row("regio-b", "School B", "po", "4") for _ in range(3)],
+]
+ROUND_0_CD = [
+    *[row("regio-c", "School C", "po", "5") for _ in range(3)],
+    *[row("regio-d", "School D", "po", "1") for _ in range(3)],
 ]
 HIDDEN = "1,50"  # region b's mean in round 1, which must never be shown
 PRINCIPLES = (
@@ -51,9 +63,16 @@ PRINCIPLES = (
 
 @pytest.fixture
 def rounds(make, db, world):
-    """Round 0 (closed) and round 1 (open) with responses, and a planned round 2."""
+    """Round 0 and round 1 (closed) with responses in regions a-d, and a planned round 2."""
     now = utcnow()
-    regions = (world["region_a"], world["region_b"])
+    regions = (
+        world["region_a"],
+        world["region_b"],
+        make.region("regio-c", "Regio C"),
+        make.region("regio-d", "Regio D"),
+    )
+    db.add_all(RoundRegion(round_id=world["round"].id, region_id=r.id) for r in regions[2:])
+    db.commit()
     round_0 = make.round(
         "ronde-0",
         regions,
@@ -68,8 +87,9 @@ def rounds(make, db, world):
         opens_at=now + timedelta(days=100),
         closes_at=now + timedelta(days=130),
     )
-    import_rows(db, round_0, ROUND_0)
-    import_rows(db, world["round"], ROUND_1)
+    import_rows(db, round_0, ROUND_0 + ROUND_0_CD)
+    import_rows(db, world["round"], ROUND_1 + ROUND_1_CD)
+    close_round(db, world["round"])
     return round_0, world["round"]
 
 
@@ -129,8 +149,10 @@ def test_heatmap_numbers_are_the_hand_computed_ones(client, world, rounds):
         ["ronde-1", "regio-a", "Regio A", "7", "3.83", "3.14", "3.14", "3.14", "3.14"],
         # Region b is hidden: no count, no means, as if nobody had responded.
         ["ronde-1", "regio-b", "Regio B", "", "", "", "", "", ""],
-        # All regions pools only the shown region a (rule 6).
-        ["ronde-1", "all", "", "7", "3.83", "3.14", "3.14", "3.14", "3.14"],
+        ["ronde-1", "regio-c", "Regio C", "3", "2.00", "2.00", "2.00", "2.00", "2.00"],
+        ["ronde-1", "regio-d", "Regio D", "3", "5.00", "5.00", "5.00", "5.00", "5.00"],
+        # All regions pools only the shown regions a, c and d (rule 6).
+        ["ronde-1", "all", "", "13", "3.67", "3.31", "3.31", "3.31", "3.31"],
     ]
     page = client.get("/programma/overzicht/ronde-1").text
     assert "3,83" in page and "3,14" in page
@@ -145,11 +167,13 @@ def test_changes_only_where_both_rounds_are_shown(client, world, rounds):
         ["ronde-1", "ronde-0", "regio-a", "Regio A", "0.83", "0.14", "0.14", "0.14", "0.14"],
         # Shown in round 0 (4.00) but hidden in round 1: no change (rule 7).
         ["ronde-1", "ronde-0", "regio-b", "Regio B", "", "", "", "", ""],
-        # All regions: round 0 pools a and b (3.50), round 1 only a: 3.83 - 3.50, 3.14 - 3.50.
-        ["ronde-1", "ronde-0", "all", "", "0.33", "-0.36", "-0.36", "-0.36", "-0.36"],
+        ["ronde-1", "ronde-0", "regio-c", "Regio C", "-3.00", "-3.00", "-3.00", "-3.00", "-3.00"],
+        ["ronde-1", "ronde-0", "regio-d", "Regio D", "4.00", "4.00", "4.00", "4.00", "4.00"],
+        # All regions: round 0 pools a-d (3.25), round 1 a, c and d: 3.67 - 3.25, 3.31 - 3.25.
+        ["ronde-1", "ronde-0", "all", "", "0.42", "0.06", "0.06", "0.06", "0.06"],
     ]
     page = client.get("/programma/overzicht/ronde-1").text
-    assert "+0,83" in page and "-0,36" in page
+    assert "+0,83" in page and "-3,00" in page
 
 
 def test_the_first_round_has_no_changes(client, world, rounds):
@@ -188,6 +212,8 @@ def test_participation_and_missing_sectors(client, make, db, world, rounds):
         # Region b: 1 open po invitation and 2 imported po responses: 2 asked, never 200 %.
         # Region b is hidden, and its parents' organisation did not respond.
         ["ronde-1", "regio-b", "Regio B", "2", "2", "100.00", "po ouders"],
+        ["ronde-1", "regio-c", "Regio C", "3", "3", "100.00", ""],
+        ["ronde-1", "regio-d", "Regio D", "3", "3", "100.00", ""],
     ]
     assert region_a.id != region_b.id
 
@@ -196,15 +222,15 @@ def test_trend_pools_shown_groups_over_the_opened_rounds(client, world, rounds):
     login(client, world["programme"])
     assert download(client, "trend") == [
         ["round", "round_title", "n", *PRINCIPLES],
-        ["ronde-0", "Ronde 0", "6", "3.50", "3.50", "3.50", "3.50", "3.50"],
-        ["ronde-1", "Ronde 1", "7", "3.83", "3.14", "3.14", "3.14", "3.14"],
+        ["ronde-0", "Ronde 0", "12", "3.25", "3.25", "3.25", "3.25", "3.25"],
+        ["ronde-1", "Ronde 1", "13", "3.67", "3.31", "3.31", "3.31", "3.31"],
     ]
     page = client.get("/programma/overzicht/ronde-1").text
     spec = json.loads(re.search(r"data-chart='([^']*)'", page).group(1))
     assert spec["data"][0]["name"] == "Het kind centraal"
     assert spec["data"][0]["x"] == ["Ronde 0", "Ronde 1"]
-    assert spec["data"][0]["y"] == [3.5, 3.83]
-    assert spec["data"][1]["y"] == [3.5, 3.14]
+    assert spec["data"][0]["y"] == [3.25, 3.67]
+    assert spec["data"][1]["y"] == [3.25, 3.31]
     assert 1.5 not in [y for trace in spec["data"] for y in trace["y"]]
 
 
@@ -232,6 +258,8 @@ def test_agendas_at_a_glance(client, db, world, rounds):
         ["round", "region", "region_name", "open", "in_progress", "done", "focus_principles"],
         ["ronde-1", "regio-a", "Regio A", "2", "0", "1", "kind-centraal samen-beter"],
         ["ronde-1", "regio-b", "Regio B", "0", "1", "0", ""],
+        ["ronde-1", "regio-c", "Regio C", "0", "0", "0", ""],
+        ["ronde-1", "regio-d", "Regio D", "0", "0", "0", ""],
     ]
 
 
@@ -270,3 +298,25 @@ def test_the_overview_speaks_english_too(client, world, rounds):
     assert "Overview of Ronde 1" in page
     assert "Mean score per region and principle" in page
     assert "3.83" in page and HIDDEN.replace(",", ".") not in page
+
+
+def test_an_open_round_shows_who_responded_and_no_figures(client, make, db, world):
+    region_c, region_d = make.region("regio-c", "Regio C"), make.region("regio-d", "Regio D")
+    db.add_all(
+        RoundRegion(round_id=world["round"].id, region_id=r.id) for r in (region_c, region_d)
+    )
+    db.commit()
+    import_rows(db, world["round"], ROUND_1 + ROUND_1_CD)  # the round stays open
+    login(client, world["programme"])
+    page = client.get("/programma/overzicht/ronde-1").text
+    assert "De cijfers van deze ronde worden vrijgegeven als de ronde sluit" in page
+    for figure in ("3,83", "3,14", "3,67", "3,31", "2,00", "5,00"):
+        assert figure not in page
+    assert "/programma/rondes/ronde-1/sluiten" in page
+    # Participation is shown: who was asked and who responded.
+    assert download(client, "participation")[1][:5] == ["ronde-1", "regio-a", "Regio A", "7", "7"]
+    for table in ("heatmap", "changes"):
+        response = client.get(f"/programma/overzicht/ronde-1/{table}.csv")
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/programma/overzicht/ronde-1")
+    assert [r[2:] for r in download(client, "trend")[1:]] == []  # no released round yet

@@ -9,7 +9,7 @@ import pytest
 from test_exchange import import_rows
 from test_overview import HIDDEN, ROUND_0, ROUND_1
 
-from conftest import login
+from conftest import close_round, login
 from selfscan.models.types import utcnow
 from selfscan.services import agenda
 from selfscan.services.agenda import ReflectionInput
@@ -19,7 +19,7 @@ from selfscan.services.scores import region_figures
 
 @pytest.fixture
 def history(make, db, world):
-    """Round 0 with both regions' agendas, then the open round 1 (see test_overview)."""
+    """Round 0 with both regions' agendas, then round 1, closed (see test_overview)."""
     now = utcnow()
     region_a, region_b = world["region_a"], world["region_b"]
     round_0 = make.round(
@@ -31,6 +31,7 @@ def history(make, db, world):
     )
     import_rows(db, round_0, ROUND_0)
     import_rows(db, world["round"], ROUND_1)
+    close_round(db, world["round"])
     agenda.save_reflections(
         db,
         region=region_a,

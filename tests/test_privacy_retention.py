@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from selfscan.models import Invitation, Response, User
 from selfscan.models.types import utcnow
+from selfscan.scoring import PROGRAMME
 from selfscan.services import privacy, scores
 from selfscan.services.coordinators import deactivate
 
@@ -52,7 +53,10 @@ def test_purge_erases_people_of_rounds_closed_before_the_window_only(
 ):
     app.config["RETENTION_DAYS"] = DAYS
     k = app.config["MIN_GROUP_SIZE"]
-    figures = {key: scores.round_figures(db, rounds[key], k) for key in ("outside", "inside")}
+    figures = {
+        key: scores.round_figures(db, rounds[key], k, viewer=PROGRAMME)
+        for key in ("outside", "inside")
+    }
     participation = scores.participation(db, rounds["outside"], world["region_a"].id)
 
     result = runner.invoke(args=["purge"])
@@ -68,7 +72,7 @@ def test_purge_erases_people_of_rounds_closed_before_the_window_only(
         assert all(name.startswith(("Persoon", "Stil")) for name, _ in people), key
         assert not any(email.endswith("@erased.invalid") for _, email in people), key
     for key, before in figures.items():
-        assert scores.round_figures(db, rounds[key], k) == before
+        assert scores.round_figures(db, rounds[key], k, viewer=PROGRAMME) == before
     assert scores.participation(db, rounds["outside"], world["region_a"].id) == participation
     # The responses keep their invitation (now nameless), so nothing changed for them.
     assert len(db.exec(select(Response).where(Response.status == "submitted")).all()) == 9

@@ -1,5 +1,5 @@
-"""The own profile after submitting: own principle scores (rule 3) beside the region's round
-figures, which appear only once the region reaches k submitted responses."""
+"""The own profile after submitting: own principle scores (rule 3) at once; beside them the
+region's figures once the round has closed (rule 8), where the others reach k."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ from html import unescape
 from xml.etree import ElementTree
 
 import pytest
-from respondent_support import PRINCIPLES, current_revision, enter, item_keys, page_form
+from respondent_support import (
+    PRINCIPLES,
+    answer_all,
+    current_revision,
+    enter,
+    item_keys,
+    page_form,
+)
+
+from conftest import close_round
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -85,21 +94,21 @@ def test_own_scores_follow_rule_3_and_the_region_waits_for_k(app, db, make, worl
     table = _table(html)
     assert table["Het kind centraal"] == ["3,00"]
     assert table["Samenwerken aan een geïntegreerd aanbod"] == ["–"]
-    assert "zodra genoeg partners hebben gereageerd (minstens 3)" in html
+    assert "De cijfers van je regio verschijnen hier nadat de ronde sluit" in html
     assert "Gemiddelde van je regio" not in html
     # One line: a score on one principle only is a lone marker, no line (no score, no point).
     assert _legend(html) == ["Jouw scores"]
     assert _traces(html) == [{"closed": 0, "open": 0, "markers": 1}]
 
 
-def test_the_region_figures_appear_at_k_with_the_same_numbers_in_the_table(
+def test_the_region_figures_appear_after_the_close_with_the_same_numbers_in_the_table(
     app, db, make, world, spec
 ):
     def all_pages(value):
         return {p: dict.fromkeys(item_keys(spec, p), value) for p in PRINCIPLES}
 
-    _submit_with(app, db, make, world, all_pages(2), "Een")
-    _submit_with(app, db, make, world, all_pages(3), "Twee")
+    for value, name in ((2, "Een"), (3, "Twee"), (4, "Drie")):
+        _submit_with(app, db, make, world, all_pages(value), name)
     # A draft in the region and a submission in region B never count (rules 1 and 4).
     _draft, draft_token = make.invitation(world["round"], world["org_a"], name="Concept")
     draft = app.test_client()
@@ -108,16 +117,21 @@ def test_the_region_figures_appear_at_k_with_the_same_numbers_in_the_table(
         "/vragenlijst/kind-centraal",
         data=page_form(dict.fromkeys(item_keys(spec, "kind-centraal"), 1)),
     )
-    third = _submit_with(app, db, make, world, all_pages(5), "Drie")
-    html = third.get("/vragenlijst/profiel").get_data(as_text=True)
+    fourth = _submit_with(app, db, make, world, all_pages(5), "Vier")
+    # While the round is open: only their own scores (rule 8), though four have submitted.
+    html = fourth.get("/vragenlijst/profiel").get_data(as_text=True)
+    assert _table(html)["Het kind centraal"] == ["5,00"]
+    assert "3,50" not in html and "Gemiddelde van je regio" not in html
+    close_round(db, world["round"])
+    html = fourth.get("/vragenlijst/profiel").get_data(as_text=True)
     table = _table(html)
-    # Own 5.00; region mean of 2, 3 and 5 = 3.33, n = 3.
-    assert table["Het kind centraal"] == ["5,00", "3,33", "3"]
-    assert table["Samen steeds beter worden"] == ["5,00", "3,33", "3"]
-    assert "3 mensen, jij meegerekend" in html
+    # Own 5.00; region mean of 2, 3, 4 and 5 = 3.50, n = 4 (three others: k = 3).
+    assert table["Het kind centraal"] == ["5,00", "3,50", "4"]
+    assert table["Samen steeds beter worden"] == ["5,00", "3,50", "4"]
+    assert "4 mensen, jij meegerekend" in html
     assert _legend(html) == ["Jouw scores", "Gemiddelde van je regio"]
     assert _traces(html) == [{"closed": 1, "open": 0, "markers": 5}] * 2
-    # Drawn where the table says: 5 on the outer ring, 3.33 (of 0 to 5) a third of the way in.
+    # Drawn where the table says: 5 on the outer ring, 3.5 (of 0 to 5) seven tenths out.
     svg = _radar(html)
     spoke = svg.find(f"{SVG}g[@class='radar__grid']/{SVG}line")
     centre = float(spoke.get("x1")), float(spoke.get("y1"))
@@ -132,7 +146,42 @@ def test_the_region_figures_appear_at_k_with_the_same_numbers_in_the_table(
     )
     # (the points are written to a tenth of a unit)
     assert [math.dist(centre, p) / outer * 5 for p in own] == pytest.approx([5.0] * 5, abs=0.01)
-    assert [math.dist(centre, p) / outer * 5 for p in region] == pytest.approx([3.33] * 5, abs=0.01)
+    assert [math.dist(centre, p) / outer * 5 for p in region] == pytest.approx([3.5] * 5, abs=0.01)
+
+
+def test_the_region_stays_hidden_where_the_others_are_fewer_than_k(app, db, make, world, spec):
+    def all_pages(value):
+        return {p: dict.fromkeys(item_keys(spec, p), value) for p in PRINCIPLES}
+
+    for value, name in ((2, "Een"), (3, "Twee")):
+        _submit_with(app, db, make, world, all_pages(value), name)
+    third = _submit_with(app, db, make, world, all_pages(5), "Drie")
+    close_round(db, world["round"])
+    html = third.get("/vragenlijst/profiel").get_data(as_text=True)
+    # The region has 3 responses, but without this person's own score two are left: the
+    # average of 2, 3 and 5 would give away theirs (2 and 3 together).
+    assert "3,33" not in html and "Gemiddelde van je regio" not in html
+    assert "te weinig partners in je regio gereageerd" in html
+
+
+def test_after_the_close_the_link_opens_the_profile_of_those_who_submitted(
+    app, db, make, world, spec
+):
+    done, done_token = make.invitation(world["round"], world["org_a"], name="Klaar")
+    client = app.test_client()
+    enter(client, done_token)
+    answer_all(client, spec)
+    client.post("/vragenlijst/versturen", data={"revision": str(current_revision(db, done.id))})
+    _late, late_token = make.invitation(world["round"], world["org_a"], name="Te laat")
+    close_round(db, world["round"])
+    again = app.test_client()
+    assert again.get(f"/i/{done_token}").headers["Location"] == "/vragenlijst"
+    assert again.get("/vragenlijst").headers["Location"] == "/vragenlijst/profiel"
+    assert again.get("/vragenlijst/profiel").status_code == 200
+    # Read-only: nothing can be answered or submitted any more.
+    assert again.post("/vragenlijst/starten").headers["Location"] == "/vragenlijst/profiel"
+    late = app.test_client()
+    assert late.get(f"/i/{late_token}").status_code == 404  # the round is over for them
 
 
 def test_the_profile_shows_numbers_in_english_with_a_decimal_point(app, db, make, world, spec):

@@ -65,11 +65,12 @@ def test_statement_figures_count_dont_know_and_leave_it_out_of_the_mean(db, worl
     respond(db, world, {"kc-1": 2})
     respond(db, world, {"kc-1": 5})
     respond(db, world, {}, dont_know=("kc-1",))
-    (kc1,) = [
-        s for s in statement_figures(db, world["round"], world["region_a"].id) if s.key == "kc-1"
-    ]
-    assert (kc1.valid, kc1.dont_know) == (2, 1)
+    found = statement_figures(db, world["round"], world["region_a"].id)
+    kc1 = found.sectors["po"].figures("kc-1")
+    assert found.sectors["po"].responses == 3
+    assert (kc1.n, found.dont_know["kc-1"]) == (2, 1)
     assert kc1.mean == pytest.approx(3.5)
+    assert [i.key for i in found.items][:2] == ["kc-1", "kc-2"]  # every statement, in order
 
 
 def test_a_region_is_only_aggregated_when_asked(db, world):

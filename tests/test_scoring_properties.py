@@ -86,7 +86,9 @@ def test_all_regions_equal_the_pooled_shown_groups(region_list, k):
         assert got.squares == pytest.approx(want.squares)
     # A key whose pool reaches k on p, from at least three regions, is never left out.
     for key in {key for region in shown.values() for key in region}:
-        on_p = [region[key] for region in shown.values() if key in region and "p" in region[key].stats]
+        on_p = [
+            region[key] for region in shown.values() if key in region and "p" in region[key].stats
+        ]
         total = sum(g.stats["p"].n for g in on_p)
         expected = len(on_p) >= MIN_REGIONS and total >= k
         assert (key in pooled) == expected, key

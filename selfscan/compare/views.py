@@ -6,7 +6,8 @@ region only inside the all-regions pool. The programme team sees all regions.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -111,8 +112,15 @@ def scores_download(round: str, fmt: str):  # type: ignore[no-untyped-def]
     if fmt not in ("csv", "xlsx"):
         abort(404)
     round_ = get_round(round)
-    if not round_.figures_released():
-        abort(404)  # nothing to download yet (rule 8); the overview says when it will be
+    if not round_.figures_released():  # nothing to download yet (rule 8)
+        flash(
+            _(
+                "The figures of this round are released when it closes on %(moment)s.",
+                moment=format_datetime(round_.closes_at, "d MMMM y, HH:mm"),
+            ),
+            "info",
+        )
+        return redirect(url_for("programme.overview_page", round=round_.key))
     db = get_session()
     figures = scores.round_figures(
         db, round_, int(current_app.config["MIN_GROUP_SIZE"]), viewer=PROGRAMME

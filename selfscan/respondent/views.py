@@ -49,6 +49,8 @@ def begin() -> Page:
     r = load_respondent()
     if not StartForm().validate_on_submit():
         abort(400)
+    if r.submitted:  # also after the round closed: their answers can only be read
+        return redirect(url_for("respondent.profile"))
     db = get_session()
     response = responses.start(db, r.invitation, known=r.response)
     db.commit()

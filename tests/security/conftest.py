@@ -189,6 +189,11 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         },
         lambda a, s: {},
     ),
+    "region.remind_unanswered": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        lambda a, s: {},
+    ),
     "region.agenda": (
         "coordinator_a",
         lambda s: {"region": "regio-a", "round_key": "ronde-1"},
@@ -225,6 +230,7 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         lambda s: {"round_key": "ronde-1"},
         lambda a, s: {"title": "Ronde één", **_moments(-5)},
     ),
+    "programme.close_round": ("programme", lambda s: {"round_key": "ronde-1"}, lambda a, s: {}),
     "programme.new_region": (
         "programme",
         lambda s: {},
@@ -303,3 +309,7 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
     sign_in_as(client, WRITES[endpoint][0], scene, db)
     if endpoint in ("respondent.submit", "respondent.principle", "respondent.autosave"):
         assert client.post("/vragenlijst/starten").status_code == 302
+    if endpoint == "region.remind_unanswered":  # mailed two days ago: a reminder is due
+        scene["invitation_a"].sent_at = utcnow() - timedelta(days=2)
+        db.add(scene["invitation_a"])
+        db.commit()

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from privacy_support import answer_and_submit
 from sqlmodel import Session
 
+from conftest import close_round
 from security.conftest import WRITES, sign_in_as
 from selfscan.services import exchange
 
@@ -159,6 +160,7 @@ def planted(app: Flask, engine, scene, make, db: Session, tmp_path: Path, reques
     comment = {"item-kc-1": "4", "comment": payload, "action": "next"}
     assert respondent.post("/vragenlijst/kind-centraal", data=comment).status_code == 302
     answer_and_submit(engine, scene["invitation_a"].id, comment=payload)
+    close_round(db, scene["round"])  # the results pages show figures from now on (rule 8)
     return {
         "payload": payload,
         "programme": programme,
