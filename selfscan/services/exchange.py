@@ -64,7 +64,8 @@ def score_rows(
     principles: Sequence[str] = PRINCIPLE_KEYS,
 ) -> list[list[Cell]]:
     """One row per shown group and principle: region groups (region key -> shown groups) and,
-    when given, the all-regions pool; means, sd, min, max rounded to two decimals."""
+    when given, the all-regions pool; means, sd, min, max rounded to two decimals. A group
+    hidden on a principle (rule 5b) has no row for it."""
     rows: list[list[Cell]] = []
     sources: list[tuple[str, Mapping[str, Group]]] = sorted(regions.items())
     if pooled is not None:
@@ -72,6 +73,8 @@ def score_rows(
     for region_key, groups in sources:
         for group_key, group in groups.items():
             for principle in principles:
+                if principle not in group.stats:
+                    continue
                 f = group.figures(principle)
                 rows.append(
                     [

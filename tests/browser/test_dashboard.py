@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from test_exchange import ROWS, import_rows
 
 from browser.conftest import assert_accessible
-from conftest import PASSWORD
+from conftest import PASSWORD, close_round
 
 # The traces plotly.js actually holds, after drawing.
 DRAWN = """
@@ -40,6 +40,7 @@ def as_number(cell: str) -> float | None:
 
 def test_dashboard_draws_the_radar_with_the_table_numbers(page: Page, live_server, db, world):
     import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
     sign_in(page, live_server, "coordinator-a@example.org")
     page.goto(live_server.url + "/regio/regio-a/resultaten/ronde-1")
     expect(page.locator("#radar .main-svg").first).to_be_attached()
@@ -54,7 +55,7 @@ def test_dashboard_draws_the_radar_with_the_table_numbers(page: Page, live_serve
     assert drawn[0]["r"][0] == 3.83
 
     # The overlays start off and can be switched on with the keyboard.
-    assert [t["visible"] for t in drawn] == [True, "legendonly", "legendonly"]
+    assert [t["visible"] for t in drawn] == [True, "legendonly"]
     switch = page.get_by_role("checkbox", name="gemeente")
     switch.focus()
     page.keyboard.press("Space")
@@ -66,6 +67,7 @@ def test_dashboard_draws_the_radar_with_the_table_numbers(page: Page, live_serve
 
 def test_dashboard_is_usable_at_360_pixels(page: Page, live_server, db, world):
     import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
     page.set_viewport_size({"width": 360, "height": 800})
     sign_in(page, live_server, "coordinator-a@example.org")
     page.goto(live_server.url + "/regio/regio-a/resultaten/ronde-1")
@@ -77,9 +79,25 @@ def test_dashboard_is_usable_at_360_pixels(page: Page, live_server, db, world):
 
 def test_compare_page_draws_and_is_accessible(page: Page, live_server, db, world):
     import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
     sign_in(page, live_server, "coordinator-a@example.org")
     page.goto(live_server.url + "/vergelijken")
     expect(page.locator("#compare-radar .main-svg").first).to_be_attached()
     names = page.evaluate("document.getElementById('compare-radar').data.map(t => t.name)")
-    assert names == ["Regio A · Ronde 1", "Alle regio's · Ronde 1"]
+    assert names == ["Regio A · Ronde 1"]  # no all regions of two (rule 6)
     assert_accessible(page)
+
+
+def test_an_open_rounds_participation_page_is_accessible_at_both_widths(
+    page: Page, live_server, db, world
+):
+    import_rows(db, world["round"], ROWS)  # the round stays open: no figures yet
+    sign_in(page, live_server, "coordinator-a@example.org")
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(live_server.url + "/regio/regio-a/resultaten/ronde-1")
+        expect(page.get_by_role("heading", name="Reacties op Ronde 1")).to_be_visible()
+        expect(page.get_by_text("De cijfers verschijnen hier als de ronde sluit.")).to_be_visible()
+        assert page.locator("#radar").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert_accessible(page)

@@ -12,6 +12,7 @@ from respondent_support import PRINCIPLES, comments, item_keys, stored
 from sqlmodel import Session, select
 
 from browser.conftest import assert_accessible
+from conftest import close_round
 from selfscan.models import Invitation, Response, Round
 from selfscan.models.types import utcnow
 from selfscan.services import responses
@@ -40,8 +41,8 @@ def _answer_page(page: Page, keys: list[str], value: int) -> None:
 def test_journey_with_a_pause_ends_in_the_own_profile(
     page: Page, live_server, world, make, engine, db
 ):
-    _submitted_by_someone_else(engine, make, world, 2)
-    _submitted_by_someone_else(engine, make, world, 3)
+    for value in (2, 3, 4):
+        _submitted_by_someone_else(engine, make, world, value)
     invitation, token = make.invitation(world["round"], world["org_a"], name="Ria Respondent")
     spec = make.questionnaire_spec()
     link = f"{live_server.url}/i/{token}"
@@ -92,11 +93,23 @@ def test_journey_with_a_pause_ends_in_the_own_profile(
         page.get_by_role("heading", name="Dank je wel: je antwoorden zijn ontvangen")
     ).to_be_visible()
     table = page.locator("#profile-table")
-    # Own: 4 on the first principle, 5 elsewhere. Region (2, 3 and this person): 3,00 and 3,33.
+    # Own: 4 on the first principle, 5 elsewhere; the region's figures wait for the close.
     expect(table.get_by_role("row", name="Het kind centraal")).to_contain_text("4,00")
-    expect(table.get_by_role("row", name="Het kind centraal")).to_contain_text("3,00")
     expect(table.get_by_role("row", name="Samen steeds beter worden")).to_contain_text("5,00")
-    expect(table.get_by_role("row", name="Samen steeds beter worden")).to_contain_text("3,33")
+    expect(
+        page.get_by_text("De cijfers van je regio verschijnen hier nadat de ronde sluit")
+    ).to_be_visible()
+    expect(page.locator(".radar-legend")).to_have_text(["Jouw scores"])
+    assert_accessible(page)
+
+    # After the round closes the same link shows the region beside them (2, 3, 4 and theirs).
+    round_ = db.get(Round, invitation.round_id)
+    close_round(db, round_)
+    page.context.clear_cookies()
+    page.goto(link)
+    expect(page).to_have_url(f"{live_server.url}/vragenlijst/profiel")
+    expect(table.get_by_role("row", name="Het kind centraal")).to_contain_text("3,25")
+    expect(table.get_by_role("row", name="Samen steeds beter worden")).to_contain_text("3,50")
     chart = page.get_by_role("img", name="Radardiagram van de scores per principe")
     expect(chart).to_be_visible()
     expect(page.locator(".radar-legend")).to_have_text(["Jouw scores Gemiddelde van je regio"])

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from privacy_support import answer_and_submit
 from sqlmodel import Session
 
-from conftest import PASSWORD
+from conftest import PASSWORD, close_round
 from selfscan.account.links import LinkPurpose, make_token
 from selfscan.models.types import utcnow
 from selfscan.services import agenda, regions
@@ -32,7 +32,8 @@ SECTORS = ("po", "vo", "gemeente")
 
 @pytest.fixture
 def demo(db: Session, engine: Any, make: Any, world: dict[str, Any]) -> dict[str, Any]:
-    """Two rounds with enough submitted responses in both regions that every chart draws."""
+    """Two closed rounds with enough submitted responses in both regions that every chart
+    draws, and an open round with someone answering."""
     now = utcnow()
     region_a, region_b = world["region_a"], world["region_b"]
     regions.update_region(db, region_a, name=REGION_NAME, sharing="named")
@@ -64,7 +65,12 @@ def demo(db: Session, engine: Any, make: Any, world: dict[str, Any]) -> dict[str
     earlier.opens_at = now - timedelta(days=60)
     db.add(earlier)
     db.commit()
-    _answering, answering_token = make.invitation(round_, organisations["regio-a"][0], name=PERSON)
+    close_round(db, round_)  # both rounds show their figures (rule 8)
+    # An open round, whose pages show who responded, and someone answering in it.
+    answering = make.round("ronde-2", (region_a, region_b), title=ROUND_TITLE + " 2")
+    _answering, answering_token = make.invitation(
+        answering, organisations["regio-a"][0], name=PERSON
+    )
     agenda.add_action(
         db, region=region_a, round_=round_, principle="kind-centraal", title=ACTION, owner=PERSON
     )
@@ -131,6 +137,7 @@ def test_every_page_with_hostile_data_draws_without_violations(page: Page, live_
         f"/regio/regio-a/rondes/ronde-1/leeragenda/acties/{action_id}",
         "/regio/regio-a/resultaten/ronde-1",
         "/regio/regio-a/resultaten/ronde-0",
+        "/regio/regio-a/resultaten/ronde-2",
         "/vergelijken",
         "/vergelijken?round=ronde-1&round=ronde-0&region=regio-a&sector=all&sector=po&pooled=y",
     ):
