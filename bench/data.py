@@ -57,6 +57,11 @@ class Dataset:
     open_round: str
     round_keys: list[str]
 
+    @property
+    def closed_round(self) -> str:
+        """The latest round that has closed: its results pages show figures (DESIGN rule 8)."""
+        return self.round_keys[-2]
+
 
 @contextmanager
 def throwaway_database(server: str | None) -> Iterator[str]:

@@ -120,11 +120,11 @@ def prepare(client, page: str, dataset: data.Dataset, link: str):  # type: ignor
         return save
     if page == "overview":
         sign_in(data.PROGRAMME_EMAIL)
-        return get(f"/programma/overzicht/{dataset.open_round}")
+        return get(f"/programma/overzicht/{dataset.closed_round}")
     sign_in(data.COORDINATOR_EMAIL)
     if page == "dashboard":
-        return get(f"/regio/{data.BENCH_REGION}/resultaten/{dataset.open_round}")
-    rounds = "&".join(f"round={key}" for key in dataset.round_keys[-3:])
+        return get(f"/regio/{data.BENCH_REGION}/resultaten/{dataset.closed_round}")
+    rounds = "&".join(f"round={key}" for key in dataset.round_keys[-4:-1])
     return get(
         f"/vergelijken?{rounds}&region={data.BENCH_REGION}&region={data.region_key(4)}&pooled=y"
     )

@@ -198,8 +198,8 @@ def run(
 ) -> dict:  # type: ignore[no-untyped-def]
     sessions = sign_in(server.base, links)
     respondent = sessions.respondents[0]
-    open_round = dataset.open_round
-    earlier = dataset.round_keys[-3:]
+    open_round, closed_round = dataset.open_round, dataset.closed_round
+    earlier = dataset.round_keys[-4:-1]  # the figures of closed rounds only (rule 8)
     compare_query = urlencode(
         [("round", key) for key in earlier]
         + [("region", data.BENCH_REGION), ("region", data.region_key(4)), ("pooled", "y")],
@@ -211,6 +211,15 @@ def run(
         "region dashboard": [
             (
                 "GET",
+                f"/regio/{data.BENCH_REGION}/resultaten/{closed_round}",
+                sessions.coordinator,
+                "",
+                "",
+            )
+        ],
+        "participation page": [
+            (
+                "GET",
                 f"/regio/{data.BENCH_REGION}/resultaten/{open_round}",
                 sessions.coordinator,
                 "",
@@ -219,7 +228,7 @@ def run(
         ],
         "compare page": [("GET", f"/vergelijken?{compare_query}", sessions.coordinator, "", "")],
         "programme overview": [
-            ("GET", f"/programma/overzicht/{open_round}", sessions.programme, "", "")
+            ("GET", f"/programma/overzicht/{closed_round}", sessions.programme, "", "")
         ],
     }
     for name, lines in pages.items():

@@ -215,17 +215,14 @@ def per_principle(
         if total.n < k:
             continue
         kept[ALL].add(principle)
-        parts = [
-            key
+        n = {
+            key: group.stats[principle].n
             for key, group in shown.items()
             if key != ALL and group.stats.get(principle, Stats()).n >= k
-        ]
-
-        def n(key: str, principle: str = principle) -> int:
-            return shown[key].stats[principle].n
-
-        while parts and 0 < total.n - sum(n(key) for key in parts) < k:
-            parts.remove(min(parts, key=lambda key: (n(key), rank[key])))
+        }
+        parts = list(n)
+        while parts and 0 < total.n - sum(n[key] for key in parts) < k:
+            parts.remove(min(parts, key=lambda key: (n[key], rank[key])))
         for key in parts:
             kept[key].add(principle)
     return {
