@@ -97,12 +97,19 @@ def update_round(
     if not title.strip():
         raise RoundError("a round needs a title")
     state = round_.state(now)
-    if state is RoundState.CLOSED and (opens_at, closes_at) != (round_.opens_at, round_.closes_at):
-        raise DatesFixed("the round has closed and released its figures; its dates stay")
+    if state is RoundState.CLOSED:
+        # A form gives minutes: the same minutes as stored are the same dates.
+        if _minutes(opens_at, closes_at) != _minutes(round_.opens_at, round_.closes_at):
+            raise DatesFixed("the round has closed and released its figures; its dates stay")
+        opens_at, closes_at = round_.opens_at, round_.closes_at
     if state is RoundState.OPEN and closes_at <= now:
         raise CloseWithConfirmation("an open round is closed with close_now")
     round_.title, round_.opens_at, round_.closes_at = title.strip(), opens_at, closes_at
     session.flush()
+
+
+def _minutes(*moments: datetime) -> tuple[datetime, ...]:
+    return tuple(m.replace(second=0, microsecond=0) for m in moments)
 
 
 def close_now(session: Session, round_: Round, now: datetime | None = None) -> None:
