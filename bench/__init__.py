@@ -1,1 +1,1 @@
-"""The performance benchmark (see README, Performance): `python -m bench.run`."""
+"""The performance benchmark (see docs/performance.md): `python -m bench.run`."""
