@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlmodel import Session, select
 
-from selfscan import db, migrate
+from selfscan import __version__, db, migrate
 from selfscan.domain import SECTOR_KEYS, SHARING_KEYS
 from selfscan.models import Invitation, Organisation, Round
 from selfscan.questionnaire_registry import questionnaire_dir
@@ -67,6 +67,7 @@ main = FlaskGroup(
     set_debug_flag=False,
     help="Selfscan: the self-assessment of the Met Andere Ogen regions.",
 )
+click.version_option(__version__, prog_name="selfscan", message="%(prog)s %(version)s")(main)
 
 
 def _fail(error: Exception) -> click.ClickException:

@@ -24,6 +24,18 @@ def test_the_installed_command_runs_and_lists_its_commands():
         assert command in result.stdout
 
 
+def test_the_installed_command_names_its_version():
+    from importlib.metadata import version
+
+    result = subprocess.run(
+        [Path(sys.executable).parent / "selfscan", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, f"selfscan {version('selfscan')}\n")
+
+
 def test_first_programme_account_is_made_with_the_cli(runner, db):
     result = runner.invoke(
         args=[
