@@ -8,9 +8,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from selfscan.config import PROJECT_ROOT
+from selfscan.config import shipped
 
-MIGRATIONS = PROJECT_ROOT / "migrations"
+MIGRATIONS = shipped("migrations")
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
