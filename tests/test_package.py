@@ -363,3 +363,40 @@ def test_the_containerfile_entrypoint_migrates_when_asked_and_serves_as_its_user
     assert f"Database at revision {HEAD}." in output
     assert "added      zelfscan-mao v1" in output
     assert "/i/[redacted]" in output and "ContainerTokenThatMustNotBeLogged42" not in output
+
+
+def test_the_demo_prints_the_sign_ins_the_link_and_the_address_and_nothing_else(tmp_path: Path):
+    """scripts/demo as a newcomer runs it (it installs into the checkout's .venv, as always)."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with throwaway_database(tmp_path) as url:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SELFSCAN_")}
+        env.update(
+            SELFSCAN_DATABASE_URL=url, SELFSCAN_BIND=f"127.0.0.1:{port}", SELFSCAN_BASE_URL=base
+        )
+        log = tmp_path / "demo.log"
+        with log.open("w") as out:
+            demo = subprocess.Popen(
+                [PROJECT_ROOT / "scripts" / "demo"], env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        try:
+            deadline = time.monotonic() + 300
+            while "(Ctrl+C stops it)" not in log.read_text():
+                assert demo.poll() is None, f"the demo stopped:\n{log.read_text()}"
+                assert time.monotonic() < deadline, f"no address yet:\n{log.read_text()}"
+                time.sleep(0.5)
+            Browser(base).wait_until_up(demo, log)
+        finally:
+            assert stop(demo) == 0, log.read_text()
+    lines = log.read_text().splitlines()
+    served = lines.index(f"Selfscan runs at {base}  (Ctrl+C stops it)")
+    assert lines[0] == f"Demo data is ready. Sign in at {base}/inloggen with one of these accounts:"
+    assert lines[1].split()[:2] == ["programme", "team"]
+    assert all(re.fullmatch(r"  \S.*\S+@\S+ +password: \S+", line) for line in lines[1:7])
+    assert lines[7:served] == [
+        "To fill in the scan as an invited partner, open this personal link:",
+        lines[8],
+        "",
+    ]
+    assert lines[8].startswith(f"  {base}/i/")
+    assert all('"GET /health HTTP/1.1" 200' in line for line in lines[served + 1 :]), lines
