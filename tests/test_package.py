@@ -45,7 +45,7 @@ HEAD = ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_current_head()
 def stages(text: str) -> list[list[tuple[str, str]]]:
     """The Containerfile's stages, each a list of (INSTRUCTION, arguments), comments dropped."""
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    found: list[list[tuple[str, str]]] = []
+    found: list[list[tuple[str, str]]] = [[]]  # the first holds what comes before any FROM
     for line in re.sub(r"\\\n", " ", "\n".join(lines)).splitlines():
         if not line.strip():
             continue
@@ -53,7 +53,7 @@ def stages(text: str) -> list[list[tuple[str, str]]]:
         if word.upper() == "FROM":
             found.append([])
         found[-1].append((word.upper(), arguments.strip()))
-    return found
+    return found[1:]
 
 
 BUILD_STAGE, IMAGE_STAGE = (lambda s: (s[0], s[-1]))(stages(CONTAINERFILE.read_text()))
@@ -124,7 +124,7 @@ def installation() -> Iterator[Installation]:
                     )
                 else:
                     shutil.copy2(PROJECT_ROOT / source, context / source)
-        assert any("python -m build" in run_ for run_ in arguments_of(BUILD_STAGE, "RUN"))
+        assert any("python -m build --outdir" in r for r in arguments_of(BUILD_STAGE, "RUN"))
         subprocess.run(
             [sys.executable, "-m", "build", "--outdir", str(folder / "dist"), str(context)],
             check=True,
