@@ -35,14 +35,14 @@ def bundle(target: Path) -> list[str]:
     """Copy the run-time folders into the built package; returns the files written."""
     written = []
     for folder, patterns in BUNDLED.items():
-        for pattern in patterns:
-            for source in sorted((ROOT / folder).glob(pattern)):
-                destination = target / folder / source.relative_to(ROOT / folder)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, destination)
-                written.append(str(destination))
-    if not written:
-        raise RuntimeError(f"nothing to bundle from {ROOT}: are migrations/ and questionnaires/ there?")
+        sources = sorted(path for pattern in patterns for path in (ROOT / folder).glob(pattern))
+        if not sources:  # a wheel without them would install and then fail at `db upgrade`
+            raise RuntimeError(f"{ROOT / folder} is missing or empty: nothing to bundle")
+        for source in sources:
+            destination = target / folder / source.relative_to(ROOT / folder)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+            written.append(str(destination))
     return written
 
 
