@@ -1,12 +1,3 @@
-"""Gunicorn settings; each can be overridden with an environment variable."""
+"""Gunicorn settings for a checkout (`gunicorn --config gunicorn.conf.py wsgi:app`): the package's own."""
 
-import os
-
-bind = os.environ.get("SELFSCAN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("SELFSCAN_WORKERS", "2"))
-threads = int(os.environ.get("SELFSCAN_THREADS", "1"))
-timeout = 30
-accesslog = "-"
-# Personal links carry a secret token in their path; this logger writes /i/[redacted] instead.
-logger_class = "selfscan.redaction.RedactingLogger"
-forwarded_allow_ips = os.environ.get("SELFSCAN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+from selfscan.gunicorn_config import *  # noqa: F403

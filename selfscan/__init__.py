@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
+from importlib.metadata import version
 from typing import Any
 
 from flask import Flask
@@ -12,6 +13,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from selfscan import redaction
 from selfscan.config import INSTANCE_PATH, Config, database_url
+
+# Written once, in pyproject.toml; the installed package's metadata carries it to the footer,
+# /health and `selfscan --version`.
+__version__ = version("selfscan")
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = True) -> Flask:
@@ -29,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
         logging.basicConfig(level=logging.INFO)
         logging.getLogger("alembic").setLevel(logging.WARNING)
     redaction.install()
+    app.jinja_env.globals["selfscan_version"] = __version__
 
     from selfscan import access, assets, cli, db, errors, extensions, i18n, questionnaire_registry
     from selfscan.account import bp as account_bp

@@ -13,11 +13,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlmodel import Session, select
 
-from selfscan import db, migrate
+from selfscan import __version__, db, migrate
 from selfscan.domain import SECTOR_KEYS, SHARING_KEYS
 from selfscan.models import Invitation, Organisation, Round
-from selfscan.questionnaire_registry import questionnaire_dir
-from selfscan.questionnaires import QuestionnaireError, read_directory, sync, verify_frozen
+from selfscan.questionnaire_registry import read_files
+from selfscan.questionnaires import QuestionnaireError, sync, verify_frozen
 from selfscan.services import accounts, invitations, regions, rounds
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -67,6 +67,7 @@ main = FlaskGroup(
     set_debug_flag=False,
     help="Selfscan: the self-assessment of the Met Andere Ogen regions.",
 )
+click.version_option(__version__, prog_name="selfscan", message="%(prog)s %(version)s")(main)
 
 
 def _fail(error: Exception) -> click.ClickException:
@@ -117,9 +118,8 @@ def db_current() -> None:
 @questionnaires_cli.command("validate")
 def questionnaires_validate() -> None:
     """Check every questionnaire file without touching the database."""
-    directory = questionnaire_dir(current_app)
     try:
-        found = read_directory(directory)
+        found = read_files(current_app)
     except QuestionnaireError as error:
         raise _fail(error) from None
     for (key, version), questionnaire in sorted(found.items()):
@@ -130,7 +130,7 @@ def questionnaires_validate() -> None:
 def questionnaires_load() -> None:
     """Validate every questionnaire file and record new versions in the database."""
     try:
-        found = read_directory(questionnaire_dir(current_app))
+        found = read_files(current_app)
         with db.session_scope() as session:
             report = sync(session, found.values())
             verify_frozen(session, found)
@@ -258,7 +258,7 @@ def demo_command(reset: bool, seed: int) -> None:
         migrate.downgrade(engine, "base")
     migrate.upgrade(engine)
     try:
-        found = read_directory(questionnaire_dir(current_app))
+        found = read_files(current_app)
         with db.session_scope() as session:
             sync(session, found.values())
             result = demo.fill(session, found, secret=current_app.secret_key, seed=seed)

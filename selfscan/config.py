@@ -76,8 +76,21 @@ class Config:
     PROXY_COUNT: int = _int("SELFSCAN_PROXY_COUNT", 0)
 
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_PATH = PROJECT_ROOT / "instance"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout beside the package (a developer's editable install); installed from a wheel, this
+# is only site-packages.
+PROJECT_ROOT = PACKAGE_DIR.parent
+# A wheel carries the top-level migrations/ and questionnaires/ in here (setup.py copies them at
+# build time); a checkout has no such folder and reads the top-level ones themselves.
+BUNDLED = PACKAGE_DIR / "bundled"
+# instance/ holds the default SQLite file and the mail folder: beside the code in a checkout (the
+# demo, the tests), in the working folder when installed, so nothing is written into site-packages.
+INSTANCE_PATH = (Path.cwd() if BUNDLED.is_dir() else PROJECT_ROOT) / "instance"
+
+
+def shipped(name: str) -> Path:
+    """A folder the app needs at run time (`migrations`, `questionnaires`), wherever it was installed."""
+    return (BUNDLED if BUNDLED.is_dir() else PROJECT_ROOT) / name
 
 
 def database_url() -> str:

@@ -6,14 +6,34 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from selfscan.config import PROJECT_ROOT
+from selfscan.config import shipped
 from selfscan.models import QuestionnaireVersion
 from selfscan.questionnaires import Questionnaire, QuestionnaireError, read_directory
 
 
-def questionnaire_dir(app: Flask) -> Path:
+def questionnaire_dirs(app: Flask) -> list[Path]:
+    """The questionnaires Selfscan ships, then an installation's own (SELFSCAN_QUESTIONNAIRE_DIR)."""
+    folders = [shipped("questionnaires")]
     configured = app.config.get("QUESTIONNAIRE_DIR")
-    return Path(configured) if configured else PROJECT_ROOT / "questionnaires"
+    if configured and Path(configured).resolve() != folders[0].resolve():
+        folders.append(Path(configured))
+    return folders
+
+
+def read_files(app: Flask) -> dict[tuple[str, int], Questionnaire]:
+    """Parse every questionnaire file; an installation's own file may not replace a shipped one."""
+    found: dict[tuple[str, int], Questionnaire] = {}
+    for folder in questionnaire_dirs(app):
+        for (key, version), questionnaire in read_directory(folder).items():
+            earlier = found.get((key, version))
+            if earlier is not None and earlier.checksum != questionnaire.checksum:
+                raise QuestionnaireError(
+                    f"{folder.name}/{key}-v{version}.toml: {key} v{version} is shipped with "
+                    "Selfscan and differs from this file; give your own questionnaire a new "
+                    "version number or key"
+                )
+            found[(key, version)] = questionnaire
+    return found
 
 
 def init_app(app: Flask) -> None:
@@ -23,7 +43,7 @@ def init_app(app: Flask) -> None:
 def all_questionnaires() -> dict[tuple[str, int], Questionnaire]:
     found = current_app.extensions.get("selfscan.questionnaires")
     if found is None:
-        found = read_directory(questionnaire_dir(current_app))
+        found = read_files(current_app)
         current_app.extensions["selfscan.questionnaires"] = found
     return found
 

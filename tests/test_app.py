@@ -121,5 +121,20 @@ def test_every_message_has_a_dutch_translation():
     assert result.stdout == "", f"untranslated messages (run scripts/i18n.py):\n{result.stdout}"
 
 
-def test_health_check(client):
-    assert client.get("/health").get_json() == {"status": "ok"}
+def declared_version() -> str:
+    """The version as written once, in pyproject.toml."""
+    import tomllib
+
+    from selfscan.config import PROJECT_ROOT
+
+    with (PROJECT_ROOT / "pyproject.toml").open("rb") as file:
+        return tomllib.load(file)["project"]["version"]
+
+
+def test_health_check_names_the_version(client):
+    assert client.get("/health").get_json() == {"status": "ok", "version": declared_version()}
+
+
+def test_every_page_footer_names_the_version(client):
+    page = client.get("/inloggen").get_data(as_text=True)
+    assert f"<p>Selfscan {declared_version()}</p>" in page

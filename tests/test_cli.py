@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from selfscan.config import PROJECT_ROOT
 from selfscan.models import Organisation, Region, Response, Round, User
 from selfscan.passwords import verify_password
 
@@ -22,6 +23,18 @@ def test_the_installed_command_runs_and_lists_its_commands():
     assert result.returncode == 0
     for command in ("db", "questionnaires", "users", "regions", "organisations", "rounds", "demo"):
         assert command in result.stdout
+
+
+def test_the_installed_command_names_its_version():
+    from importlib.metadata import version
+
+    result = subprocess.run(
+        [Path(sys.executable).parent / "selfscan", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, f"selfscan {version('selfscan')}\n")
 
 
 def test_first_programme_account_is_made_with_the_cli(runner, db):
@@ -210,6 +223,32 @@ def test_questionnaires_validate_names_the_bad_file(runner, app, questionnaire_d
     result = runner.invoke(args=["questionnaires", "validate"])
     assert result.exit_code != 0
     assert "questionnaires/zelfscan-mao-v1.toml: item 'sb-1', field 'principle'" in result.output
+
+
+def test_an_installations_own_questionnaires_come_beside_the_shipped_ones(
+    runner, app, db, tmp_path
+):
+    own = tmp_path / "own"
+    own.mkdir()
+    shipped = (PROJECT_ROOT / "questionnaires" / "zelfscan-mao-v1.toml").read_text(encoding="utf-8")
+    (own / "zelfscan-mao-v2.toml").write_text(
+        shipped.replace("version = 1", "version = 2", 1), encoding="utf-8"
+    )
+    (own / "zelfscan-mao-v1.toml").write_text(shipped, encoding="utf-8")  # an identical copy
+    app.config["QUESTIONNAIRE_DIR"] = str(own)
+    result = runner.invoke(args=["questionnaires", "load"])
+    assert result.exit_code == 0, result.output
+    assert result.output.split("\n")[:2] == [
+        "added      zelfscan-mao v1",
+        "added      zelfscan-mao v2",
+    ]
+
+    (own / "zelfscan-mao-v1.toml").write_text(
+        shipped.replace("Zelfscan", "Onze zelfscan", 1), encoding="utf-8"
+    )
+    refused = runner.invoke(args=["questionnaires", "validate"])
+    assert refused.exit_code != 0
+    assert "own/zelfscan-mao-v1.toml: zelfscan-mao v1 is shipped with Selfscan" in refused.output
 
 
 def test_demo_fills_believable_data_and_prints_logins(runner, db):

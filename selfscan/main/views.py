@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlmodel import select
 
+from selfscan import __version__
 from selfscan.access import visible_regions
 from selfscan.account.views import safe_next
 from selfscan.db import get_session
@@ -40,9 +41,9 @@ def set_language():  # type: ignore[no-untyped-def]
 
 @bp.route("/health")
 def health():  # type: ignore[no-untyped-def]
-    """For load balancers: answers 200 when the database answers."""
+    """For load balancers: answers 200 when the database answers, with the running version."""
     get_session().exec(text("SELECT 1"))  # type: ignore[call-overload]
-    return {"status": "ok"}
+    return {"status": "ok", "version": __version__}
 
 
 @bp.route("/ping")
