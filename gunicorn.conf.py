@@ -1,3 +1,3 @@
 """Gunicorn settings for a checkout (`gunicorn --config gunicorn.conf.py wsgi:app`): the package's own."""
 
-from selfscan.gunicorn_config import *  # noqa: F403
+from selfscan.infra.gunicorn_config import *  # noqa: F403

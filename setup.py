@@ -4,7 +4,7 @@
   files are build products: they are never committed and never compiled by hand.
 - The top-level migrations/ and questionnaires/ are copied into the built package as
   selfscan/bundled/, so an installed Selfscan can migrate its database and load its questionnaire
-  (selfscan.config.shipped finds them there; a checkout reads the top-level folders themselves).
+  (selfscan.infra.config.shipped finds them there; a checkout reads the top-level folders themselves).
 """
 
 import shutil

@@ -22,10 +22,11 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, make_url, text
 from sqlmodel import Session, col, select
 
-from selfscan import migrate
-from selfscan.config import PROJECT_ROOT
-from selfscan.db import make_engine
-from selfscan.domain import ACTION_STATUS_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
+from selfscan.core.questionnaire import read_directory
+from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
+from selfscan.infra import migrate
+from selfscan.infra.config import PROJECT_ROOT
+from selfscan.infra.db import make_engine
 from selfscan.models import (
     Action,
     Answer,
@@ -39,9 +40,9 @@ from selfscan.models import (
     RoundRegion,
 )
 from selfscan.models.types import utcnow
-from selfscan.questionnaires import read_directory, sync
 from selfscan.services import accounts, rounds
 from selfscan.services.invitations import new_link
+from selfscan.services.questionnaires import sync
 
 ROUNDS, RESPONSES, INVITED, SECTORS = 8, 30, 35, 11
 QUESTIONNAIRE = ("zelfscan-mao", 1)

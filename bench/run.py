@@ -43,7 +43,7 @@ from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
 from bench import data
-from selfscan.db import make_engine
+from selfscan.infra.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "requests.lua"

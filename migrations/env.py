@@ -6,8 +6,8 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from selfscan.config import database_url
-from selfscan.db import make_engine
+from selfscan.infra.config import database_url
+from selfscan.infra.db import make_engine
 from selfscan.models import metadata
 
 config = context.config

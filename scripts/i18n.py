@@ -32,6 +32,7 @@ METHOD_MAP = [
     ("selfscan/templates/**.txt", "jinja2"),
 ]
 KEYWORDS = {
+    "N_": None,  # selfscan.core.vocabulary: marked for the catalogue, translated where shown
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),

@@ -1,4 +1,11 @@
-"""Selfscan: the periodic self-assessment of the Met Andere Ogen inspiration regions."""
+"""Selfscan: the periodic self-assessment of the Met Andere Ogen inspiration regions.
+
+The layout (docs/architecture.md): `core/` the product's rules as pure functions, `models/` and
+`services/` the data, one package of views per audience (`respondent/`, `region/`,
+`programme/`, `account/`, `main/`, `compare/`), `infra/` what every request stands on, `cli/`
+the command. Importing this package imports nothing else, so that `selfscan.core` can be used
+(and is tested) without Flask or a database; `create_app` brings in the rest.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,10 @@ import logging
 import secrets
 from collections.abc import Mapping
 from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from selfscan import redaction
-from selfscan.config import INSTANCE_PATH, Config, database_url
+if TYPE_CHECKING:
+    from flask import Flask
 
 # Written once, in pyproject.toml; the installed package's metadata carries it to the footer,
 # /health and `selfscan --version`.
@@ -21,6 +25,12 @@ __version__ = version("selfscan")
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = True) -> Flask:
     """Build the app; `serving=False` is for CLI commands, which need no secret key."""
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from selfscan.infra import redaction
+    from selfscan.infra.config import INSTANCE_PATH, Config, database_url
+
     app = Flask(__name__, instance_path=str(INSTANCE_PATH))
     app.config.from_object(Config)
     if test_config:
@@ -34,11 +44,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
         logging.basicConfig(level=logging.INFO)
         logging.getLogger("alembic").setLevel(logging.WARNING)
     redaction.install()
-    app.jinja_env.globals["selfscan_version"] = __version__
+    app.jinja_env.globals["selfscan_version"] = __version__  # = infra.config.VERSION
 
-    from selfscan import access, assets, cli, db, errors, extensions, i18n, questionnaire_registry
+    from selfscan import access, cli, errors, labels, questionnaire_registry
     from selfscan.account import bp as account_bp
     from selfscan.compare import bp as compare_bp
+    from selfscan.infra import assets, db, extensions, i18n
     from selfscan.main import bp as main_bp
     from selfscan.programme import bp as programme_bp
     from selfscan.region import bp as region_bp
@@ -47,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     db.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
     access.init_app(app)
     assets.init_app(app)
     questionnaire_registry.init_app(app)

@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
-from selfscan import sessions
-from selfscan.db import get_session
+from selfscan.core.scoring import PROGRAMME, Viewer
+from selfscan.infra import sessions
+from selfscan.infra.db import get_session
 from selfscan.models import CoordinatorRegion, Region, User
-from selfscan.scoring import PROGRAMME, Viewer
 
 
 class Access(StrEnum):

@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import bindparam
 from sqlmodel import col, select
 
-from selfscan.db import get_session
+from selfscan.infra.db import get_session
 from selfscan.models import Action, Invitation, Organisation, Region, Round, RoundRegion
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from selfscan.config import shipped
+from selfscan.core.questionnaire import Questionnaire, QuestionnaireError, read_directory
+from selfscan.infra.config import shipped
 from selfscan.models import QuestionnaireVersion
-from selfscan.questionnaires import Questionnaire, QuestionnaireError, read_directory
 
 
 def questionnaire_dirs(app: Flask) -> list[Path]:

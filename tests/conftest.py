@@ -18,9 +18,11 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import Engine, event, make_url, text
 from sqlmodel import Session, select
 
-from selfscan import create_app, migrate
-from selfscan.config import PROJECT_ROOT
-from selfscan.db import make_engine
+from selfscan import create_app
+from selfscan.core.questionnaire import Questionnaire, read_directory
+from selfscan.infra import migrate
+from selfscan.infra.config import PROJECT_ROOT
+from selfscan.infra.db import make_engine
 from selfscan.models import (
     Invitation,
     Item,
@@ -32,9 +34,9 @@ from selfscan.models import (
     metadata,
 )
 from selfscan.models.types import utcnow
-from selfscan.questionnaires import Questionnaire, read_directory, sync
 from selfscan.services import accounts, regions, rounds
 from selfscan.services.invitations import new_link
+from selfscan.services.questionnaires import sync
 
 PASSWORD = "correct horse battery staple"
 SECRET_KEY = "test-secret-key"
@@ -163,7 +165,7 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
 
 def _refuse_writes_on_get(_conn, _cursor, statement: str, *_args: Any) -> None:
     """GET and HEAD requests only read: on PostgreSQL they run without a transaction
-    (selfscan.db.get_session), so a write there would not be atomic. A test in which one
+    (selfscan.infra.db.get_session), so a write there would not be atomic. A test in which one
     writes gets a 500 from the app and this message in its log."""
     if has_request_context() and request.method in ("GET", "HEAD"):
         verb = statement.lstrip().split(None, 1)[0].upper()

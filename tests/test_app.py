@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from conftest import make_app
 from selfscan import create_app
-from selfscan.db import make_engine
+from selfscan.infra.db import make_engine
 
 
 def test_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -26,15 +26,15 @@ def test_min_group_size_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("SELFSCAN_MIN_GROUP_SIZE", "5")
     import importlib
 
-    import selfscan.config
+    import selfscan.infra.config
 
-    importlib.reload(selfscan.config)
+    importlib.reload(selfscan.infra.config)
     try:
-        assert selfscan.config.Config.MIN_GROUP_SIZE == 5
+        assert selfscan.infra.config.Config.MIN_GROUP_SIZE == 5
     finally:
         monkeypatch.delenv("SELFSCAN_MIN_GROUP_SIZE")
-        importlib.reload(selfscan.config)
-    assert selfscan.config.Config.MIN_GROUP_SIZE == 3
+        importlib.reload(selfscan.infra.config)
+    assert selfscan.infra.config.Config.MIN_GROUP_SIZE == 3
 
 
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
@@ -110,7 +110,7 @@ def test_every_message_has_a_dutch_translation():
     import subprocess
     import sys
 
-    from selfscan.config import PROJECT_ROOT
+    from selfscan.infra.config import PROJECT_ROOT
 
     result = subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "scripts" / "i18n.py"), "missing"],
@@ -125,7 +125,7 @@ def declared_version() -> str:
     """The version as written once, in pyproject.toml."""
     import tomllib
 
-    from selfscan.config import PROJECT_ROOT
+    from selfscan.infra.config import PROJECT_ROOT
 
     with (PROJECT_ROOT / "pyproject.toml").open("rb") as file:
         return tomllib.load(file)["project"]["version"]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from flask import Flask, url_for
 
-from selfscan import assets
-from selfscan.assets import LONG_CACHE
+from selfscan.infra import assets
+from selfscan.infra.assets import LONG_CACHE
 
 
 def _digest(app: Flask, filename: str) -> str:

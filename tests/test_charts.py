@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from selfscan import charts
-from selfscan.charts import DASHES, MARKERS, PALETTE, Series, radar, style, wrap
+from selfscan.core import charts
+from selfscan.core.charts import DASHES, MARKERS, PALETTE, Series, radar, style, wrap
 
 AXES = ["A", "B", "C"]
 

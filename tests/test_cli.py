@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from selfscan.config import PROJECT_ROOT
+from selfscan.infra.config import PROJECT_ROOT
+from selfscan.infra.passwords import verify_password
 from selfscan.models import Organisation, Region, Response, Round, User
-from selfscan.passwords import verify_password
 
 
 def test_the_installed_command_runs_and_lists_its_commands():

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from selfscan.db import engine_of, get_session, start_writing
+from selfscan.infra.db import engine_of, get_session, start_writing
 
 
 def _another_writer_can_begin(database_url: str) -> bool:

@@ -4,7 +4,7 @@ figures of fewer than k responses, or of one region they may not see.
 
 The checker here knows nothing of how Selfscan decides: it follows every shown figure back to
 the set of responses it is made of, and compares those sets. Once on the pure functions of
-selfscan.scoring (many examples, fast), once through the database (the import, the SQL sums
+selfscan.core.scoring (many examples, fast), once through the database (the import, the SQL sums
 and scores.round_figures), on SQLite and PostgreSQL.
 """
 
@@ -21,9 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from selfscan.models import Region, Round
-from selfscan.models.types import utcnow
-from selfscan.scoring import (
+from selfscan.core.scoring import (
     ALL,
     OTHER,
     PROGRAMME,
@@ -34,6 +32,8 @@ from selfscan.scoring import (
     for_viewer,
     shown_groups,
 )
+from selfscan.models import Region, Round
+from selfscan.models.types import utcnow
 from selfscan.services import exchange, rounds, scores
 
 PRINCIPLES = ("kind-centraal", "geintegreerd-aanbod")

@@ -8,7 +8,7 @@ import pytest
 from smtp_mailbox import free_port, html_of, text_of
 
 from conftest import make_app
-from selfscan import mail
+from selfscan.infra import mail
 
 EVIL = '<script>alert("x")</script> & Co'
 
@@ -63,7 +63,7 @@ def test_without_a_mail_host_mails_are_written_to_the_folder_and_logged(
     engine, database_url, tmp_path, caplog
 ):
     app = make_app(database_url, MAIL_HOST=None, MAIL_FOLDER=str(tmp_path / "outbox"))
-    caplog.set_level(logging.INFO, logger="selfscan.mail")
+    caplog.set_level(logging.INFO, logger="selfscan.infra.mail")
     with app.app_context():
         mail.send(mail.render("invitation", "en", to="p@example.org", **_invitation_context()))
     [written] = list((tmp_path / "outbox").glob("*.eml"))

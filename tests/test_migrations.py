@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from conftest import throwaway_database
-from selfscan import migrate
-from selfscan.db import make_engine
+from selfscan.infra import migrate
+from selfscan.infra.db import make_engine
 from selfscan.models import metadata
 
 

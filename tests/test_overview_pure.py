@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from selfscan import overview
-from selfscan.overview import RegionRef, RoundRef
-from selfscan.scoring import ALL, OTHER, Group, Stats, shown_groups
+from selfscan.core import overview
+from selfscan.core.overview import RegionRef, RoundRef
+from selfscan.core.scoring import ALL, OTHER, Group, Stats, shown_groups
 
 A = RegionRef(1, "regio-a", "Regio A")
 B = RegionRef(2, "regio-b", "Regio B")

@@ -30,7 +30,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from conftest import throwaway_database
-from selfscan.config import PROJECT_ROOT
+from selfscan.infra.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.package
 
@@ -243,7 +243,7 @@ def test_the_wheel_installed_elsewhere_migrates_loads_fills_and_serves(
                 [
                     "gunicorn",
                     "--config",
-                    "python:selfscan.gunicorn_config",
+                    "python:selfscan.infra.gunicorn_config",
                     "selfscan:create_app()",
                 ],
                 env=env,
@@ -271,7 +271,7 @@ def test_an_installed_selfscan_keeps_its_default_database_in_the_working_folder(
     installation: Installation, tmp_path: Path
 ):
     run(["selfscan", "db", "upgrade"], env=installation.env(), cwd=tmp_path)
-    assert (tmp_path / "instance" / "selfscan.db").is_file()
+    assert (tmp_path / "instance" / "selfscan.infra.db").is_file()
     assert not list(installation.venv.glob("lib/python*/site-packages/instance"))
 
 

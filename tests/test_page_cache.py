@@ -1,4 +1,4 @@
-"""Results pages are kept between requests (selfscan.pagecache), and a kept page always equals
+"""Results pages are kept between requests (selfscan.infra.pagecache), and a kept page always equals
 what rendering it from the database gives: every kind of change a page shows makes it render
 again. The changes go through the services the app itself uses."""
 
@@ -14,7 +14,7 @@ from sqlmodel import select
 from test_exchange import ROWS, import_rows, row
 
 from conftest import close_round, login
-from selfscan import pagecache
+from selfscan.infra import pagecache
 from selfscan.models import Invitation, PrincipleComment, Region, Response, Round, RoundRegion
 from selfscan.models.types import utcnow
 from selfscan.services import agenda, privacy, regions, rounds

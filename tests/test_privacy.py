@@ -10,6 +10,7 @@ from privacy_support import answer_and_submit
 from sqlmodel import func, select
 
 from conftest import close_round, login
+from selfscan.core.scoring import PROGRAMME
 from selfscan.models import (
     Answer,
     Invitation,
@@ -17,7 +18,6 @@ from selfscan.models import (
     Response,
     User,
 )
-from selfscan.scoring import PROGRAMME
 from selfscan.services import privacy, scores
 
 EMAIL = "ria.respondent@example.org"

@@ -9,9 +9,9 @@ import pytest
 from privacy_support import answer_and_submit
 from sqlmodel import select
 
+from selfscan.core.scoring import PROGRAMME
 from selfscan.models import Invitation, Response, User
 from selfscan.models.types import utcnow
-from selfscan.scoring import PROGRAMME
 from selfscan.services import privacy, scores
 from selfscan.services.coordinators import deactivate
 

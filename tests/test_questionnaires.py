@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from selfscan.config import PROJECT_ROOT
-from selfscan.domain import PRINCIPLE_KEYS
-from selfscan.questionnaires import QuestionnaireError, parse, read_directory, sync, verify_frozen
+from selfscan.core.questionnaire import QuestionnaireError, parse, read_directory
+from selfscan.core.vocabulary import PRINCIPLE_KEYS
+from selfscan.infra.config import PROJECT_ROOT
+from selfscan.services.questionnaires import sync, verify_frozen
 
 REAL = PROJECT_ROOT / "questionnaires" / "zelfscan-mao-v1.toml"
 FILENAME = "questionnaires/zelfscan-mao-v1.toml"

@@ -116,7 +116,7 @@ def test_a_save_whose_page_changed_after_it_read_it_writes_its_own_version_whole
     a mix built on what it read. Only PostgreSQL lets the two interleave like this; on SQLite
     the first read of a writing transaction already holds the lock."""
     if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite takes the write lock before the first read (selfscan.db)")
+        pytest.skip("SQLite takes the write lock before the first read (selfscan.infra.db)")
     invitation, _ = invited
     _save(engine, invitation.id, "samen-beter", PageAnswers({"sb-1": 1}))  # the response exists
     reads: list[str] = []

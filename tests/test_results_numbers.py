@@ -9,7 +9,7 @@ from flask_babel import Babel, force_locale
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfscan.results import NONE, number, signed
+from selfscan.texts import NONE, number, signed
 
 values = st.floats(min_value=-1000, max_value=1000, allow_nan=False) | st.sampled_from(
     [0.0, -0.0, -0.004, 0.005, 0.015, 2.675, 3.333333, 4.995, -1.005, 1234.5]

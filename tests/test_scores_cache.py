@@ -6,8 +6,8 @@ from sqlmodel import select
 from test_exchange import ROWS, import_rows, row
 
 from conftest import close_round
+from selfscan.core.scoring import ALL, PROGRAMME
 from selfscan.models import Response
-from selfscan.scoring import ALL, PROGRAMME
 from selfscan.services import scores
 from selfscan.services.scores import _figures_cache, _released_figures
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from selfscan.scoring import (
+from selfscan.core.scoring import (
     ALL,
     OTHER,
     PROGRAMME,

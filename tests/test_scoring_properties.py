@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfscan.domain import SECTOR_KEYS
-from selfscan.scoring import (
+from selfscan.core.scoring import (
     ALL,
     MIN_REGIONS,
     OTHER,
@@ -20,6 +19,7 @@ from selfscan.scoring import (
     principle_scores,
     shown_groups,
 )
+from selfscan.core.vocabulary import SECTOR_KEYS
 
 score = st.integers(min_value=4, max_value=20).map(lambda quarters: quarters / 4)
 sector_keys = st.sampled_from(SECTOR_KEYS[:6])

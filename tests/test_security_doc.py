@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from selfscan.access import POLICY
-from selfscan.config import PROJECT_ROOT
+from selfscan.infra.config import PROJECT_ROOT
 
 SECURITY_MD = PROJECT_ROOT / "SECURITY.md"
 START, END = "<!-- policy-table:start -->", "<!-- policy-table:end -->"

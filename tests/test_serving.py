@@ -11,8 +11,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from selfscan.config import PROJECT_ROOT
-from selfscan.redaction import redact
+from selfscan.infra.config import PROJECT_ROOT
+from selfscan.infra.redaction import redact
 
 
 def _free_port() -> int:

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import DataRequired
 
-from selfscan import i18n
+from selfscan.infra import i18n
 
 
 class NumberForm(FlaskForm):

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from selfscan.passwords import MIN_LENGTH
+from selfscan.infra.passwords import MIN_LENGTH
 
 
 class LoginForm(FlaskForm):

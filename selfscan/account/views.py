@@ -9,14 +9,14 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from selfscan import mail
 from selfscan.account.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from selfscan.account.links import LinkPurpose, account_for_token, make_token, max_age_seconds
-from selfscan.db import get_session
-from selfscan.extensions import limiter, login_manager
-from selfscan.i18n import current_language
+from selfscan.infra import mail
+from selfscan.infra.db import get_session
+from selfscan.infra.extensions import limiter, login_manager
+from selfscan.infra.i18n import current_language
+from selfscan.infra.passwords import MIN_LENGTH
 from selfscan.models import User
-from selfscan.passwords import MIN_LENGTH
 from selfscan.services import accounts
 
 log = logging.getLogger(__name__)

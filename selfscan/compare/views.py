@@ -14,17 +14,18 @@ from sqlmodel import select
 from wtforms import SelectChoice
 
 from selfscan.access import coordinated_region_keys, current_viewer
-from selfscan.charts import Series
 from selfscan.compare.forms import CompareForm
-from selfscan.db import get_session
-from selfscan.domain import SECTORS
+from selfscan.core.charts import Series
+from selfscan.core.scoring import ALL, OTHER, PROGRAMME
+from selfscan.core.vocabulary import SECTORS
+from selfscan.infra.db import get_session
+from selfscan.labels import choices
 from selfscan.loaders import get_round
 from selfscan.models import Region, Round, RoundRegion
 from selfscan.models.types import utcnow
 from selfscan.region.dashboard import download
-from selfscan.results import group_label, radar_chart
-from selfscan.scoring import ALL, OTHER, PROGRAMME
 from selfscan.services import exchange, scores
+from selfscan.texts import group_label, radar_chart
 
 bp = Blueprint("compare", __name__, url_prefix="/vergelijken")
 
@@ -61,7 +62,7 @@ def compare():  # type: ignore[no-untyped-def]
     form = CompareForm(formdata=request.args if request.args else None)
     form.round.choices = [SelectChoice(r.key, r.title) for r in rounds]
     form.region.choices = [SelectChoice(r.key, r.name) for r in regions]
-    sectors = [SelectChoice(s.key, str(s.label)) for s in SECTORS]
+    sectors = choices(SECTORS)
     form.sector.choices = [
         SelectChoice(ALL, group_label(ALL)),
         *sectors,

@@ -7,10 +7,10 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlmodel import select
 
-from selfscan import __version__
 from selfscan.access import visible_regions
 from selfscan.account.views import safe_next
-from selfscan.db import get_session
+from selfscan.infra.config import VERSION
+from selfscan.infra.db import get_session
 from selfscan.models import Round, RoundRegion
 
 bp = Blueprint("main", __name__)
@@ -43,7 +43,7 @@ def set_language():  # type: ignore[no-untyped-def]
 def health():  # type: ignore[no-untyped-def]
     """For load balancers: answers 200 when the database answers, with the running version."""
     get_session().exec(text("SELECT 1"))  # type: ignore[call-overload]
-    return {"status": "ok", "version": __version__}
+    return {"status": "ok", "version": VERSION}
 
 
 @bp.route("/ping")

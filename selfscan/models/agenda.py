@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKeyConstraint, String
 from sqlmodel import Field, SQLModel
 
-from selfscan.domain import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
+from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
 from selfscan.models.base import in_list
 from selfscan.models.types import UTCDateTime, utcnow
 

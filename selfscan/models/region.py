@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from selfscan.domain import SECTOR_KEYS, SHARING_KEYS
+from selfscan.core.vocabulary import SECTOR_KEYS, SHARING_KEYS
 from selfscan.models.base import in_list
 from selfscan.models.types import UTCDateTime, utcnow
 

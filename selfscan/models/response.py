@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from selfscan.domain import PRINCIPLE_KEYS, SECTOR_KEYS
+from selfscan.core.vocabulary import PRINCIPLE_KEYS, SECTOR_KEYS
 from selfscan.models.base import in_list
 from selfscan.models.types import UTCDateTime, utcnow
 

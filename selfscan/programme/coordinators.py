@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from sqlmodel import select
 from wtforms import SelectChoice
 
-from selfscan import mail
 from selfscan.account.links import LinkPurpose, make_token, max_age_seconds
-from selfscan.db import get_session
-from selfscan.i18n import current_language
+from selfscan.infra import mail
+from selfscan.infra.db import get_session
+from selfscan.infra.i18n import current_language
 from selfscan.models import CoordinatorRegion, Region, User
 from selfscan.programme.forms import CoordinatorForm, CoordinatorRegionsForm
 from selfscan.programme.views import bp

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import DateTimeLocalField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from selfscan.domain import SHARING
+from selfscan.core.vocabulary import SHARING
 from selfscan.forms import LOCAL_MOMENT_FORMAT, CheckboxesField, PersonFields
+from selfscan.labels import choices
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -73,7 +74,7 @@ class RegionForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     sharing = RadioField(
         _l("Who may compare our results by name"),
-        choices=[SelectChoice(s.key, s.label) for s in SHARING],
+        choices=choices(SHARING),
         default="private",
         validators=[DataRequired(_l("Choose who may see the results."))],
     )

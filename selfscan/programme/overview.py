@@ -1,9 +1,10 @@
-"""The programme team's overview of a round: all regions side by side, the change since the
+"""The programme team's overview, its views (the pure layer is selfscan.core.overview, the counts
+selfscan.services.overview_counts): for a round all regions side by side, the change since the
 previous round, participation, the all-regions trend and the learning agendas at a glance;
 every table also as CSV and Excel.
 
 Road: policy (PROGRAMME) -> loader (404 for an unknown round) -> SQL sums and counts for all
-regions of the round at once -> selfscan.scoring decides what is shown -> selfscan.overview
+regions of the round at once -> selfscan.core.scoring decides what is shown -> selfscan.core.overview
 builds tables, download rows and the chart spec. Nothing that rule 5 hides reaches the page.
 """
 
@@ -17,19 +18,21 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from selfscan import overview, pagecache
-from selfscan.db import get_session
-from selfscan.domain import ACTION_STATUSES, PRINCIPLE_KEYS, principle_label
-from selfscan.i18n import current_language
+from selfscan.core import overview
+from selfscan.core.scoring import PROGRAMME
+from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
+from selfscan.infra import pagecache
+from selfscan.infra.db import get_session
+from selfscan.infra.i18n import current_language
+from selfscan.labels import action_status_label, principle_label
 from selfscan.loaders import get_round
 from selfscan.models import QuestionnaireVersion, Round
 from selfscan.models.types import utcnow
 from selfscan.programme.views import bp
-from selfscan.results import number, signed
-from selfscan.scoring import PROGRAMME
 from selfscan.services import exchange, freshness, scores
-from selfscan.services import overview as counts
+from selfscan.services import overview_counts as counts
 from selfscan.services.participation import asked_and_submitted
+from selfscan.texts import number, signed
 
 DOWNLOADS = {
     "csv": "text/csv; charset=utf-8",
@@ -182,7 +185,7 @@ def _body(round_: Round, opened: list[Round], now: datetime) -> str:
         k=data.k,
         chart=chart,
         principles=PRINCIPLE_KEYS,
-        statuses=ACTION_STATUSES,
+        statuses=[action_status_label(s) for s in ACTION_STATUS_KEYS],
         heat_level=overview.heat_level,
         bands=_bands(data.scale),
         number=number,

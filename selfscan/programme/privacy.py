@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField
 from wtforms.validators import DataRequired, Email, Length
 
-from selfscan.db import get_session
+from selfscan.infra.db import get_session
 from selfscan.models.types import utcnow
 from selfscan.programme.views import bp
 from selfscan.services import privacy

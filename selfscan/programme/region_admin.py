@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from selfscan.db import get_session
+from selfscan.infra.db import get_session
 from selfscan.loaders import get_region
 from selfscan.models import Region
 from selfscan.programme.forms import NewRegionForm, RegionForm

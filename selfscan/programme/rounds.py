@@ -8,8 +8,8 @@ from sqlalchemy import func
 from sqlmodel import select
 from wtforms import SelectChoice
 
-from selfscan.db import get_session
 from selfscan.forms import to_local, to_utc
+from selfscan.infra.db import get_session
 from selfscan.loaders import get_round
 from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion, RoundState
 from selfscan.programme.forms import CloseRoundForm, RoundDatesForm, RoundForm

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from sqlalchemy import func
 from sqlmodel import select
 
-from selfscan.db import get_session
+from selfscan.infra.db import get_session
 from selfscan.models import CoordinatorRegion, Organisation, QuestionnaireVersion, Region, Round
 from selfscan.respondent.pages import render_preview
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from selfscan.db import get_session
-from selfscan.domain import ACTION_STATUSES, PRINCIPLES, label
+from selfscan.core.vocabulary import ACTION_STATUSES, PRINCIPLES
+from selfscan.infra.db import get_session
+from selfscan.labels import label
 from selfscan.loaders import get_action, get_region_round
 from selfscan.models import Region, Round
 from selfscan.region.forms import ActionForm, principle_field, reflections_form

@@ -1,7 +1,7 @@
 """The region's dashboard "met andere ogen" for one round, and its scores downloads.
 
 Road: policy (REGION) -> loader (the round must include the region) -> SQL sums for this round
-(and the region's earlier rounds) -> selfscan.scoring decides what is shown -> chart spec and
+(and the region's earlier rounds) -> selfscan.core.scoring decides what is shown -> chart spec and
 tables. Nothing that rules 5 and 5b hide reaches the page, the all-regions line is the one the
 viewer may see (rule 6), and until the round closes the page shows who responded, no figures
 (rule 8).
@@ -17,29 +17,36 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from selfscan import pagecache
 from selfscan.access import current_viewer
-from selfscan.charts import Series
-from selfscan.db import get_session
-from selfscan.domain import PRINCIPLE_KEYS
-from selfscan.i18n import current_language
+from selfscan.core.charts import Series
+from selfscan.core.scoring import (
+    ALL,
+    Group,
+    Viewer,
+    largest_changes,
+    sector_differences,
+    shown_groups,
+)
+from selfscan.core.vocabulary import PRINCIPLE_KEYS
+from selfscan.infra import pagecache
+from selfscan.infra.db import get_session
+from selfscan.infra.i18n import current_language
 from selfscan.loaders import get_region_round
 from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion
 from selfscan.models.types import utcnow
 from selfscan.questionnaire_registry import questionnaire_for
 from selfscan.region.forms import RemindForm
 from selfscan.region.views import bp
-from selfscan.results import (
+from selfscan.services import exchange, freshness, scores
+from selfscan.services.participation import sector_participation
+from selfscan.services.previous_agenda import previous_agenda
+from selfscan.texts import (
     change_sentence,
     difference_sentence,
     group_label,
     number,
     radar_chart,
 )
-from selfscan.scoring import ALL, Group, Viewer, largest_changes, sector_differences, shown_groups
-from selfscan.services import exchange, freshness, scores
-from selfscan.services.participation import sector_participation
-from selfscan.services.previous_agenda import previous_agenda
 
 EARLIER_ROUNDS_SHOWN = 3
 FLAGGED_SHOWN = 5

@@ -17,8 +17,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from selfscan.domain import ACTION_STATUSES, PRINCIPLES, SECTORS
+from selfscan.core.vocabulary import ACTION_STATUSES, PRINCIPLES, SECTORS
 from selfscan.forms import PersonFields
+from selfscan.labels import choices
 from selfscan.models.agenda import REFLECTION_MAX_LENGTH
 from selfscan.services.agenda import MAX_FOCUS, MIN_FOCUS
 
@@ -32,7 +33,7 @@ class OrganisationForm(FlaskForm):
         _l("Sector"),
         choices=[
             SelectChoice("", _l("Choose a sector")),
-            *(SelectChoice(s.key, s.label) for s in SECTORS),
+            *choices(SECTORS),
         ],
         validators=[DataRequired(_l("Choose a sector."))],
     )
@@ -112,7 +113,7 @@ def reflections_form(**kwargs: Any) -> FlaskForm:
 class ActionForm(FlaskForm):
     principle = SelectField(
         _l("Principle"),
-        choices=[SelectChoice(p.key, p.label) for p in PRINCIPLES],
+        choices=choices(PRINCIPLES),
         validators=[DataRequired(_l("Choose a principle."))],
     )
     title = StringField(
@@ -127,7 +128,7 @@ class ActionForm(FlaskForm):
     )
     status = SelectField(
         _l("Status"),
-        choices=[SelectChoice(s.key, s.label) for s in ACTION_STATUSES],
+        choices=choices(ACTION_STATUSES),
         default="open",
         validators=[DataRequired(_l("Choose a status."))],
     )

@@ -15,8 +15,8 @@ from flask_babel import ngettext
 from sqlmodel import select
 from wtforms import SelectChoice
 
-from selfscan import mail
-from selfscan.db import get_session
+from selfscan.infra import mail
+from selfscan.infra.db import get_session
 from selfscan.loaders import get_invitation, get_region_round
 from selfscan.models import Invitation, Organisation, Region, Response, Round, RoundState
 from selfscan.models.types import utcnow

@@ -6,8 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from selfscan.db import get_session
-from selfscan.domain import SECTOR_KEYS
+from selfscan.core.vocabulary import SECTOR_KEYS
+from selfscan.infra.db import get_session
 from selfscan.loaders import get_organisation, get_region
 from selfscan.models import Organisation, Region
 from selfscan.region.forms import OrganisationForm

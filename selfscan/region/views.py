@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlmodel import select
 
-from selfscan.db import get_session
-from selfscan.domain import SECTOR_KEYS
+from selfscan.core.vocabulary import SECTOR_KEYS
+from selfscan.infra.db import get_session
 from selfscan.loaders import get_region
 from selfscan.models import Organisation, Round, RoundRegion
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from selfscan.extensions import limiter
+from selfscan.infra.extensions import limiter
 from selfscan.respondent import link, views
 
 bp = Blueprint("respondent", __name__)

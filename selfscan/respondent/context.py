@@ -13,8 +13,9 @@ from flask_babel import format_datetime
 from sqlalchemy import bindparam
 from sqlmodel import col, select
 
-from selfscan.db import get_session
-from selfscan.i18n import current_language
+from selfscan.core.questionnaire import PrincipleSpec, Questionnaire
+from selfscan.infra.db import get_session
+from selfscan.infra.i18n import current_language
 from selfscan.models import (
     Invitation,
     Organisation,
@@ -25,7 +26,6 @@ from selfscan.models import (
     RoundState,
 )
 from selfscan.questionnaire_registry import questionnaire_for
-from selfscan.questionnaires import PrincipleSpec, Questionnaire
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from selfscan.core.questionnaire import ItemSpec, Questionnaire
 from selfscan.models.response import COMMENT_MAX_LENGTH
-from selfscan.questionnaires import ItemSpec, Questionnaire
 from selfscan.services.responses import DONT_KNOW, PageAnswers, StoredAnswer
 
 # What the buttons of a principle page ask for after saving.

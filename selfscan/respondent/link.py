@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import redirect, session, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from selfscan.db import get_session
+from selfscan.infra.db import get_session
 from selfscan.respondent.context import forget_respondent, link_invalid_page
 from selfscan.services import invitations
 

@@ -8,10 +8,10 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from selfscan.i18n import current_language
+from selfscan.core.questionnaire import PrincipleSpec, Questionnaire
+from selfscan.infra.i18n import current_language
 from selfscan.models import QuestionnaireVersion
 from selfscan.questionnaire_registry import questionnaire_for
-from selfscan.questionnaires import PrincipleSpec, Questionnaire
 from selfscan.respondent.context import principle_or_404
 from selfscan.respondent.forms import PrincipleForm, principle_form
 

@@ -15,15 +15,15 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from selfscan import charts, scoring
-from selfscan.db import get_session, start_writing
-from selfscan.domain import principle_label
-from selfscan.questionnaires import PrincipleSpec, Questionnaire
+from selfscan.core import charts, scoring
+from selfscan.core.questionnaire import PrincipleSpec, Questionnaire
+from selfscan.infra.db import get_session, start_writing
+from selfscan.labels import principle_label
 from selfscan.respondent import pages
 from selfscan.respondent.context import Respondent, load_respondent, principle_or_404
 from selfscan.respondent.forms import PrincipleForm, StartForm, SubmitForm, principle_form
-from selfscan.results import number
 from selfscan.services import responses, scores
+from selfscan.texts import number
 
 Page = str | tuple[str, int] | WerkzeugResponse
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from selfscan.infra.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 from selfscan.models import CoordinatorRegion, Region, User
 from selfscan.models.types import utcnow
-from selfscan.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 
 
 class AccountError(ValueError):

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from selfscan.domain import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
+from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
 from selfscan.models import Action, Reflection, Region, Round
 from selfscan.models.agenda import REFLECTION_MAX_LENGTH
 from selfscan.models.types import utcnow

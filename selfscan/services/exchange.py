@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from selfscan.domain import PRINCIPLE_KEYS, SECTOR_KEYS
+from selfscan.core.scoring import ALL, Group, Stats, import_refusals, principle_scores
+from selfscan.core.vocabulary import PRINCIPLE_KEYS, SECTOR_KEYS
 from selfscan.models import (
     Answer,
     Item,
@@ -31,7 +32,6 @@ from selfscan.models import (
     RoundRegion,
 )
 from selfscan.models.types import utcnow
-from selfscan.scoring import ALL, Group, Stats, import_refusals, principle_scores
 from selfscan.services.scores import sector_groups
 
 SCORE_COLUMNS = ("round", "region", "sector", "principle", "n", "mean", "sd", "min", "max")

@@ -14,7 +14,7 @@ from babel.dates import format_datetime
 from flask import current_app
 from sqlmodel import Session, select
 
-from selfscan import mail
+from selfscan.infra import mail
 from selfscan.models import Invitation, Organisation, Region, Round
 from selfscan.models.types import utcnow
 from selfscan.services.invitations import invitation_path, mail_token

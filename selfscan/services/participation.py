@@ -17,9 +17,9 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from selfscan.domain import SECTOR_KEYS
+from selfscan.core.vocabulary import SECTOR_KEYS
 from selfscan.models import Invitation, Organisation, Region, Response, Round
-from selfscan.services.overview import Counts, counts_by_region
+from selfscan.services.overview_counts import Counts, counts_by_region
 
 MAX_LIST_LINES = 1000
 NAME_MAX_LENGTH = 120

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from selfscan.domain import ACTION_STATUSES, PRINCIPLE_KEYS, label
+from selfscan.core.scoring import ALL, Group, change
+from selfscan.core.vocabulary import PRINCIPLE_KEYS
 from selfscan.models import Action, Region, Round, RoundRegion
-from selfscan.scoring import ALL, Group, change
 from selfscan.services import agenda, scores
 
 
@@ -27,10 +27,6 @@ class PreviousAgenda:
     round: Round
     actions: list[Action]
     focus: list[FocusChange]
-
-    @staticmethod
-    def status_label(key: str) -> str:
-        return label(ACTION_STATUSES, key)
 
 
 def previous_round(session: Session, region: Region, round_: Round) -> Round | None:

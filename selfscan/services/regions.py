@@ -6,7 +6,7 @@ import re
 
 from sqlmodel import Session, select
 
-from selfscan.domain import SECTOR_KEYS, SHARING_KEYS
+from selfscan.core.vocabulary import SECTOR_KEYS, SHARING_KEYS
 from selfscan.models import Organisation, Region
 
 KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

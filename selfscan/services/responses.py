@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from selfscan.db import engine_of
+from selfscan.infra.db import engine_of
 from selfscan.models import (
     Answer,
     Invitation,

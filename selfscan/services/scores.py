@@ -1,8 +1,8 @@
-"""Scores from the database: SQL sums up per group, selfscan.scoring decides what is shown.
+"""Scores from the database: SQL sums up per group, selfscan.core.scoring decides what is shown.
 
 Each query aggregates in SQL for one round and only the regions asked for; no answer is ever
 loaded into Python. Rules 1-3 live in the SQL (submitted only, valid answers only, at least
-half of a principle's items); rules 4-7 in selfscan.scoring. Rule 8 is the first thing every
+half of a principle's items); rules 4-7 in selfscan.core.scoring. Rule 8 is the first thing every
 figure passes: `round_figures` and `region_figures` give nothing for a round that has not
 closed, so no page, download or profile can show figures of other people's answers for it.
 """
@@ -19,8 +19,17 @@ from datetime import datetime
 from sqlalchemy import Engine, Float, and_, case, cast, func
 from sqlmodel import Session, select
 
-from selfscan.db import engine_of
-from selfscan.domain import SECTOR_KEYS
+from selfscan.core.scoring import (
+    Group,
+    Pooled,
+    Stats,
+    Viewer,
+    all_regions,
+    for_viewer,
+    shown_groups,
+)
+from selfscan.core.vocabulary import SECTOR_KEYS
+from selfscan.infra.db import engine_of
 from selfscan.models import (
     Answer,
     Item,
@@ -30,15 +39,6 @@ from selfscan.models import (
     Response,
     Round,
     RoundRegion,
-)
-from selfscan.scoring import (
-    Group,
-    Pooled,
-    Stats,
-    Viewer,
-    all_regions,
-    for_viewer,
-    shown_groups,
 )
 from selfscan.services.participation import asked_and_submitted
 

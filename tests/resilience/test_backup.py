@@ -15,7 +15,7 @@ from sqlalchemy import Engine, make_url
 from sqlmodel import Session, func, select
 
 from conftest import throwaway_database
-from selfscan.db import make_engine
+from selfscan.infra.db import make_engine
 from selfscan.models import Answer, Invitation, Organisation, PrincipleComment, Region, Response
 from selfscan.services import regions, responses
 from selfscan.services.responses import PageAnswers

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from conftest import login
-from selfscan.db import make_engine
+from selfscan.infra.db import make_engine
 
 DROP_ALL = (
     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "

@@ -29,8 +29,8 @@ from sqlalchemy import text
 from sqlmodel import func, select
 
 from conftest import PASSWORD
-from selfscan.config import PROJECT_ROOT
-from selfscan.db import make_engine
+from selfscan.infra.config import PROJECT_ROOT
+from selfscan.infra.db import make_engine
 from selfscan.models import Response
 
 WORKERS = 4

@@ -151,15 +151,15 @@ def test_the_default_configuration_is_the_production_one(monkeypatch):
     monkeypatch.delenv("SELFSCAN_SECURE_COOKIES", raising=False)
     import importlib
 
-    import selfscan.config
+    import selfscan.infra.config
 
-    config = importlib.reload(selfscan.config).Config
+    config = importlib.reload(selfscan.infra.config).Config
     try:
         assert config.SESSION_COOKIE_SECURE is True
         assert config.SESSION_COOKIE_HTTPONLY is True
         assert config.SESSION_COOKIE_SAMESITE in ("Lax", "Strict")
     finally:
-        importlib.reload(selfscan.config)
+        importlib.reload(selfscan.infra.config)
 
 
 # --- oversized requests ------------------------------------------------------------------------

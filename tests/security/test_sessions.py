@@ -237,17 +237,17 @@ def test_a_session_from_the_future_is_not_trusted(client, scene):
 
 
 def test_idle_minutes_come_from_the_environment(monkeypatch):
-    import selfscan.config
+    import selfscan.infra.config
 
     monkeypatch.setenv("SELFSCAN_SESSION_IDLE_MINUTES", "15")
     monkeypatch.setenv("SELFSCAN_RATELIMIT_STORAGE_URI", REDIS_URL)
     try:
-        config = importlib.reload(selfscan.config).Config
+        config = importlib.reload(selfscan.infra.config).Config
         assert config.SESSION_IDLE_MINUTES == 15
         assert config.RATELIMIT_STORAGE_URI == REDIS_URL
     finally:
         monkeypatch.undo()
-        importlib.reload(selfscan.config)
+        importlib.reload(selfscan.infra.config)
 
 
 # --- rate limits shared between workers --------------------------------------------------------

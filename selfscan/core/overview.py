@@ -1,7 +1,8 @@
-"""The programme team's overview as pure functions: plain data in, plain data out.
+"""The programme team's overview, its pure layer: plain data in, plain data out (the views are
+selfscan.programme.overview, the counts in SQL selfscan.services.overview_counts).
 
-The database side (selfscan.programme.overview) counts and sums up in SQL and passes the shown
-groups of selfscan.scoring in; this module turns them into the overview's tables, their
+The views count and sum up in SQL and pass the shown
+groups of selfscan.core.scoring in; this module turns them into the overview's tables, their
 download rows and the trend chart's specification. Nothing here can see a group that rule 5 hid:
 a region missing from `shown` looks exactly like a region without responses.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from selfscan.charts import style
-from selfscan.domain import ACTION_STATUS_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
-from selfscan.scoring import ALL, OTHER, Group, change
+from selfscan.core.charts import style
+from selfscan.core.scoring import ALL, OTHER, Group, change
+from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
 
 Cell = str | int | float | None
 Shown = Mapping[str, Group]  # one region's shown groups in one round (scoring.shown_groups)

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from selfscan.config import shipped
+from selfscan.infra.config import shipped
 
 MIGRATIONS = shipped("migrations")
 

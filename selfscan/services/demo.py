@@ -10,7 +10,8 @@ from datetime import timedelta
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from selfscan.domain import PRINCIPLE_KEYS
+from selfscan.core.questionnaire import Questionnaire
+from selfscan.core.vocabulary import PRINCIPLE_KEYS
 from selfscan.models import (
     Answer,
     Invitation,
@@ -22,7 +23,6 @@ from selfscan.models import (
     Response,
 )
 from selfscan.models.types import utcnow
-from selfscan.questionnaires import Questionnaire
 from selfscan.services import accounts, regions, rounds
 from selfscan.services.invitations import create_invitation, invitation_path, new_link
 

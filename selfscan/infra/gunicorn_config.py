@@ -1,6 +1,6 @@
 """Gunicorn settings; each can be overridden with an environment variable.
 
-Installed Selfscan serves with `gunicorn --config python:selfscan.gunicorn_config
+Installed Selfscan serves with `gunicorn --config python:selfscan.infra.gunicorn_config
 'selfscan:create_app()'`; a checkout's gunicorn.conf.py reads these same settings.
 """
 
@@ -12,5 +12,5 @@ threads = int(os.environ.get("SELFSCAN_THREADS", "1"))
 timeout = 30
 accesslog = "-"
 # Personal links carry a secret token in their path; this logger writes /i/[redacted] instead.
-logger_class = "selfscan.redaction.RedactingLogger"
+logger_class = "selfscan.infra.redaction.RedactingLogger"
 forwarded_allow_ips = os.environ.get("SELFSCAN_FORWARDED_ALLOW_IPS", "127.0.0.1")

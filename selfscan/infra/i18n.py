@@ -9,8 +9,6 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
 from wtforms.i18n import messages_path
 
-from selfscan import domain
-
 babel = Babel()
 
 
@@ -38,12 +36,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         current_language=current_language,
-        principle_label=domain.principle_label,
-        sector_label=domain.sector_label,
-        sharing_label=domain.sharing_label,
-        round_state_label=domain.round_state_label,
-        PRINCIPLES=domain.PRINCIPLES,
-        SECTORS=domain.SECTORS,
     )
 
 

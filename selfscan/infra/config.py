@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from importlib.metadata import version
 from pathlib import Path
 
 
@@ -22,6 +23,11 @@ def _bool(name: str, default: bool) -> bool:
     if raw is None or raw == "":
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# Written once, in pyproject.toml; the installed package's metadata carries it to the footer,
+# /health and `selfscan --version` (selfscan.__version__ is the same).
+VERSION = version("selfscan")
 
 
 class Config:
@@ -67,7 +73,7 @@ class Config:
     SESSION_COOKIE_SECURE: bool = _bool("SELFSCAN_SECURE_COOKIES", True)
     REMEMBER_COOKIE_HTTPONLY = True
     # A session ends this long after sign-in (absolute) or after its last request (idle);
-    # selfscan.sessions enforces both on the server.
+    # selfscan.infra.sessions enforces both on the server.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_int("SELFSCAN_SESSION_HOURS", 8))
     SESSION_IDLE_MINUTES: int = _int("SELFSCAN_SESSION_IDLE_MINUTES", 60)
     MAX_CONTENT_LENGTH: int = _int("SELFSCAN_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
@@ -76,7 +82,7 @@ class Config:
     PROXY_COUNT: int = _int("SELFSCAN_PROXY_COUNT", 0)
 
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # selfscan/, this file is in selfscan/infra/
 # The checkout beside the package (a developer's editable install); installed from a wheel, this
 # is only site-packages.
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -99,4 +105,4 @@ def database_url() -> str:
     if url:
         return url
     INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{INSTANCE_PATH / 'selfscan.db'}"
+    return f"sqlite:///{INSTANCE_PATH / 'selfscan.infra.db'}"

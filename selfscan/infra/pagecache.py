@@ -20,7 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from selfscan.db import engine_of
+from selfscan.infra.db import engine_of
 
 # About 40 KB of HTML each: a few megabytes per worker at most.
 PAGES_KEPT = 128

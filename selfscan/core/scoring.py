@@ -26,7 +26,7 @@ import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from selfscan.domain import PRINCIPLE_KEYS, SECTOR_KEYS
+from selfscan.core.vocabulary import PRINCIPLE_KEYS, SECTOR_KEYS
 
 ALL = "all"
 OTHER = "other"

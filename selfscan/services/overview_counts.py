@@ -1,5 +1,6 @@
-"""What the programme team's overview counts in SQL: one query per table for all regions of a
-round, never one per region. The figures themselves come from selfscan.services.scores."""
+"""The programme team's overview, its counts in SQL (the pure layer is selfscan.core.overview,
+the views selfscan.programme.overview): one query per table for all regions of a round, never
+one per region. The figures themselves come from selfscan.services.scores."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
+from selfscan.core.overview import RegionRef, RoundRef
 from selfscan.models import (
     Action,
     Organisation,
@@ -19,7 +21,6 @@ from selfscan.models import (
     RoundRegion,
 )
 from selfscan.models.types import utcnow
-from selfscan.overview import RegionRef, RoundRef
 
 Counts = dict[int, dict[str, int]]  # region id -> key -> count
 

@@ -14,14 +14,13 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-
-from selfscan.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +145,7 @@ def _connect(config: Any) -> smtplib.SMTP:
 def _write(folder: Path, message: EmailMessage, mail: Mail) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+        path = folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
         path.write_bytes(bytes(message))
     except OSError as error:
         raise MailError(f"cannot write the mail to {folder}: {error}") from error
