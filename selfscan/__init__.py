@@ -30,7 +30,17 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
         logging.getLogger("alembic").setLevel(logging.WARNING)
     redaction.install()
 
-    from selfscan import access, assets, cli, db, errors, extensions, i18n, questionnaire_registry
+    from selfscan import (
+        access,
+        assets,
+        cli,
+        db,
+        errors,
+        extensions,
+        i18n,
+        questionnaire_registry,
+        request_checks,
+    )
     from selfscan.account import bp as account_bp
     from selfscan.compare import bp as compare_bp
     from selfscan.main import bp as main_bp
@@ -38,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     from selfscan.region import bp as region_bp
     from selfscan.respondent import bp as respondent_bp
 
+    request_checks.init_app(app)
     db.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)

@@ -27,7 +27,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
+ERROR_TEMPLATES = {400, 403, 404, 405, 413, 415, 429, 500}
 
 
 def init_app(app: Flask) -> None:
@@ -37,13 +37,17 @@ def init_app(app: Flask) -> None:
 
 
 def handle_http_error(error: HTTPException) -> tuple[str | dict, int]:
-    """Render the error page for the status; CSRF failures are a 400 with their own message."""
+    """Render the error page for the status; CSRF failures are a 400 with their own message,
+    and refused input (selfscan.request_checks) says what was wrong."""
     code = error.code or 500
     _rollback()
+    message = getattr(error, "message", None)
     if request.accept_mimetypes.best == "application/json":
-        return {"error": error.name}, code
+        return {"error": error.name, **({"message": str(message)} if message else {})}, code
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/generic.html"
-    return render_template(template, error=error, csrf=isinstance(error, CSRFError)), code
+    return render_template(
+        template, error=error, csrf=isinstance(error, CSRFError), message=message
+    ), code
 
 
 def handle_unexpected_error(error: Exception) -> tuple[str | dict, int]:
