@@ -55,8 +55,9 @@ class Config:
     # `selfscan purge` removes personal data of rounds closed longer ago than this.
     RETENTION_DAYS: int = _int("SELFSCAN_RETENTION_DAYS", 365)
 
-    RATELIMIT_STORAGE_URI: str = os.environ.get("SELFSCAN_RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = False
+    # Where rate-limit counters live (selfscan.throttle): "database" (the app's database, shared
+    # by every worker and app server), "redis://…", or "memory://" (one process only).
+    RATELIMIT_STORAGE_URI: str = os.environ.get("SELFSCAN_RATELIMIT_STORAGE_URI", "database")
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

@@ -36,21 +36,26 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
 
 
-def handle_http_error(error: HTTPException) -> tuple[str | dict, int]:
+def handle_http_error(error: HTTPException) -> tuple[str | dict, int, list[tuple[str, str]]]:
     """Render the error page for the status; CSRF failures are a 400 with their own message,
     and refused input (selfscan.request_checks) says what was wrong."""
     code = error.code or 500
     _rollback()
     message = getattr(error, "message", None)
+    # Retry-After of a 429, Allow of a 405: the page replaces the body, not these.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if request.accept_mimetypes.best == "application/json":
-        return {"error": error.name, **({"message": str(message)} if message else {})}, code
+        body = {"error": error.name, **({"message": str(message)} if message else {})}
+        return body, code, headers
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/generic.html"
-    return render_template(
-        template, error=error, csrf=isinstance(error, CSRFError), message=message
-    ), code
+    return (
+        render_template(template, error=error, csrf=isinstance(error, CSRFError), message=message),
+        code,
+        headers,
+    )
 
 
-def handle_unexpected_error(error: Exception) -> tuple[str | dict, int]:
+def handle_unexpected_error(error: Exception) -> tuple[str | dict, int, list[tuple[str, str]]]:
     log.exception("unexpected error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError(original_exception=error))
 
