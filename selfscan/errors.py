@@ -74,8 +74,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
+    # Pages and downloads (scores, overview tables, the privacy export) hold personal data or
+    # figures: no cache may keep them. Static files get their own caching (selfscan.assets).
+    headers.setdefault("Cache-Control", "no-store")
 
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
