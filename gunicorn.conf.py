@@ -13,8 +13,14 @@ forwarded_allow_ips = os.environ.get("SELFSCAN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]
-    """Refuse rate-limit counters in each worker's memory when there are several workers:
-    each would count on its own, and every limit would be multiplied by their number."""
+    """Refuse, before any worker starts, a weak secret key (with how to make one), and
+    rate-limit counters in each worker's memory when there are several workers: each would
+    count on its own, and every limit would be multiplied by their number."""
+    from selfscan.config import secret_key_problem
+
+    key = os.environ.get("SELFSCAN_SECRET_KEY")
+    if key and (problem := secret_key_problem(key)):
+        raise RuntimeError(problem)
     storage = os.environ.get("SELFSCAN_RATELIMIT_STORAGE_URI", "database")
     if storage.startswith("memory") and server.cfg.workers > 1:
         raise RuntimeError(

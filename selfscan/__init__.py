@@ -11,7 +11,13 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from selfscan import redaction
-from selfscan.config import INSTANCE_PATH, Config, database_url
+from selfscan.config import (
+    INSTANCE_PATH,
+    MAKE_KEY_COMMAND,
+    Config,
+    database_url,
+    secret_key_problem,
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = True) -> Flask:
@@ -63,7 +69,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
 
 
 def _check_secret_key(app: Flask, serving: bool) -> None:
-    if app.config.get("SECRET_KEY"):
+    """A key that is set must be strong (also in tests and commands); without one only tests,
+    debug runs and commands that sign nothing start, with a random key of their own."""
+    key = app.config.get("SECRET_KEY")
+    if key:
+        problem = secret_key_problem(key if isinstance(key, str) else key.decode("latin-1"))
+        if problem:
+            raise RuntimeError(problem)
         return
     if app.debug or app.testing or not serving:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
@@ -71,6 +83,6 @@ def _check_secret_key(app: Flask, serving: bool) -> None:
         return
     raise RuntimeError(
         "SELFSCAN_SECRET_KEY is not set. Selfscan refuses to start without a secret key: "
-        "set SELFSCAN_SECRET_KEY to a long random value, for example the output of "
-        "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        f"set SELFSCAN_SECRET_KEY to a long random value, for example the output of "
+        f"`{MAKE_KEY_COMMAND}`."
     )

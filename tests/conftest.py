@@ -38,7 +38,7 @@ from selfscan.services.invitations import new_link
 from selfscan.throttle import COUNTER_OPTION
 
 PASSWORD = "correct horse battery staple"
-SECRET_KEY = "test-secret-key"
+SECRET_KEY = "selfscan-test-secret-key-0123456789abcdef"
 # The `mailbox` (a real SMTP server on 127.0.0.1) and `mail_app` fixtures.
 pytest_plugins = ["smtp_mailbox"]
 TEST_DATABASE_ENV = "SELFSCAN_TEST_DATABASE_URL"

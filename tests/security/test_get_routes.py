@@ -22,7 +22,7 @@ from selfscan.access import POLICY, Access
 
 
 def _get_rules() -> list[Rule]:
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     return sorted(
         (r for r in app.url_map.iter_rules() if "GET" in (r.methods or set())),
         key=lambda r: (r.endpoint, r.rule),
