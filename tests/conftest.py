@@ -4,6 +4,7 @@ the app, a client that sends real CSRF tokens, and factories for the domain's ob
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -329,6 +330,15 @@ def world(make: Factory) -> dict[str, Any]:
         ),
         "programme": make.user("programme@example.org", programme=True, name="Programme Team"),
     }
+
+
+CSRF_TOKEN_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")')
+
+
+def without_csrf_tokens(page: str) -> str:
+    """A page with its CSRF tokens blanked: a token is signed with the second it was made in,
+    so two renderings of one page differ when a second passes between them."""
+    return CSRF_TOKEN_VALUE.sub(r"\1\2", page)
 
 
 def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> Any:

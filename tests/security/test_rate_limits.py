@@ -20,6 +20,15 @@ from security.conftest import reset_token
 from selfscan import throttle
 from selfscan.models import RateLimitCounter
 
+START = time.time()
+
+
+@pytest.fixture(autouse=True)
+def frozen_counters(monkeypatch) -> None:
+    """The counters' clock stands still: a test's attempts all fall in one window, however slow
+    the machine (a test moves it on explicitly)."""
+    monkeypatch.setattr(throttle, "now", lambda: START)
+
 
 @pytest.fixture
 def limited_app(engine, database_url, tmp_path) -> Iterator[Flask]:
@@ -190,8 +199,7 @@ def test_a_counter_starts_again_when_its_window_ends(limited_app, scene, db, mon
     for _ in range(5):
         login(from_address(limited_app), scene["coordinator_a"], "wrong")
     assert login(from_address(limited_app), scene["coordinator_a"]).status_code == 429
-    later = time.time() + 61
-    monkeypatch.setattr(throttle, "now", lambda: later)
+    monkeypatch.setattr(throttle, "now", lambda: START + 61)
     assert login(from_address(limited_app), scene["coordinator_a"]).status_code == 302
 
 
@@ -199,8 +207,7 @@ def test_purge_deletes_the_counters_whose_window_ended(limited_app, scene, db, m
     login(from_address(limited_app), scene["coordinator_a"], "wrong")
     runner = limited_app.test_cli_runner()
     assert "0 ended rate-limit counter(s)" in runner.invoke(args=["purge"]).output
-    later = time.time() + 2 * 3600
-    monkeypatch.setattr(throttle, "now", lambda: later)
+    monkeypatch.setattr(throttle, "now", lambda: START + 2 * 3600)
     assert "4 ended rate-limit counter(s)" in runner.invoke(args=["purge"]).output
     assert list(db.exec(select(RateLimitCounter))) == []
 

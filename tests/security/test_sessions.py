@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -21,6 +20,19 @@ from conftest import login, make_app
 from security.conftest import reset_token, sign_in_as
 
 REDIS_URL = "redis://127.0.0.1:6379"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clocks(monkeypatch) -> int:
+    """The sessions' clock and the rate limits' counters stand still during each test, so a
+    test that ages a session by 59 seconds, or counts 30 guesses, means exactly that however
+    slow the machine is (a second passing mid-test made the idle clock tick over)."""
+    from selfscan import sessions, throttle
+
+    now = int(time.time())
+    monkeypatch.setattr(sessions, "_now", lambda: now)
+    monkeypatch.setattr(throttle, "now", lambda: float(now))
+    return now
 
 
 @pytest.fixture
@@ -88,7 +100,7 @@ def test_sign_in_answers_the_same_for_unknown_and_known_addresses(app, scene):
     known, unknown = scene["coordinator_a"].email, "nobody@example.org"
     answers: dict[str, list[Any]] = {known: [], unknown: []}
     times: dict[str, list[float]] = {known: [], unknown: []}
-    for _ in range(3):
+    for _ in range(5):
         for email in (known, unknown):
             client = app.test_client()
             response, seconds = _timed(login, client, email, "not the password")
@@ -99,7 +111,9 @@ def test_sign_in_answers_the_same_for_unknown_and_known_addresses(app, scene):
     assert _page_without_tokens(a).replace(known, "") == _page_without_tokens(b).replace(
         unknown, ""
     )
-    ratio = statistics.median(times[known]) / statistics.median(times[unknown])
+    # The fastest of five, interleaved: other work on the machine only ever adds time, so the
+    # minimum is what the code costs (a median of three moved with the load).
+    ratio = min(times[known]) / min(times[unknown])
     assert 0.2 < ratio < 5, f"sign-in takes {ratio:.1f}× as long for a known address"
 
 
@@ -107,7 +121,7 @@ def test_password_reset_answers_the_same_for_unknown_and_known_addresses(app, sc
     known, unknown = scene["coordinator_a"].email, "nobody@example.org"
     times: dict[str, list[float]] = {known: [], unknown: []}
     pages: dict[str, str] = {}
-    for _ in range(3):
+    for _ in range(5):
         for email in (known, unknown):
             client = app.test_client()
             response, seconds = _timed(client.post, "/wachtwoord-vergeten", data={"email": email})
@@ -116,7 +130,7 @@ def test_password_reset_answers_the_same_for_unknown_and_known_addresses(app, sc
             times[email].append(seconds)
             pages[email] = _page_without_tokens(client.get("/inloggen"))
     assert pages[known] == pages[unknown]
-    ratio = statistics.median(times[known]) / statistics.median(times[unknown])
+    ratio = min(times[known]) / min(times[unknown])
     assert 0.1 < ratio < 10, f"a reset request takes {ratio:.1f}× as long for a known address"
 
 
@@ -158,9 +172,11 @@ def test_deactivation_by_the_programme_team_ends_every_session_at_once(app, scen
 
 
 def _age_session(client: Any, *, started: int = 0, seen: int = 0) -> None:
-    """Move the session's clocks back by the given number of seconds."""
+    """Move the session's clocks back by the given number of seconds (from the frozen now)."""
+    from selfscan import sessions
+
     with client.session_transaction() as session:
-        now = int(time.time())
+        now = sessions._now()
         session["_started"] = now - started
         session["_seen"] = now - seen
 
@@ -178,13 +194,13 @@ def test_a_session_ends_after_an_hour_without_requests(client, scene):
     assert client.get("/").status_code == 302  # the old session does not come back
 
 
-def test_use_restarts_the_idle_clock_to_the_minute(client, scene):
+def test_use_restarts_the_idle_clock_to_the_minute(client, scene, frozen_clocks):
     login(client, scene["coordinator_a"])
     client.get("/")
     _age_session(client, started=50 * 60, seen=50 * 60)
     assert "Set-Cookie" in client.get("/").headers  # the clock restarts ...
     with client.session_transaction() as session:
-        assert int(time.time()) - session["_seen"] <= 1
+        assert session["_seen"] == frozen_clocks
     # ... and a page opened within the same minute leaves the cookie as it is.
     assert "Set-Cookie" not in client.get("/").headers
     _age_session(client, started=50 * 60, seen=59)
