@@ -109,3 +109,20 @@ def test_gunicorn_refuses_a_weak_secret_key_with_how_to_make_one(tmp_path: Path,
     assert "SELFSCAN_SECRET_KEY is too weak" in result.stderr
     assert "secrets.token_hex(32)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_command_refuses_a_weak_secret_key_without_a_traceback(database_url: str):
+    env = {**os.environ, "SELFSCAN_DATABASE_URL": database_url, "SELFSCAN_SECRET_KEY": "x" * 40}
+    result = subprocess.run(
+        [Path(sys.executable).parent / "selfscan", "purge"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.startswith("Error: SELFSCAN_SECRET_KEY is too weak")
+    assert "secrets.token_hex(32)" in result.stderr
+    assert "Traceback" not in result.stderr
