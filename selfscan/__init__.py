@@ -12,7 +12,13 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from selfscan import redaction
-from selfscan.config import INSTANCE_PATH, Config, database_url
+from selfscan.config import (
+    INSTANCE_PATH,
+    MAKE_KEY_COMMAND,
+    Config,
+    database_url,
+    secret_key_problem,
+)
 
 # Written once, in pyproject.toml; the installed package's metadata carries it to the footer,
 # /health and `selfscan --version`.
@@ -36,7 +42,17 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     redaction.install()
     app.jinja_env.globals["selfscan_version"] = __version__
 
-    from selfscan import access, assets, cli, db, errors, extensions, i18n, questionnaire_registry
+    from selfscan import (
+        access,
+        assets,
+        cli,
+        db,
+        errors,
+        extensions,
+        i18n,
+        questionnaire_registry,
+        request_checks,
+    )
     from selfscan.account import bp as account_bp
     from selfscan.compare import bp as compare_bp
     from selfscan.main import bp as main_bp
@@ -44,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     from selfscan.region import bp as region_bp
     from selfscan.respondent import bp as respondent_bp
 
+    request_checks.init_app(app)
     db.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
@@ -58,7 +75,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
 
 
 def _check_secret_key(app: Flask, serving: bool) -> None:
-    if app.config.get("SECRET_KEY"):
+    """A key that is set must be strong (also in tests and commands); without one only tests,
+    debug runs and commands that sign nothing start, with a random key of their own."""
+    key = app.config.get("SECRET_KEY")
+    if key:
+        problem = secret_key_problem(key if isinstance(key, str) else key.decode("latin-1"))
+        if problem:
+            raise RuntimeError(problem)
         return
     if app.debug or app.testing or not serving:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
@@ -66,6 +89,6 @@ def _check_secret_key(app: Flask, serving: bool) -> None:
         return
     raise RuntimeError(
         "SELFSCAN_SECRET_KEY is not set. Selfscan refuses to start without a secret key: "
-        "set SELFSCAN_SECRET_KEY to a long random value, for example the output of "
-        "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        f"set SELFSCAN_SECRET_KEY to a long random value, for example the output of "
+        f"`{MAKE_KEY_COMMAND}`."
     )

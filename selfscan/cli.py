@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -53,9 +54,14 @@ def init_app(app: Flask) -> None:
 
 
 def _create_cli_app() -> Flask:
+    from flask.cli import NoAppException
+
     from selfscan import create_app
 
-    return create_app(serving=False)
+    try:
+        return create_app(serving=False)
+    except RuntimeError as error:  # a weak secret key, say: the message, not a traceback
+        raise NoAppException(str(error)) from None
 
 
 main = FlaskGroup(
@@ -314,17 +320,18 @@ def export_scores_command(round_key: str, output: str | None) -> None:
 @click.command("import-responses")
 @with_appcontext
 @click.option("--round", "round_key", required=True, help="The round's KEY.")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
-def import_responses_command(round_key: str, file: IO[str]) -> None:
-    """Import a responses CSV as submitted responses: all rows or, on any error, none."""
+@click.argument("file", type=click.File("rb"))
+def import_responses_command(round_key: str, file: IO[bytes]) -> None:
+    """Import a responses CSV (UTF-8) as submitted responses: all rows or, on any error, none."""
     from selfscan.services import exchange
 
     try:
+        text = io.StringIO(exchange.read_import_file(file.read()))
         with db.session_scope() as session:
             report = exchange.import_responses(
                 session,
                 _round_by_key(session, round_key),
-                file,
+                text,
                 k=current_app.config["MIN_GROUP_SIZE"],
             )
     except exchange.ImportRejected as error:
@@ -550,16 +557,18 @@ def purge_command(days: int | None) -> None:
 
     Invitations of those rounds lose name and e-mail address (their anonymous answers stay in
     the figures); deactivated coordinator accounts unused for that long are deleted. Running it
-    again changes nothing more.
+    again changes nothing more. Rate-limit counters whose window has ended are deleted too.
     """
+    from selfscan import throttle
     from selfscan.services import privacy
 
     retention = current_app.config["RETENTION_DAYS"] if days is None else days
     with db.session_scope() as session:
         result = privacy.purge(session, retention_days=retention)
+    counters = throttle.purge_ended(db.engine())
     click.echo(
         f"Purged personal data older than {retention} days: {result.invitations} invitation(s), "
-        f"{result.accounts} deactivated account(s)."
+        f"{result.accounts} deactivated account(s); {counters} ended rate-limit counter(s)."
     )
 
 

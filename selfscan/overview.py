@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from selfscan.charts import style
+from selfscan.charts import plain, style
 from selfscan.domain import ACTION_STATUS_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
 from selfscan.scoring import ALL, OTHER, Group, change
 
@@ -208,8 +208,9 @@ def trend_chart(
     scale: tuple[int, int] = (1, 5),
     locale: str = "nl",
 ) -> dict[str, object]:
-    """A plotly.js line chart: one line per principle over the rounds, gaps where hidden."""
-    x = [p.round.title for p in points]
+    """A plotly.js line chart: one line per principle over the rounds, gaps where hidden.
+    Round titles, labels and the titles are plain text (charts.plain)."""
+    x = [plain(p.round.title) for p in points]
     data = []
     for index, label in enumerate(labels):
         values = [_two(p.means[index]) for p in points]
@@ -217,7 +218,7 @@ def trend_chart(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": label,
+                "name": plain(label),
                 "x": x,
                 "y": values,
                 "connectgaps": False,
@@ -227,9 +228,9 @@ def trend_chart(
         )
     low, high = scale
     layout = {
-        "title": {"text": title},
+        "title": {"text": plain(title)},
         "xaxis": {"type": "category", "automargin": True},
-        "yaxis": {"range": [low, high], "dtick": 1, "title": {"text": axis_title}},
+        "yaxis": {"range": [low, high], "dtick": 1, "title": {"text": plain(axis_title)}},
         "legend": {"orientation": "h", "y": -0.25},
         "margin": {"t": 60, "b": 40, "l": 60, "r": 20},
         "separators": ",." if locale == "nl" else ".,",
