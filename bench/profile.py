@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import re
+import secrets
 import time
 
 from pyinstrument import Profiler
@@ -38,7 +39,11 @@ def main() -> None:
         dataset = data.create(url, args.regions)
         links = data.respondent_links(url, dataset.open_round, 1)
         app = create_app(
-            {"SECRET_KEY": "profile", "DATABASE_URL": url, "SESSION_COOKIE_SECURE": False}
+            {
+                "SECRET_KEY": secrets.token_hex(32),
+                "DATABASE_URL": url,
+                "SESSION_COOKIE_SECURE": False,
+            }
         )
         statements: list[str] = []
         event.listen(

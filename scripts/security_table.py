@@ -13,7 +13,7 @@ from selfscan.access import POLICY
 
 
 def rows() -> list[str]:
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     urls: dict[str, list[str]] = {}
     methods: dict[str, set[str]] = {}
     for rule in app.url_map.iter_rules():

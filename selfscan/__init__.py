@@ -49,12 +49,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     from selfscan import access, cli, errors, labels, questionnaire_registry
     from selfscan.account import bp as account_bp
     from selfscan.compare import bp as compare_bp
-    from selfscan.infra import assets, db, extensions, i18n
+    from selfscan.infra import assets, db, extensions, i18n, request_checks
     from selfscan.main import bp as main_bp
     from selfscan.programme import bp as programme_bp
     from selfscan.region import bp as region_bp
     from selfscan.respondent import bp as respondent_bp
 
+    request_checks.init_app(app)
     db.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
@@ -70,7 +71,15 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
 
 
 def _check_secret_key(app: Flask, serving: bool) -> None:
-    if app.config.get("SECRET_KEY"):
+    """A key that is set must be strong (also in tests and commands); without one only tests,
+    debug runs and commands that sign nothing start, with a random key of their own."""
+    from selfscan.infra.config import MAKE_KEY_COMMAND, secret_key_problem
+
+    key = app.config.get("SECRET_KEY")
+    if key:
+        problem = secret_key_problem(key if isinstance(key, str) else key.decode("latin-1"))
+        if problem:
+            raise RuntimeError(problem)
         return
     if app.debug or app.testing or not serving:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
@@ -78,6 +87,6 @@ def _check_secret_key(app: Flask, serving: bool) -> None:
         return
     raise RuntimeError(
         "SELFSCAN_SECRET_KEY is not set. Selfscan refuses to start without a secret key: "
-        "set SELFSCAN_SECRET_KEY to a long random value, for example the output of "
-        "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        f"set SELFSCAN_SECRET_KEY to a long random value, for example the output of "
+        f"`{MAKE_KEY_COMMAND}`."
     )

@@ -27,7 +27,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
+ERROR_TEMPLATES = {400, 403, 404, 405, 413, 415, 429, 500}
 
 
 def init_app(app: Flask) -> None:
@@ -36,17 +36,26 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
 
 
-def handle_http_error(error: HTTPException) -> tuple[str | dict, int]:
-    """Render the error page for the status; CSRF failures are a 400 with their own message."""
+def handle_http_error(error: HTTPException) -> tuple[str | dict, int, list[tuple[str, str]]]:
+    """Render the error page for the status; CSRF failures are a 400 with their own message,
+    and refused input (selfscan.infra.request_checks) says what was wrong."""
     code = error.code or 500
     _rollback()
+    message = getattr(error, "message", None)
+    # Retry-After of a 429, Allow of a 405: the page replaces the body, not these.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if request.accept_mimetypes.best == "application/json":
-        return {"error": error.name}, code
+        body = {"error": error.name, **({"message": str(message)} if message else {})}
+        return body, code, headers
     template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/generic.html"
-    return render_template(template, error=error, csrf=isinstance(error, CSRFError)), code
+    return (
+        render_template(template, error=error, csrf=isinstance(error, CSRFError), message=message),
+        code,
+        headers,
+    )
 
 
-def handle_unexpected_error(error: Exception) -> tuple[str | dict, int]:
+def handle_unexpected_error(error: Exception) -> tuple[str | dict, int, list[tuple[str, str]]]:
     log.exception("unexpected error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError(original_exception=error))
 
@@ -65,8 +74,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
+    # Pages and downloads (scores, overview tables, the privacy export) hold personal data or
+    # figures: no cache may keep them. Static files get their own caching (selfscan.infra.assets).
+    headers.setdefault("Cache-Control", "no-store")
 
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

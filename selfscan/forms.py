@@ -6,13 +6,16 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, Field, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # Moments are entered and shown in Dutch local time and stored in UTC.
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 LOCAL_MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+# Rounds are held within these years; a moment outside them is a typing error (and year 1 or
+# 9999 in Dutch time has no UTC equivalent that Python can hold).
+FIRST_YEAR, LAST_YEAR = 2000, 2199
 
 
 class CheckboxesField(SelectMultipleField):
@@ -30,6 +33,14 @@ class CheckboxesField(SelectMultipleField):
 def to_utc(local: datetime) -> datetime:
     """A moment typed in Dutch local time, as UTC."""
     return local.replace(tzinfo=LOCAL_ZONE).astimezone(UTC)
+
+
+def within_years(_form: object, field: Field) -> None:
+    """A moment between FIRST_YEAR and LAST_YEAR."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(
+            _l("Enter a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+        )
 
 
 def to_local(moment: datetime) -> datetime:

@@ -4,6 +4,7 @@ the app, a client that sends real CSRF tokens, and factories for the domain's ob
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from selfscan.core.questionnaire import Questionnaire, read_directory
 from selfscan.infra import migrate
 from selfscan.infra.config import PROJECT_ROOT
 from selfscan.infra.db import make_engine
+from selfscan.infra.throttle import COUNTER_OPTION
 from selfscan.models import (
     Invitation,
     Item,
@@ -39,7 +41,7 @@ from selfscan.services.invitations import new_link
 from selfscan.services.questionnaires import sync
 
 PASSWORD = "correct horse battery staple"
-SECRET_KEY = "test-secret-key"
+SECRET_KEY = "selfscan-test-secret-key-0123456789abcdef"
 # The `mailbox` (a real SMTP server on 127.0.0.1) and `mail_app` fixtures.
 pytest_plugins = ["smtp_mailbox"]
 TEST_DATABASE_ENV = "SELFSCAN_TEST_DATABASE_URL"
@@ -167,6 +169,8 @@ def _refuse_writes_on_get(_conn, _cursor, statement: str, *_args: Any) -> None:
     """GET and HEAD requests only read: on PostgreSQL they run without a transaction
     (selfscan.infra.db.get_session), so a write there would not be atomic. A test in which one
     writes gets a 500 from the app and this message in its log."""
+    if _conn.get_execution_options().get(COUNTER_OPTION):
+        return  # rate-limit counters: a GET may count a failed link (selfscan.infra.throttle)
     if has_request_context() and request.method in ("GET", "HEAD"):
         verb = statement.lstrip().split(None, 1)[0].upper()
         assert verb not in ("INSERT", "UPDATE", "DELETE"), f"{request.method} wrote: {statement}"
@@ -340,6 +344,15 @@ def close_round(db: Session, round_: Round) -> None:
     """Close an open round now (as the programme team's "close now"): its figures are released."""
     rounds.close_now(db, round_)
     db.commit()
+
+
+CSRF_TOKEN_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")')
+
+
+def without_csrf_tokens(page: str) -> str:
+    """A page with its CSRF tokens blanked: a token is signed with the second it was made in,
+    so two renderings of one page differ when a second passes between them."""
+    return CSRF_TOKEN_VALUE.sub(r"\1\2", page)
 
 
 def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> Any:

@@ -18,7 +18,7 @@ IDENTITIES = ("anonymous", "respondent_a", "coordinator_a", "coordinator_b", "pr
 
 
 def _rules() -> list[Rule]:
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     return sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule))
 
 

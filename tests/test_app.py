@@ -17,6 +17,49 @@ def test_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app({"SECRET_KEY": None, "DATABASE_URL": "sqlite://"})
 
 
+WEAK_KEYS = [
+    "x",
+    " " * 40,
+    "changeme",
+    "change-me-change-me-change-me-change-me",
+    "Change_Me_Please_0123456789abcdefghij",
+    "x" * 64,
+    "abababababababababababababababababab",
+    "short but not empty 1234",
+    "  0123456789abcdef0123456789abc  ",
+]
+
+
+@pytest.mark.parametrize("key", WEAK_KEYS)
+@pytest.mark.parametrize("testing", [False, True])
+def test_a_weak_secret_key_is_refused_with_how_to_make_one(key, testing):
+    with pytest.raises(RuntimeError) as refused:
+        create_app({"SECRET_KEY": key, "TESTING": testing, "DATABASE_URL": "sqlite://"})
+    message = str(refused.value)
+    assert message.startswith("SELFSCAN_SECRET_KEY is too weak")
+    assert "secrets.token_hex(32)" in message
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "0123456789abcdef0123456789abcdef",  # 32 hex digits, as token_hex(16) gives
+        "kW3v9-QpZ_7m2LxT8bN4rY6cJ1hF5gD0sA",
+        "correct horse battery staple, a long pass phrase",
+    ],
+)
+def test_a_strong_secret_key_is_accepted(key):
+    assert create_app({"SECRET_KEY": key, "DATABASE_URL": "sqlite://"}).secret_key == key
+
+
+def test_the_keys_made_as_the_message_says_are_accepted():
+    import secrets
+
+    for _ in range(200):
+        key = secrets.token_hex(32)
+        assert create_app({"SECRET_KEY": key, "DATABASE_URL": "sqlite://"}).secret_key == key
+
+
 def test_starts_without_a_secret_key_in_tests_and_cli():
     assert create_app({"SECRET_KEY": None, "TESTING": True, "DATABASE_URL": "sqlite://"}).secret_key
     assert create_app({"SECRET_KEY": None, "DATABASE_URL": "sqlite://"}, serving=False).secret_key

@@ -49,6 +49,44 @@ def test_wrap_breaks_long_labels():
     assert wrap("Kort") == "Kort"
 
 
+MARKED = '<b>Vet</b> & <a href="https://example.org/">klik</a> <br> &amp;'
+
+
+def _plotly_shows(text: str) -> str:
+    """What plotly.js displays for a text: its entities turned back into characters (the
+    tags it would render are what the test looks for: there must be none)."""
+    import html
+
+    assert "<" not in text.replace("<br>", ""), f"plotly would read markup in {text!r}"
+    return html.unescape(text)
+
+
+def test_chart_text_is_plain_text():
+    """Names, titles and round titles reach plotly escaped: it shows them as typed."""
+    from selfscan.core.overview import TrendPoint, trend_chart
+
+    spec = radar([Series(MARKED, [1, 2, 3])], [wrap(MARKED)], title=MARKED)
+    (trace,) = spec["data"]
+    assert _plotly_shows(trace["name"]) == MARKED
+    assert _plotly_shows(spec["layout"]["title"]["text"]) == MARKED
+    assert _plotly_shows(trace["theta"][0].replace("<br>", " ")) == MARKED
+
+    class Round:
+        title = MARKED
+
+    trend = trend_chart(
+        [TrendPoint(Round(), 3, (3.0,))],  # type: ignore[arg-type]
+        [MARKED],
+        title=MARKED,
+        axis_title=MARKED,
+    )
+    (line,) = trend["data"]
+    assert [_plotly_shows(x) for x in line["x"]] == [MARKED]
+    assert _plotly_shows(line["name"]) == MARKED
+    assert _plotly_shows(trend["layout"]["title"]["text"]) == MARKED
+    assert _plotly_shows(trend["layout"]["yaxis"]["title"]["text"]) == MARKED
+
+
 # --- the radar drawn on the server (the respondent's profile) ------------------------------------
 
 PRINCIPLE_LABELS = [

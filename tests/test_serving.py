@@ -41,7 +41,7 @@ def test_gunicorn_serves_the_app_and_logs_no_token(
     env = {
         **os.environ,
         "SELFSCAN_DATABASE_URL": database_url,
-        "SELFSCAN_SECRET_KEY": "serving-test-secret",
+        "SELFSCAN_SECRET_KEY": "serving-test-secret-key-0123456789abcdef",
         "SELFSCAN_BIND": f"127.0.0.1:{port}",
         "SELFSCAN_WORKERS": "2",
         "PYTHONUNBUFFERED": "1",
@@ -87,3 +87,42 @@ def test_no_log_record_carries_a_token(app, caplog):
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert "SecretTok_123-x" not in text and "AnotherSecret987" not in text
     assert text.count("/i/[redacted]") == 2
+
+
+def test_gunicorn_refuses_a_weak_secret_key_with_how_to_make_one(tmp_path: Path, database_url: str):
+    env = {
+        **os.environ,
+        "SELFSCAN_DATABASE_URL": database_url,
+        "SELFSCAN_SECRET_KEY": "changeme",
+        "SELFSCAN_BIND": f"127.0.0.1:{_free_port()}",
+    }
+    result = subprocess.run(
+        [Path(sys.executable).parent / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SELFSCAN_SECRET_KEY is too weak" in result.stderr
+    assert "secrets.token_hex(32)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_command_refuses_a_weak_secret_key_without_a_traceback(database_url: str):
+    env = {**os.environ, "SELFSCAN_DATABASE_URL": database_url, "SELFSCAN_SECRET_KEY": "x" * 40}
+    result = subprocess.run(
+        [Path(sys.executable).parent / "selfscan", "purge"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.startswith("Error: SELFSCAN_SECRET_KEY is too weak")
+    assert "secrets.token_hex(32)" in result.stderr
+    assert "Traceback" not in result.stderr

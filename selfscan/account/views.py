@@ -11,9 +11,9 @@ from flask_login import current_user, login_user, logout_user
 
 from selfscan.account.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from selfscan.account.links import LinkPurpose, account_for_token, make_token, max_age_seconds
-from selfscan.infra import mail
+from selfscan.infra import mail, throttle
 from selfscan.infra.db import get_session
-from selfscan.infra.extensions import limiter, login_manager
+from selfscan.infra.extensions import login_manager
 from selfscan.infra.i18n import current_language
 from selfscan.infra.passwords import MIN_LENGTH
 from selfscan.models import User
@@ -33,15 +33,7 @@ def load_user(cookie_id: str):  # type: ignore[no-untyped-def]
     return user
 
 
-def _login_account_key() -> str:
-    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))
-
-
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit("10 per minute;50 per hour", methods=["POST"], scope="login-address")
-@limiter.limit(
-    "5 per minute;20 per hour", methods=["POST"], key_func=_login_account_key, scope="login-account"
-)
 def login():  # type: ignore[no-untyped-def]
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
@@ -50,11 +42,22 @@ def login():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        # Wrong passwords count per account and, more gently, per address; a limited account
+        # waits even with the right password (or guessing could go on).
+        failures = (
+            (
+                throttle.SIGN_IN_ACCOUNT,
+                throttle.fingerprint(accounts.normalise_email(form.email.data or "")),
+            ),
+            (throttle.SIGN_IN_ADDRESS, throttle.address()),
+        )
+        throttle.refuse_when_exceeded(*failures)
         db = get_session()
         user = accounts.authenticate(db, form.email.data or "", form.password.data or "")
         if user is None:
             flash(_("That e-mail address and password do not match an active account."), "error")
-            db.rollback()
+            db.rollback()  # before counting: on SQLite this session holds the write lock
+            throttle.count(*failures)
         else:
             db.commit()
             language = session.get("lang")
@@ -80,11 +83,21 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
-@limiter.limit("5 per minute;20 per hour", methods=["POST"], scope="password-reset")
 def forgot_password():  # type: ignore[no-untyped-def]
     """Ask for a password-reset link; the answer is the same whether the address is known."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        # Every request may send a mail: counted per address asked for (known or not, alike)
+        # and per client address, before the session takes SQLite's write lock.
+        asked = (
+            (
+                throttle.RESET_EMAIL,
+                throttle.fingerprint(accounts.normalise_email(form.email.data or "")),
+            ),
+            (throttle.RESET_ADDRESS, throttle.address()),
+        )
+        throttle.refuse_when_exceeded(*asked)
+        throttle.count(*asked)
         user = accounts.find_by_email(get_session(), form.email.data or "")
         if user is not None and user.is_active:
             _mail_reset_link(user)
@@ -122,12 +135,17 @@ def _mail_reset_link(user: User) -> None:
 
 
 @bp.route("/wachtwoord/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"], scope="set-password")
 def set_password(token: str):  # type: ignore[no-untyped-def]
     """Choose a password with a link from a mail (a reset, or a new account's invitation)."""
+    if request.method == "POST":
+        attempt = (throttle.SET_PASSWORD_LINK, throttle.fingerprint(token))
+        throttle.refuse_when_exceeded(attempt)
+        throttle.count(attempt)
     db = get_session()
     found = account_for_token(db, token)
     if found is None:
+        db.rollback()  # before counting: on SQLite a POST's session holds the write lock
+        throttle.failed_link()
         return render_template("account/link_invalid.html"), 404
     user, purpose = found
     form = SetPasswordForm()

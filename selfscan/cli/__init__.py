@@ -44,9 +44,14 @@ def init_app(app: Flask) -> None:
 
 
 def _create_cli_app() -> Flask:
+    from flask.cli import NoAppException
+
     from selfscan import create_app
 
-    return create_app(serving=False)
+    try:
+        return create_app(serving=False)
+    except RuntimeError as error:  # a weak secret key, say: the message, not a traceback
+        raise NoAppException(str(error)) from None
 
 
 main = FlaskGroup(

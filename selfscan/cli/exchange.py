@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import IO
 
@@ -48,17 +49,18 @@ def export_scores_command(round_key: str, output: str | None) -> None:
 @click.command("import-responses")
 @with_appcontext
 @click.option("--round", "round_key", required=True, help="The round's KEY.")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
-def import_responses_command(round_key: str, file: IO[str]) -> None:
-    """Import a responses CSV as submitted responses: all rows or, on any error, none."""
+@click.argument("file", type=click.File("rb"))
+def import_responses_command(round_key: str, file: IO[bytes]) -> None:
+    """Import a responses CSV (UTF-8) as submitted responses: all rows or, on any error, none."""
     from selfscan.services import exchange
 
     try:
+        text = io.StringIO(exchange.read_import_file(file.read()))
         with db.session_scope() as session:
             report = exchange.import_responses(
                 session,
                 round_by_key(session, round_key),
-                file,
+                text,
                 k=current_app.config["MIN_GROUP_SIZE"],
             )
     except exchange.ImportRejected as error:

@@ -67,14 +67,16 @@ def purge_command(days: int | None) -> None:
 
     Invitations of those rounds lose name and e-mail address (their anonymous answers stay in
     the figures); deactivated coordinator accounts unused for that long are deleted. Running it
-    again changes nothing more.
+    again changes nothing more. Rate-limit counters whose window has ended are deleted too.
     """
+    from selfscan.infra import throttle
     from selfscan.services import privacy
 
     retention = current_app.config["RETENTION_DAYS"] if days is None else days
     with db.session_scope() as session:
         result = privacy.purge(session, retention_days=retention)
+    counters = throttle.purge_ended(db.engine())
     click.echo(
         f"Purged personal data older than {retention} days: {result.invitations} invitation(s), "
-        f"{result.accounts} deactivated account(s)."
+        f"{result.accounts} deactivated account(s); {counters} ended rate-limit counter(s)."
     )

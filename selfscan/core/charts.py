@@ -19,6 +19,13 @@ DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
 
 
+def plain(text: str) -> str:
+    """Text that plotly.js shows as typed. It reads names, titles and tick labels as its own
+    kind of HTML (`<b>`, `<i>`, `<a href>`, `<br>`…) and turns entities back into characters,
+    so escaping `&`, `<` and `>` shows a region called "<b>A</b>" as exactly that."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 @dataclass(frozen=True)
 class Series:
     """One line on a radar: a name and a value per axis (None where nothing may be shown)."""
@@ -51,7 +58,8 @@ def radar(
     """A radar (scatterpolar) chart: one closed line per series over the given axes.
 
     Values are rounded to two decimals, as in the table beside the chart. A series hidden at
-    first (`visible=False`) stays in the legend, where it can be switched on.
+    first (`visible=False`) stays in the legend, where it can be switched on. Names and the
+    title are plain text (`plain`); `axes` may hold plotly's <br> (`wrap`), nothing else.
     """
     theta = [*axes, axes[0]] if axes else []
     data = []
@@ -60,7 +68,7 @@ def radar(
         data.append(
             {
                 "type": "scatterpolar",
-                "name": item.name,
+                "name": plain(item.name),
                 "r": [*values, values[0]] if values else [],
                 "theta": theta,
                 "mode": "lines+markers",
@@ -72,7 +80,7 @@ def radar(
         )
     low, high = scale
     layout = {
-        "title": {"text": title},
+        "title": {"text": plain(title)},
         "polar": {
             "radialaxis": {"range": [low - 1 if low > 0 else low, high], "dtick": 1},
             "angularaxis": {"direction": "clockwise", "rotation": 90},
@@ -98,8 +106,9 @@ def wrap_lines(label: str, width: int = 22) -> list[str]:
 
 
 def wrap(label: str, width: int = 22) -> str:
-    """A long axis label broken into lines (plotly's <br>) so that it fits a narrow screen."""
-    return "<br>".join(wrap_lines(label, width))
+    """A long axis label broken into lines (plotly's <br>) so that it fits a narrow screen;
+    the words themselves are plain text."""
+    return "<br>".join(plain(line) for line in wrap_lines(label, width))
 
 
 # --- a radar drawn on the server ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from selfscan.core.charts import style
+from selfscan.core.charts import plain, style
 from selfscan.core.scoring import ALL, OTHER, Group, change
 from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
 
@@ -209,8 +209,9 @@ def trend_chart(
     scale: tuple[int, int] = (1, 5),
     locale: str = "nl",
 ) -> dict[str, object]:
-    """A plotly.js line chart: one line per principle over the rounds, gaps where hidden."""
-    x = [p.round.title for p in points]
+    """A plotly.js line chart: one line per principle over the rounds, gaps where hidden.
+    Round titles, labels and the titles are plain text (charts.plain)."""
+    x = [plain(p.round.title) for p in points]
     data = []
     for index, label in enumerate(labels):
         values = [_two(p.means[index]) for p in points]
@@ -218,7 +219,7 @@ def trend_chart(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": label,
+                "name": plain(label),
                 "x": x,
                 "y": values,
                 "connectgaps": False,
@@ -228,9 +229,9 @@ def trend_chart(
         )
     low, high = scale
     layout = {
-        "title": {"text": title},
+        "title": {"text": plain(title)},
         "xaxis": {"type": "category", "automargin": True},
-        "yaxis": {"range": [low, high], "dtick": 1, "title": {"text": axis_title}},
+        "yaxis": {"range": [low, high], "dtick": 1, "title": {"text": plain(axis_title)}},
         "legend": {"orientation": "h", "y": -0.25},
         "margin": {"t": 60, "b": 40, "l": 60, "r": 20},
         "separators": ",." if locale == "nl" else ".,",

@@ -61,8 +61,9 @@ class Config:
     # `selfscan purge` removes personal data of rounds closed longer ago than this.
     RETENTION_DAYS: int = _int("SELFSCAN_RETENTION_DAYS", 365)
 
-    RATELIMIT_STORAGE_URI: str = os.environ.get("SELFSCAN_RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = False
+    # Where rate-limit counters live (selfscan.infra.throttle): "database" (the app's database, shared
+    # by every worker and app server), "redis://…", or "memory://" (one process only).
+    RATELIMIT_STORAGE_URI: str = os.environ.get("SELFSCAN_RATELIMIT_STORAGE_URI", "database")
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -80,6 +81,29 @@ class Config:
     WTF_CSRF_TIME_LIMIT: int | None = None  # the token lives as long as the session
     # Behind a reverse proxy, set to the number of proxies that add X-Forwarded-* headers.
     PROXY_COUNT: int = _int("SELFSCAN_PROXY_COUNT", 0)
+
+
+# A secret key signs sessions, CSRF tokens and every link: it must be long and random.
+MIN_SECRET_KEY_BYTES = 32
+MAKE_KEY_COMMAND = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why SECRET_KEY is too weak to sign sessions and links; None when it will do."""
+    size = len(key.strip().encode("utf-8"))
+    if size < MIN_SECRET_KEY_BYTES:
+        problem = f"it is {size} bytes long (without spaces at the ends), fewer than {MIN_SECRET_KEY_BYTES}"
+    elif len(set(key)) < 8:
+        problem = f"it repeats {len(set(key))} different characters"
+    elif "changeme" in "".join(c for c in key.lower() if c.isalpha()):
+        problem = "it is a placeholder ('change me')"
+    else:
+        return None
+    return (
+        f"SELFSCAN_SECRET_KEY is too weak: {problem}. It signs sessions and every link, so "
+        f"anyone who guesses it can sign in as anyone. Make a long random one with `{MAKE_KEY_COMMAND}`"
+        " and set that (the same for every worker and app server)."
+    )
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # selfscan/, this file is in selfscan/infra/

@@ -14,3 +14,22 @@ accesslog = "-"
 # Personal links carry a secret token in their path; this logger writes /i/[redacted] instead.
 logger_class = "selfscan.infra.redaction.RedactingLogger"
 forwarded_allow_ips = os.environ.get("SELFSCAN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Refuse, before any worker starts, a weak secret key (with how to make one), and
+    rate-limit counters in each worker's memory when there are several workers: each would
+    count on its own, and every limit would be multiplied by their number."""
+    from selfscan.infra.config import secret_key_problem
+
+    key = os.environ.get("SELFSCAN_SECRET_KEY")
+    if key and (problem := secret_key_problem(key)):
+        raise RuntimeError(problem)
+    storage = os.environ.get("SELFSCAN_RATELIMIT_STORAGE_URI", "database")
+    if storage.startswith("memory") and server.cfg.workers > 1:
+        raise RuntimeError(
+            f"SELFSCAN_RATELIMIT_STORAGE_URI={storage} keeps rate-limit counters in each worker's "
+            f"memory, so {server.cfg.workers} workers would each count apart and allow "
+            f"{server.cfg.workers} times every limit. Leave it unset (counters in the database, "
+            "shared by every worker), use redis://…, or run one worker (SELFSCAN_WORKERS=1)."
+        )

@@ -4,6 +4,7 @@ from selfscan.models.account import CoordinatorRegion, User
 from selfscan.models.agenda import Action, Reflection
 from selfscan.models.base import metadata
 from selfscan.models.questionnaire import Item, QuestionnaireVersion
+from selfscan.models.ratelimit import RateLimitCounter
 from selfscan.models.region import Organisation, Region
 from selfscan.models.response import Answer, Invitation, PrincipleComment, Response
 from selfscan.models.round import Round, RoundRegion, RoundState
@@ -17,6 +18,7 @@ __all__ = [
     "Organisation",
     "PrincipleComment",
     "QuestionnaireVersion",
+    "RateLimitCounter",
     "Reflection",
     "Region",
     "Response",

@@ -8,7 +8,7 @@ from wtforms import DateTimeLocalField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from selfscan.core.vocabulary import SHARING
-from selfscan.forms import LOCAL_MOMENT_FORMAT, CheckboxesField, PersonFields
+from selfscan.forms import LOCAL_MOMENT_FORMAT, CheckboxesField, PersonFields, within_years
 from selfscan.labels import choices
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -39,12 +39,12 @@ class RoundDatesForm(FlaskForm):
     opens_at = DateTimeLocalField(
         _l("Opens at"),
         format=LOCAL_MOMENT_FORMAT,
-        validators=[DataRequired(_l("Enter the opening date and time."))],
+        validators=[DataRequired(_l("Enter the opening date and time.")), within_years],
     )
     closes_at = DateTimeLocalField(
         _l("Closes at"),
         format=LOCAL_MOMENT_FORMAT,
-        validators=[DataRequired(_l("Enter the closing date and time."))],
+        validators=[DataRequired(_l("Enter the closing date and time.")), within_years],
     )
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:

@@ -1,7 +1,11 @@
-"""A region's invitations for a round: add one or a list, follow their status, resend, revoke.
+"""A region's invitations for a round: add one or a list, follow their status, resend, give a
+new link, revoke.
 
 Mails go out after the invitations are committed: a mail cannot be taken back, so the link in
 it must already exist; an invitation whose mail failed stays "not sent" and can be resent.
+"Send again" mails the same link, so a person who finds an earlier mail can still use it;
+"New link" replaces the link (the earlier one stops working) for a link that reached someone
+else.
 """
 
 from __future__ import annotations
@@ -146,6 +150,38 @@ def resend_invitation(region: str, round_key: str, invitation_id: int):  # type:
     else:
         db.commit()
         flash(_("The link has been sent again to %(email)s.", email=invitation.email), "success")
+    return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+
+
+@bp.route("/rondes/<round_key>/uitnodigingen/<int:invitation_id>/nieuwe-link", methods=["POST"])
+def renew_invitation(region: str, round_key: str, invitation_id: int):  # type: ignore[no-untyped-def]
+    """Mail a new personal link; the earlier link stops working (for a link that leaked)."""
+    row, round_ = get_region_round(region, round_key)
+    _refuse_when_closed(round_)
+    invitation = get_invitation(row, round_, invitation_id)
+    if _status_of(invitation) in (InvitationStatus.REVOKED, InvitationStatus.SUBMITTED):
+        abort(400)
+    db = get_session()
+    token = invitation_service.renew_token(db, invitation, current_app.secret_key)
+    db.commit()  # the new link exists before a mail carries it; the earlier one has stopped
+    failed = outreach.send_invitations(db, [(invitation, token)], round_=round_, region=row)
+    db.commit()
+    if failed:
+        flash(
+            _(
+                "%(email)s has a new link, but the e-mail could not be sent; use “Send again” later.",
+                email=invitation.email,
+            ),
+            "error",
+        )
+    else:
+        flash(
+            _(
+                "A new link has been sent to %(email)s; the earlier link no longer works.",
+                email=invitation.email,
+            ),
+            "success",
+        )
     return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
 
 

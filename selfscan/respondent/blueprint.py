@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from selfscan.infra.extensions import limiter
 from selfscan.respondent import link, views
 
 bp = Blueprint("respondent", __name__)
 
-bp.add_url_rule(
-    "/i/<token>",
-    "open_link",
-    limiter.limit(link.LINK_GUESS_LIMIT, scope="invitation-link", deduct_when=link.link_failed)(
-        link.open_link
-    ),
-)
+bp.add_url_rule("/i/<token>", "open_link", link.open_link)
 bp.add_url_rule("/vragenlijst", "intro", views.intro)
 bp.add_url_rule("/vragenlijst/starten", "begin", views.begin, methods=["POST"])
 bp.add_url_rule("/vragenlijst/controleren", "review", views.review)

@@ -21,6 +21,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import HiddenInput
 
 from selfscan.core.questionnaire import ItemSpec, Questionnaire
+from selfscan.infra.request_checks import MAX_ID
 from selfscan.models.response import COMMENT_MAX_LENGTH
 from selfscan.services.responses import DONT_KNOW, PageAnswers, StoredAnswer
 
@@ -30,6 +31,13 @@ ACTIONS = ("next", "previous", "review", "later")
 
 class ScaleField(RadioField):
     """A statement's answer: one of the scale's values or "don't know"; empty is allowed."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        # No answer is sent as nothing; an empty value (only a hand-made request sends one)
+        # means the same.
+        if valuelist and not str(valuelist[0]).strip():
+            valuelist = []
+        super().process_formdata(valuelist)
 
     def pre_validate(self, form: Any) -> None:
         if self.data is not None and self.data not in {choice.value for choice in self.choices}:  # type: ignore[union-attr]
@@ -149,6 +157,8 @@ class SubmitForm(FlaskForm):
         widget=HiddenInput(),
         validators=[
             InputRequired(_l("This form is incomplete. Please reload the page.")),
-            NumberRange(min=0, message=_l("This form is incomplete. Please reload the page.")),
+            NumberRange(
+                min=0, max=MAX_ID, message=_l("This form is incomplete. Please reload the page.")
+            ),
         ],
     )

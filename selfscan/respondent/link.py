@@ -9,24 +9,19 @@ from __future__ import annotations
 from flask import redirect, session, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from selfscan.infra import throttle
 from selfscan.infra.db import get_session
 from selfscan.respondent.context import forget_respondent, link_invalid_page
 from selfscan.services import invitations
-
-# Failed guesses per address; a person reopening a valid link never counts against it.
-LINK_GUESS_LIMIT = "10 per minute;50 per hour"
 
 
 def open_link(token: str) -> WerkzeugResponse | object:
     """Exchange a personal link for a fresh session and go on to a token-free address."""
     invitation = invitations.find_usable(get_session(), token)
     if invitation is None:
+        # Only links that do not work count, per address; a working link always opens.
+        throttle.failed_link()
         return link_invalid_page()
     forget_respondent()  # nothing of an earlier session (or account) carries over
     session["invitation_id"] = invitation.id
     return redirect(url_for("respondent.intro"))
-
-
-def link_failed(response: WerkzeugResponse) -> bool:
-    """Only links that did not work count towards the guessing limit."""
-    return response.status_code == 404

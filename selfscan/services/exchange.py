@@ -7,11 +7,12 @@ nothing is stored unless the whole file is right.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -40,6 +41,8 @@ DONT_KNOW = "nvt"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 MAX_ERRORS = 50
+ORGANISATION_MAX_LENGTH = 160  # the column's length
+SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel: Save as, CSV UTF-8)"
 
 Cell = str | int | float | None
 
@@ -149,6 +152,61 @@ class _Row:
     answers: dict[int, int | None]  # item id -> value, None for "don't know"
 
 
+def read_import_file(data: bytes) -> str:
+    """The text of a responses file, which must be UTF-8 (a BOM is allowed); raises
+    ImportRejected naming the row where it stops being readable text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportRejected([f"row 1: the file is UTF-16; {SAVE_AS_UTF8}"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = _row_of(data[: error.start].decode("utf-8-sig"))
+        raise ImportRejected(
+            [f"row {row}: the file is not UTF-8 (byte {error.start + 1}); {SAVE_AS_UTF8}"]
+        ) from None
+    if "\x00" in text:
+        row = _row_of(text[: text.index("\x00")])
+        raise ImportRejected([_nul_message(row)])
+    return text
+
+
+def _row_of(text_before: str) -> int:
+    """The row (of the CSV) that the text after `text_before` is in."""
+    try:
+        return sum(1 for _ in csv.reader(io.StringIO(text_before + "x")))
+    except csv.Error:  # an overlong cell before: count lines instead
+        return text_before.count("\n") + 1
+
+
+def _nul_message(row: int) -> str:
+    return f"row {row}: the file holds a NUL character, so it is not CSV text; {SAVE_AS_UTF8}"
+
+
+def _csv_rows(source: IO[str]) -> Iterator[list[str]]:
+    """The CSV's rows; a row the csv module cannot read rejects the file, naming the row."""
+    reader = csv.reader(source)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            row = reader.line_num
+            if "field limit" in str(error):
+                message = f"row {row}: a cell is longer than {csv.field_size_limit()} characters"
+            elif "NUL" in str(error):
+                message = _nul_message(row)
+            else:
+                message = f"row {row}: not readable as CSV ({error})"
+            raise ImportRejected([message]) from None
+        yield cells
+
+
+def _shown(value: str) -> str:
+    """A cell quoted in a message, shortened so that the message stays one readable line."""
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
 def import_responses(session: Session, round_: Round, source: IO[str], *, k: int) -> ImportReport:
     """Read a responses CSV into submitted responses of the round (flushes, never commits).
 
@@ -170,7 +228,7 @@ def import_responses(session: Session, round_: Round, source: IO[str], *, k: int
             .where(RoundRegion.round_id == round_.id)
         )
     }
-    reader = csv.reader(source)
+    reader = _csv_rows(source)
     header = next(reader, None)
     errors = _check_header(header, items)
     if errors:
@@ -246,10 +304,10 @@ def _check_header(header: list[str] | None, items: Mapping[str, int]) -> list[st
     for position, name in enumerate(names[3:], start=4):
         if name not in items:
             errors.append(
-                f"row 1, column {position} {name!r}: not an item of this round's questionnaire"
+                f"row 1, column {position} {_shown(name)}: not an item of this round's questionnaire"
             )
         elif name in seen:
-            errors.append(f"row 1, column {position} {name!r}: this item appears twice")
+            errors.append(f"row 1, column {position} {_shown(name)}: this item appears twice")
         seen.add(name)
     missing = [key for key in items if key not in seen]
     if missing:
@@ -274,12 +332,16 @@ def _parse_row(
     region = regions.get(region_key)
     if region is None:
         errors.append(
-            f"row {number}, column 'region': {region_key!r} is not a region of this round"
+            f"row {number}, column 'region': {_shown(region_key)} is not a region of this round"
         )
     if not organisation:
         errors.append(f"row {number}, column 'organisation': empty")
+    elif len(organisation) > ORGANISATION_MAX_LENGTH:
+        errors.append(
+            f"row {number}, column 'organisation': longer than {ORGANISATION_MAX_LENGTH} characters"
+        )
     if sector not in SECTOR_KEYS:
-        errors.append(f"row {number}, column 'sector': unknown sector {sector!r}")
+        errors.append(f"row {number}, column 'sector': unknown sector {_shown(sector)}")
     answers: dict[int, int | None] = {}
     for (column, item_id), raw in zip(item_columns, cells[3:], strict=True):
         cell = raw.strip()
@@ -291,7 +353,7 @@ def _parse_row(
             answers[item_id] = int(cell)
         else:
             errors.append(
-                f"row {number}, column {column.strip()!r}: {cell!r} is not a whole number from "
+                f"row {number}, column {_shown(column.strip())}: {_shown(cell)} is not a whole number from "
                 f"{version.scale_min} to {version.scale_max}, {DONT_KNOW!r} or empty"
             )
     if len(errors) > before or region is None:

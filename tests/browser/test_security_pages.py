@@ -182,3 +182,69 @@ def test_every_page_with_hostile_data_draws_without_violations(page: Page, live_
     _visit(page, f"{base}/i/{demo['submitted_token']}", dialogs)
     for path in ("/vragenlijst/profiel", "/vragenlijst/kind-centraal"):
         _visit(page, base + path, dialogs)
+
+
+# --- names with markup in the charts -------------------------------------------------------------
+
+MARKED_REGION = '<b>Vet</b> <a href="https://example.org/">klik</a>'
+MARKED_ROUND = "<i>Schuin</i> &amp; <sup>hoog</sup>"
+
+
+@pytest.fixture
+def marked(db: Session, engine: Any, make: Any, world: dict[str, Any]) -> dict[str, Any]:
+    """A closed round whose title, and a region whose name, are markup plotly would render."""
+    now = utcnow()
+    region_a = world["region_a"]
+    regions.update_region(db, region_a, name=MARKED_REGION, sharing="named")
+    closed = make.round("ronde-0", (region_a,), title=MARKED_ROUND)
+    for n, sector in enumerate(SECTORS):
+        organisation = make.organisation(region_a, f"Organisatie {n}", sector)
+        invitation, _token = make.invitation(closed, organisation)
+        answer_and_submit(engine, invitation.id, value=2 + n)
+    closed.opens_at, closed.closes_at = now - timedelta(days=60), now - timedelta(days=30)
+    db.add(closed)
+    db.commit()
+    return world
+
+
+def test_markup_in_names_shows_as_text_in_charts(page: Page, live_server, marked):
+    base = live_server.url
+    _sign_in(page, base, "programme@example.org")
+    # Two lines, so that plotly draws a legend: the region's whole group and the pooled sectors.
+    compare = f"{base}/vergelijken?round=ronde-0&region=regio-a&sector=all&sector=other"
+    page.goto(compare)
+    legend = page.locator("#compare-radar .legendtext")
+    expect(legend.first).to_be_attached()
+    assert f"{MARKED_REGION} · {MARKED_ROUND}" in legend.all_text_contents()
+    page.goto(f"{base}/programma/overzicht/ronde-0")
+    ticks = page.locator("#trend .xtick text")
+    expect(ticks.first).to_be_attached()
+    assert MARKED_ROUND in ticks.all_text_contents()
+    # Nothing of it became a link, bold, italic or raised text inside the charts.
+    for chart in ("#trend",):
+        rendered = page.evaluate(
+            """(selector) => {
+                const svg = document.querySelector(selector);
+                return {
+                    links: svg.querySelectorAll('a').length,
+                    styled: [...svg.querySelectorAll('tspan')].filter(t =>
+                        /bold|italic/.test(t.getAttribute('style') || '') ||
+                        t.getAttribute('dy')).length,
+                };
+            }""",
+            chart,
+        )
+        assert rendered == {"links": 0, "styled": 0}, rendered
+    page.goto(compare)
+    expect(page.locator("#compare-radar .legendtext").first).to_be_attached()
+    rendered = page.evaluate(
+        """() => {
+            const svg = document.querySelector('#compare-radar');
+            return {
+                links: svg.querySelectorAll('a').length,
+                bold: [...svg.querySelectorAll('.legendtext tspan, .gtitle tspan')].filter(t =>
+                    /bold|italic/.test(t.getAttribute('style') || '')).length,
+            };
+        }"""
+    )
+    assert rendered == {"links": 0, "bold": 0}, rendered

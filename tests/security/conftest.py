@@ -180,6 +180,15 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         },
         lambda a, s: {},
     ),
+    "region.renew_invitation": (
+        "coordinator_a",
+        lambda s: {
+            "region": "regio-a",
+            "round_key": "ronde-1",
+            "invitation_id": s["invitation_a"].id,
+        },
+        lambda a, s: {},
+    ),
     "region.revoke_invitation": (
         "coordinator_a",
         lambda s: {

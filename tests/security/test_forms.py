@@ -24,7 +24,7 @@ from selfscan.models import metadata
 
 
 def _post_endpoints() -> set[str]:
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     return {r.endpoint for r in app.url_map.iter_rules() if "POST" in (r.methods or set())}
 
 

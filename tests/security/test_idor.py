@@ -21,7 +21,7 @@ from selfscan.access import POLICY, Access
 
 
 def _region_rules() -> list[Rule]:
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     return sorted(
         (r for r in app.url_map.iter_rules() if POLICY[r.endpoint] is Access.REGION),
         key=lambda r: r.rule,

@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from conftest import close_round
 from security.conftest import WRITES, sign_in_as
+from selfscan.core.charts import plain
 from selfscan.services import exchange
 
 PAYLOADS = [
@@ -239,7 +240,8 @@ def pages_and_charts(planted: dict) -> None:
         parsed = assert_inert(page, payload, path)
         if shown(page, payload):
             seen_in_pages.add(path)
-        if any(payload in json.dumps(spec, ensure_ascii=False) for spec in parsed.charts):
+        # In chart data as plotly's plain text: escaped, so that it shows as typed.
+        if any(plain(payload) in json.dumps(spec, ensure_ascii=False) for spec in parsed.charts):
             seen_in_charts = True
     # The payload did arrive where people read it, as text.
     for path in (

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -23,9 +22,22 @@ from security.conftest import reset_token, sign_in_as
 REDIS_URL = "redis://127.0.0.1:6379"
 
 
+@pytest.fixture(autouse=True)
+def frozen_clocks(monkeypatch) -> int:
+    """The sessions' clock and the rate limits' counters stand still during each test, so a
+    test that ages a session by 59 seconds, or counts 30 guesses, means exactly that however
+    slow the machine is (a second passing mid-test made the idle clock tick over)."""
+    from selfscan.infra import sessions, throttle
+
+    now = int(time.time())
+    monkeypatch.setattr(sessions, "_now", lambda: now)
+    monkeypatch.setattr(throttle, "now", lambda: float(now))
+    return now
+
+
 @pytest.fixture
 def limited_app(engine, database_url, tmp_path) -> Iterator[Flask]:
-    """The app with rate limits on (in memory, so each test starts with fresh counters)."""
+    """The app with rate limits on (counters in the database, emptied after each test)."""
     app = make_app(database_url, RATELIMIT_ENABLED=True, MAIL_FOLDER=str(tmp_path))
     yield app
     app.extensions["selfscan.engine"].dispose()
@@ -33,7 +45,7 @@ def limited_app(engine, database_url, tmp_path) -> Iterator[Flask]:
 
 def test_guessing_links_does_not_use_up_sign_in_attempts(limited_app, scene):
     client = limited_app.test_client()
-    codes = [client.get(f"/i/guess-{n:04d}").status_code for n in range(11)]
+    codes = [client.get(f"/i/guess-{n:04d}").status_code for n in range(31)]
     assert codes[-1] == 429, codes
     assert login(client, scene["coordinator_a"]).status_code == 302
 
@@ -41,10 +53,10 @@ def test_guessing_links_does_not_use_up_sign_in_attempts(limited_app, scene):
 def test_failed_sign_ins_do_not_use_up_link_attempts(limited_app, scene):
     client = limited_app.test_client()
     codes = [
-        login(client, f"nobody{n}@example.org", "wrong password").status_code for n in range(11)
+        login(client, f"nobody{n}@example.org", "wrong password").status_code for n in range(21)
     ]
-    assert codes[-1] == 429, codes  # per address: 10 a minute
-    assert client.get(f"/i/{scene['token_a']}").status_code == 302
+    assert codes[-1] == 429, codes  # per address: 20 failures a minute
+    assert client.get("/i/a-guess").status_code == 404
 
 
 def test_sign_in_is_throttled_per_account_across_addresses(limited_app, scene):
@@ -88,7 +100,7 @@ def test_sign_in_answers_the_same_for_unknown_and_known_addresses(app, scene):
     known, unknown = scene["coordinator_a"].email, "nobody@example.org"
     answers: dict[str, list[Any]] = {known: [], unknown: []}
     times: dict[str, list[float]] = {known: [], unknown: []}
-    for _ in range(3):
+    for _ in range(5):
         for email in (known, unknown):
             client = app.test_client()
             response, seconds = _timed(login, client, email, "not the password")
@@ -99,7 +111,9 @@ def test_sign_in_answers_the_same_for_unknown_and_known_addresses(app, scene):
     assert _page_without_tokens(a).replace(known, "") == _page_without_tokens(b).replace(
         unknown, ""
     )
-    ratio = statistics.median(times[known]) / statistics.median(times[unknown])
+    # The fastest of five, interleaved: other work on the machine only ever adds time, so the
+    # minimum is what the code costs (a median of three moved with the load).
+    ratio = min(times[known]) / min(times[unknown])
     assert 0.2 < ratio < 5, f"sign-in takes {ratio:.1f}× as long for a known address"
 
 
@@ -107,7 +121,7 @@ def test_password_reset_answers_the_same_for_unknown_and_known_addresses(app, sc
     known, unknown = scene["coordinator_a"].email, "nobody@example.org"
     times: dict[str, list[float]] = {known: [], unknown: []}
     pages: dict[str, str] = {}
-    for _ in range(3):
+    for _ in range(5):
         for email in (known, unknown):
             client = app.test_client()
             response, seconds = _timed(client.post, "/wachtwoord-vergeten", data={"email": email})
@@ -116,7 +130,7 @@ def test_password_reset_answers_the_same_for_unknown_and_known_addresses(app, sc
             times[email].append(seconds)
             pages[email] = _page_without_tokens(client.get("/inloggen"))
     assert pages[known] == pages[unknown]
-    ratio = statistics.median(times[known]) / statistics.median(times[unknown])
+    ratio = min(times[known]) / min(times[unknown])
     assert 0.1 < ratio < 10, f"a reset request takes {ratio:.1f}× as long for a known address"
 
 
@@ -158,9 +172,11 @@ def test_deactivation_by_the_programme_team_ends_every_session_at_once(app, scen
 
 
 def _age_session(client: Any, *, started: int = 0, seen: int = 0) -> None:
-    """Move the session's clocks back by the given number of seconds."""
+    """Move the session's clocks back by the given number of seconds (from the frozen now)."""
+    from selfscan.infra import sessions
+
     with client.session_transaction() as session:
-        now = int(time.time())
+        now = sessions._now()
         session["_started"] = now - started
         session["_seen"] = now - seen
 
@@ -178,13 +194,13 @@ def test_a_session_ends_after_an_hour_without_requests(client, scene):
     assert client.get("/").status_code == 302  # the old session does not come back
 
 
-def test_use_restarts_the_idle_clock_to_the_minute(client, scene):
+def test_use_restarts_the_idle_clock_to_the_minute(client, scene, frozen_clocks):
     login(client, scene["coordinator_a"])
     client.get("/")
     _age_session(client, started=50 * 60, seen=50 * 60)
     assert "Set-Cookie" in client.get("/").headers  # the clock restarts ...
     with client.session_transaction() as session:
-        assert int(time.time()) - session["_seen"] <= 1
+        assert session["_seen"] == frozen_clocks
     # ... and a page opened within the same minute leaves the cookie as it is.
     assert "Set-Cookie" not in client.get("/").headers
     _age_session(client, started=50 * 60, seen=59)
@@ -265,7 +281,8 @@ GUESS_IN_ANOTHER_PROCESS = """
 import sys
 from selfscan import create_app
 app = create_app({
-    "TESTING": True, "SECRET_KEY": "another worker", "DATABASE_URL": sys.argv[1],
+    "TESTING": True, "SECRET_KEY": "another worker's secret key, 32 bytes or more",
+    "DATABASE_URL": sys.argv[1],
     "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": sys.argv[2],
     "RATELIMIT_KEY_PREFIX": sys.argv[3],
 })
@@ -279,13 +296,13 @@ def test_two_workers_share_their_counts_in_redis(engine, database_url, scene):
     """A worker in another process and this one see one count, as gunicorn workers must."""
     prefix = f"selfscan-test-{uuid.uuid4().hex[:8]}"
     other = subprocess.run(
-        [sys.executable, "-c", GUESS_IN_ANOTHER_PROCESS, database_url, REDIS_URL, prefix, "10"],
+        [sys.executable, "-c", GUESS_IN_ANOTHER_PROCESS, database_url, REDIS_URL, prefix, "30"],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    assert other.stdout.strip().split(",") == ["404"] * 10, other.stderr
+    assert other.stdout.strip().split(",") == ["404"] * 30, other.stderr
     app = make_app(
         database_url,
         RATELIMIT_ENABLED=True,
@@ -309,16 +326,16 @@ def test_two_workers_share_their_counts_in_redis(engine, database_url, scene):
 
 
 def test_with_memory_storage_another_process_counts_apart(engine, database_url):
-    """Why production needs shared storage: in memory each worker process counts on its own."""
+    """Why memory:// is refused with several workers: each process counts on its own."""
     other = subprocess.run(
-        [sys.executable, "-c", GUESS_IN_ANOTHER_PROCESS, database_url, "memory://", "x", "10"],
+        [sys.executable, "-c", GUESS_IN_ANOTHER_PROCESS, database_url, "memory://", "x", "30"],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    assert other.stdout.strip().split(",") == ["404"] * 10, other.stderr
-    app = make_app(database_url, RATELIMIT_ENABLED=True)
+    assert other.stdout.strip().split(",") == ["404"] * 30, other.stderr
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
     try:
         assert app.test_client().get("/i/one-more-guess").status_code == 404
     finally:
