@@ -224,7 +224,7 @@ def test_the_wheel_installed_elsewhere_migrates_loads_fills_and_serves(
     with throwaway_database(tmp_path) as url:
         env = installation.env(
             SELFSCAN_DATABASE_URL=url,
-            SELFSCAN_SECRET_KEY="package-test-secret",
+            SELFSCAN_SECRET_KEY="package-test-secret-0123456789abcdef",
             SELFSCAN_SECURE_COOKIES="0",
             SELFSCAN_BASE_URL=f"http://127.0.0.1:{port}",
             SELFSCAN_BIND=f"127.0.0.1:{port}",
@@ -327,7 +327,7 @@ def test_the_containerfile_entrypoint_migrates_when_asked_and_serves_as_its_user
             "HOME": str(home),
             # What an operator gives with --env; the address stays on this machine.
             "SELFSCAN_DATABASE_URL": url,
-            "SELFSCAN_SECRET_KEY": "container-test-secret",
+            "SELFSCAN_SECRET_KEY": "container-test-secret-0123456789abcdef",
             "SELFSCAN_BIND": f"127.0.0.1:{port}",
         }
         untouched = subprocess.run(
