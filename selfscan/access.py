@@ -65,6 +65,7 @@ POLICY: dict[str, Access] = {
     "region.add_action": Access.REGION,
     "region.edit_action": Access.REGION,
     "region.delete_action": Access.REGION,
+    "region.agreed_positions": Access.REGION,
     "programme.rounds": Access.PROGRAMME,
     "programme.new_round": Access.PROGRAMME,
     "programme.edit_round": Access.PROGRAMME,

@@ -34,6 +34,10 @@ def number(value: float | None) -> str:
     return reader().number(value)
 
 
+def agreed_score(value: float | None) -> str:
+    return reader().agreed(value)
+
+
 def signed(value: float | None) -> str:
     return reader().signed(value)
 

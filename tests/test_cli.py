@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from selfscan.infra.config import PROJECT_ROOT
 from selfscan.infra.passwords import verify_password
-from selfscan.models import Organisation, Region, Response, Round, User
+from selfscan.models import AgreedPosition, Organisation, Region, Response, Round, User
 
 
 def test_the_installed_command_runs_and_lists_its_commands():
@@ -268,5 +268,8 @@ def test_demo_fills_believable_data_and_prints_logins(runner, db):
     assert len(submitted) > 100
     coordinators = db.exec(select(User).where(User.is_programme == False)).all()  # noqa: E712
     assert len(coordinators) == len(regions)
+    # The first two regions recorded an agreed position after both closed rounds.
+    agreed = db.exec(select(AgreedPosition.region_id, AgreedPosition.round_id)).all()
+    assert len(set(agreed)) == 4 and len(agreed) == 4 * 5
     again = runner.invoke(args=["demo"])
     assert again.exit_code != 0 and "demo --reset" in again.output

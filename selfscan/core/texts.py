@@ -65,6 +65,10 @@ class Reader:
         """Two decimals in the reader's notation (3,25 in Dutch), a dash for nothing shown."""
         return NONE if value is None else self._fixed(value, "")
 
+    def agreed(self, value: float | None) -> str:
+        """An agreed score, typed in tenths: one decimal (3,5 in Dutch), a dash for none."""
+        return NONE if value is None else format_decimal(value, format="0.0", locale=self.locale)
+
     def signed(self, value: float | None) -> str:
         """A change with its sign (+0,25 or -0,10), a dash where none may be shown."""
         return NONE if value is None else self._fixed(value, "+")

@@ -3,6 +3,7 @@
 from selfscan.models.account import CoordinatorRegion, User
 from selfscan.models.agenda import Action, Reflection
 from selfscan.models.base import metadata
+from selfscan.models.conversation import AgreedPosition, Meeting
 from selfscan.models.questionnaire import Item, QuestionnaireVersion
 from selfscan.models.ratelimit import RateLimitCounter
 from selfscan.models.region import Organisation, Region
@@ -11,10 +12,12 @@ from selfscan.models.round import Round, RoundRegion, RoundState
 
 __all__ = [
     "Action",
+    "AgreedPosition",
     "Answer",
     "CoordinatorRegion",
     "Invitation",
     "Item",
+    "Meeting",
     "Organisation",
     "PrincipleComment",
     "QuestionnaireVersion",

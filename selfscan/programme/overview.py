@@ -29,10 +29,10 @@ from selfscan.loaders import get_round
 from selfscan.models import QuestionnaireVersion, Round
 from selfscan.models.types import utcnow
 from selfscan.programme.views import bp
-from selfscan.services import exchange, freshness, scores
+from selfscan.services import conversation, exchange, freshness, scores
 from selfscan.services import overview_counts as counts
 from selfscan.services.participation import asked_and_submitted
-from selfscan.texts import number, signed
+from selfscan.texts import agreed_score, number, signed
 
 DOWNLOADS = {
     "csv": "text/csv; charset=utf-8",
@@ -122,6 +122,17 @@ class Overview:
         )
 
     @cached_property
+    def agreed(self) -> list[tuple[overview.RegionRef, dict[str, float], overview.RegionMeans]]:
+        """The regions that recorded an agreed position: their agreed and measured scores."""
+        found = conversation.agreed_in_round(self.db, self.round)
+        measured = {row.region.id: row for row in self.heatmap if row.region is not None}
+        return [
+            (region, found[region.id], measured[region.id])
+            for region in self.regions
+            if region.id in found and region.id in measured
+        ]
+
+    @cached_property
     def agendas(self) -> list[overview.RegionAgenda]:
         return overview.agendas(
             self.regions,
@@ -189,6 +200,7 @@ def _body(round_: Round, opened: list[Round], now: datetime) -> str:
         heat_level=overview.heat_level,
         bands=_bands(data.scale),
         number=number,
+        agreed_score=agreed_score,
         signed=signed,
         closes=format_datetime(round_.closes_at, "d MMMM y, HH:mm"),
     )

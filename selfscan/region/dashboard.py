@@ -35,12 +35,14 @@ from selfscan.loaders import get_region_round
 from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion
 from selfscan.models.types import utcnow
 from selfscan.questionnaire_registry import questionnaire_for
+from selfscan.region.conversation import measured_by_principle
 from selfscan.region.forms import RemindForm
 from selfscan.region.views import bp
-from selfscan.services import exchange, freshness, scores
+from selfscan.services import conversation, exchange, freshness, scores
 from selfscan.services.participation import sector_participation
 from selfscan.services.previous_agenda import previous_agenda
 from selfscan.texts import (
+    agreed_score,
     change_sentence,
     difference_sentence,
     group_label,
@@ -118,8 +120,12 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
         previous_agenda=previous_agenda(db, row, round_, shown, k),
         details=_details(row, round_, shown.get(ALL), k),
+        agreed=conversation.agreed(db, region=row, round_=round_),
+        measured=measured_by_principle(shown),
+        agreed_over_rounds=_agreed_over_rounds(row, now),
         principles=PRINCIPLE_KEYS,
         number=number,
+        agreed_score=agreed_score,
     )
 
 
@@ -190,6 +196,13 @@ def _region_rounds(region: Region) -> list[Round]:
             .order_by(Round.opens_at.desc())  # type: ignore[attr-defined]
         )
     )
+
+
+def _agreed_over_rounds(region: Region, now: datetime) -> list[tuple[Round, dict[str, float]]]:
+    """The region's agreed scores in every closed round where it recorded them, oldest first."""
+    history = conversation.agreed_history(get_session(), region)
+    rounds = [r for r in reversed(_region_rounds(region)) if r.id in history]
+    return [(r, history[r.id]) for r in rounds if r.figures_released(now)]  # type: ignore[index]
 
 
 def _earlier_totals(

@@ -15,12 +15,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from selfscan.core.vocabulary import ACTION_STATUSES, PRINCIPLES, SECTORS
-from selfscan.forms import PersonFields
+from selfscan.forms import CheckboxesField, PersonFields, within_years
 from selfscan.labels import choices
 from selfscan.models.agenda import REFLECTION_MAX_LENGTH
+from selfscan.models.conversation import RATIONALE_MAX_LENGTH
 from selfscan.services.agenda import MAX_FOCUS, MIN_FOCUS
 
 
@@ -132,3 +133,74 @@ class ActionForm(FlaskForm):
         default="open",
         validators=[DataRequired(_l("Choose a status."))],
     )
+
+
+def parse_score(text: str) -> float | None:
+    """A score as people type it: "3", "3,5" or "3.5"; None when empty; ValueError otherwise."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return value
+
+
+def agreed_score_valid(field: Any) -> None:
+    """The agreed score: empty, or on the 1-5 scale in steps of 0,1."""
+    try:
+        value = parse_score(field.data or "")
+    except ValueError:
+        raise ValidationError(_l("Enter a score from 1 to 5, such as 3 or 3,5.")) from None
+    if value is None:
+        return
+    if not 1 <= value <= 5:
+        raise ValidationError(_l("The agreed score lies between 1 and 5."))
+    if abs(value * 10 - round(value * 10)) > 1e-6:
+        raise ValidationError(_l("Give the agreed score with at most one decimal, such as 3,5."))
+
+
+class _AgreedBase(FlaskForm):
+    held_on = DateField(
+        _l("Date of the conversation"), validators=[Optional(), within_years], format="%Y-%m-%d"
+    )
+    sectors = CheckboxesField(_l("Sectors at the table"), choices=choices(SECTORS))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for principle in PRINCIPLES:
+            score = self[principle_field("score", principle.key)]
+            rationale = self[principle_field("why", principle.key)]
+            if not score.errors:
+                try:
+                    agreed_score_valid(score)
+                except ValidationError as error:
+                    score.errors = [*score.errors, str(error)]
+                    valid = False
+            if (rationale.data or "").strip() and not (score.data or "").strip():
+                rationale.errors = [
+                    *rationale.errors,
+                    str(_l("Enter the agreed score too, or leave the explanation empty.")),
+                ]
+                valid = False
+        return valid
+
+
+def agreed_form(**kwargs: Any) -> FlaskForm:
+    """The meeting and, per principle, the agreed score and why."""
+    fields: dict[str, Any] = {}
+    for principle in PRINCIPLES:
+        fields[principle_field("score", principle.key)] = StringField(
+            _l("Agreed score (1 to 5)"), validators=[Optional(), Length(max=10)]
+        )
+        fields[principle_field("why", principle.key)] = TextAreaField(
+            _l("Why the partners agree on this score"),
+            validators=[
+                Length(
+                    max=RATIONALE_MAX_LENGTH,
+                    message=_l("At most %(n)s characters.", n=RATIONALE_MAX_LENGTH),
+                )
+            ],
+        )
+    form_class = type("AgreedForm", (_AgreedBase,), fields)
+    return form_class(**kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
@@ -21,9 +21,11 @@ from selfscan.models import (
     QuestionnaireVersion,
     Region,
     Response,
+    Round,
 )
 from selfscan.models.types import utcnow
-from selfscan.services import accounts, regions, rounds
+from selfscan.services import accounts, conversation, regions, rounds
+from selfscan.services.conversation import PositionInput
 from selfscan.services.invitations import create_invitation, invitation_path, new_link
 
 
@@ -217,6 +219,11 @@ def fill(
                 is_open,
                 secret,
             )
+        if not is_open:
+            for region, (_, _, _, level, growth) in list(
+                zip(created_regions, REGIONS, strict=True)
+            )[:AGREED_REGIONS]:
+                _agree(session, region, round_, level + growth * index, now)
         if is_open:
             _, token = create_invitation(
                 session,
@@ -229,6 +236,33 @@ def fill(
                 secret=secret,
             )
     return Demo(logins, invitation_path(token))
+
+
+AGREED_REGIONS = 2  # the first regions record an agreed position after each closed round
+RATIONALES = (
+    "Scholen zien het positiever dan de jeugdhulp; we houden het midden aan.",
+    "Hier zijn we het snel over eens geworden.",
+    "Ouders waren kritischer dan de professionals; dat weegt zwaar.",
+)
+
+
+def _agree(session: Session, region: Region, round_: Round, level: float, now: datetime) -> None:
+    """The region's agreed position after a closed round: near its level, with a reason."""
+    conversation.save_agreed(
+        session,
+        region=region,
+        round_=round_,
+        held_on=(round_.closes_at + timedelta(days=14)).date(),
+        sectors=["po", "jeugdhulp", "gemeente", "ouders"],
+        positions={
+            principle: PositionInput(
+                score=round(min(5.0, max(1.0, level + 0.1 * (index - 2))), 1),
+                rationale=RATIONALES[index % len(RATIONALES)],
+            )
+            for index, principle in enumerate(PRINCIPLE_KEYS)
+        },
+        now=now,
+    )
 
 
 def _fill_region_round(

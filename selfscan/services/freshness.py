@@ -6,7 +6,7 @@ changed (a row removed changes the number, a row added the sum and the latest mo
 Submitted responses never change (their answers and comments are fixed at submission), so
 their number, id sum and latest submission cover them. Invitations note when they were made
 and revoked; regions, organisations, rounds, actions and reflections note every change in
-`updated_at`. Figures are released when a round closes, which no row records: the stamps count
+`updated_at`, as do the meetings and agreed positions of the regional conversation. Figures are released when a round closes, which no row records: the stamps count
 the rounds that have closed by the request's moment.
 
 Each stamp is one statement, built once, that reads each table once: a kept page costs that
@@ -23,7 +23,9 @@ from sqlmodel import Session, select
 
 from selfscan.models import (
     Action,
+    AgreedPosition,
     Invitation,
+    Meeting,
     Organisation,
     PrincipleComment,
     Reflection,
@@ -121,6 +123,9 @@ _REGION_STAMP = _one_row(
     # The previous round's agenda.
     _changed(Action, Action.region_id == REGION),
     _changed(Reflection, Reflection.region_id == REGION),
+    # The agreed positions of this and earlier rounds, and the meeting.
+    _changed(AgreedPosition, AgreedPosition.region_id == REGION),
+    _changed(Meeting, Meeting.region_id == REGION),
 )
 
 _OVERVIEW_STAMP = _one_row(
@@ -135,6 +140,7 @@ _OVERVIEW_STAMP = _one_row(
     select(func.count()).select_from(RoundRegion),  # fixed when a round is made
     _changed(Action, Action.round_id == ROUND),
     _changed(Reflection, Reflection.round_id == ROUND),
+    _changed(AgreedPosition, AgreedPosition.round_id == ROUND),
 )
 
 

@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from conftest import PASSWORD, make_app
+from conftest import PASSWORD, close_round, make_app
 from selfscan.account.links import LinkPurpose, make_token
 from selfscan.models import metadata
 from selfscan.models.types import utcnow
@@ -223,6 +223,16 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         lambda s: {"region": "regio-a", "round_key": "ronde-1", "action_id": s["action_a"].id},
         lambda a, s: {},
     ),
+    "region.agreed_positions": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        lambda a, s: {
+            "held_on": "2026-12-03",
+            "sectors": ["po", "gemeente"],
+            "score_kind_centraal": "3,5",
+            "why_kind_centraal": "Scholen en gemeente zien het zo",
+        },
+    ),
     "programme.new_round": (
         "programme",
         lambda s: {},
@@ -318,6 +328,8 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
     sign_in_as(client, WRITES[endpoint][0], scene, db)
     if endpoint in ("respondent.submit", "respondent.principle", "respondent.autosave"):
         assert client.post("/vragenlijst/starten").status_code == 302
+    if endpoint == "region.agreed_positions" and not scene["round"].figures_released():
+        close_round(db, scene["round"])  # positions are agreed after the results
     if endpoint == "region.remind_unanswered":  # mailed two days ago: a reminder is due
         scene["invitation_a"].sent_at = utcnow() - timedelta(days=2)
         db.add(scene["invitation_a"])
