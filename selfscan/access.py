@@ -66,6 +66,8 @@ POLICY: dict[str, Access] = {
     "region.edit_action": Access.REGION,
     "region.delete_action": Access.REGION,
     "region.agreed_positions": Access.REGION,
+    "region.report": Access.REGION,
+    "region.report_pdf": Access.REGION,
     "programme.rounds": Access.PROGRAMME,
     "programme.new_round": Access.PROGRAMME,
     "programme.edit_round": Access.PROGRAMME,

@@ -158,14 +158,14 @@ def scores_download(region: str, round: str, fmt: str):  # type: ignore[no-untyp
         abort(404)
     row, round_ = get_region_round(region, round)
     if not round_.figures_released():
-        return _not_released(row, round_)
+        return not_released(row, round_)
     figures = scores.round_figures(get_session(), round_, min_group_size(), viewer=current_viewer())
     own = {row.key: figures.regions[row.id]} if row.id in figures.regions else {}
     rows = exchange.score_rows(round_.key, own, figures.pooled)
     return download(rows, f"scores-{round_.key}-{row.key}", fmt)
 
 
-def _not_released(row: Region, round_: Round) -> Response:
+def not_released(row: Region, round_: Round) -> Response:
     flash(
         _(
             "The figures of %(round)s appear when the round closes on %(moment)s.",

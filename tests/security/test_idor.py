@@ -73,7 +73,10 @@ def mixed_values(rule: Rule, scene: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 # Downloads of figures while the round is open lead to the page that says when they come.
-FIGURES_AFTER_CLOSE = {"region.scores_download": "/regio/regio-a/resultaten/ronde-1"}
+FIGURES_AFTER_CLOSE = {
+    endpoint: "/regio/regio-a/resultaten/ronde-1"
+    for endpoint in ("region.scores_download", "region.report", "region.report_pdf")
+}
 
 
 @pytest.mark.parametrize("identity", ["coordinator_a", "programme"])
