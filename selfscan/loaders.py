@@ -11,7 +11,15 @@ from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from selfscan.infra.db import get_session
-from selfscan.models import Action, Invitation, Organisation, Region, Round, RoundRegion
+from selfscan.models import (
+    Action,
+    ConversationTopic,
+    Invitation,
+    Organisation,
+    Region,
+    Round,
+    RoundRegion,
+)
 
 
 def get_region(key: str) -> Region:
@@ -60,6 +68,14 @@ def get_invitation(region: Region, round_: Round, invitation_id: int) -> Invitat
     if invitation is None or (invitation.region_id, invitation.round_id) != (region.id, round_.id):
         abort(404)
     return invitation
+
+
+def get_topic(region: Region, round_: Round, topic_id: int) -> ConversationTopic:
+    """A topic on this region's conversation agenda for this round; anything else is a 404."""
+    topic = get_session().get(ConversationTopic, topic_id)
+    if topic is None or (topic.region_id, topic.round_id) != (region.id, round_.id):
+        abort(404)
+    return topic
 
 
 def get_action(region: Region, round_: Round, action_id: int) -> Action:

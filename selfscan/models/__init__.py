@@ -3,7 +3,7 @@
 from selfscan.models.account import CoordinatorRegion, User
 from selfscan.models.agenda import Action, Reflection
 from selfscan.models.base import metadata
-from selfscan.models.conversation import AgreedPosition, Meeting
+from selfscan.models.conversation import AgreedPosition, ConversationTopic, Meeting
 from selfscan.models.questionnaire import Item, QuestionnaireVersion
 from selfscan.models.ratelimit import RateLimitCounter
 from selfscan.models.region import Organisation, Region
@@ -14,6 +14,7 @@ __all__ = [
     "Action",
     "AgreedPosition",
     "Answer",
+    "ConversationTopic",
     "CoordinatorRegion",
     "Invitation",
     "Item",

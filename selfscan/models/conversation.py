@@ -69,3 +69,33 @@ class AgreedPosition(SQLModel, table=True):
     @property
     def score(self) -> float:
         return self.score_tenths / 10
+
+
+TOPIC_KINDS = ("principle", "statement", "own")
+TOPIC_TITLE_MAX_LENGTH = 300
+
+
+class ConversationTopic(SQLModel, table=True):
+    """A topic on the region's conversation agenda for a round, in the coordinator's order: a
+    principle or a statement of the questionnaire (by key), or a topic of the region's own."""
+
+    __tablename__ = "conversation_topic"
+    __table_args__ = (
+        _in_round_region(),
+        CheckConstraint(in_list("kind", TOPIC_KINDS), name="kind"),
+        CheckConstraint(
+            "(kind = 'own') = (length(title) >= 1) AND (kind = 'own') = (subject = '')",
+            name="subject",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(index=True)
+    region_id: int = Field(index=True)
+    position: int
+    kind: str = Field(sa_type=String(10))
+    subject: str = Field(default="", sa_type=String(40))
+    title: str = Field(default="", sa_type=String(TOPIC_TITLE_MAX_LENGTH))
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )

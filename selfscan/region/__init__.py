@@ -7,6 +7,7 @@ from selfscan.region import (  # noqa: F401  (registers routes)
     invitations,
     organisations,
     report,
+    topics,
 )
 from selfscan.region.views import bp
 

@@ -28,8 +28,9 @@ from selfscan.models import Region, Round
 from selfscan.models.types import utcnow
 from selfscan.questionnaire_registry import questionnaire_for
 from selfscan.region.dashboard import min_group_size, not_released
+from selfscan.region.topics import agenda_for
 from selfscan.region.views import bp
-from selfscan.services import freshness
+from selfscan.services import freshness, topics
 from selfscan.services.report import Report, questionnaire_version, region_report
 from selfscan.texts import (
     agreed_score,
@@ -87,8 +88,11 @@ def report_body(region: Region, round_: Round, k: int, now: datetime) -> str:
     found = region_report(
         db, region, round_, k, questionnaire_for(version), current_language(), now
     )
+    kept = topics.kept(db, region=region, round_=round_)
     return render_template(
-        "region/_report_body.html", **_context(found, version.scale_min, version.scale_max)
+        "region/_report_body.html",
+        agenda=agenda_for(region, round_) if kept else None,
+        **_context(found, version.scale_min, version.scale_max),
     )
 
 

@@ -6,7 +6,7 @@ changed (a row removed changes the number, a row added the sum and the latest mo
 Submitted responses never change (their answers and comments are fixed at submission), so
 their number, id sum and latest submission cover them. Invitations note when they were made
 and revoked; regions, organisations, rounds, actions and reflections note every change in
-`updated_at`, as do the meetings and agreed positions of the regional conversation. Figures are released when a round closes, which no row records: the stamps count
+`updated_at`, as do the meetings, agreed positions and agenda topics of the regional conversation. Figures are released when a round closes, which no row records: the stamps count
 the rounds that have closed by the request's moment.
 
 Each stamp is one statement, built once, that reads each table once: a kept page costs that
@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from selfscan.models import (
     Action,
     AgreedPosition,
+    ConversationTopic,
     Invitation,
     Meeting,
     Organisation,
@@ -126,6 +127,7 @@ _REGION_STAMP = _one_row(
     # The agreed positions of this and earlier rounds, and the meeting.
     _changed(AgreedPosition, AgreedPosition.region_id == REGION),
     _changed(Meeting, Meeting.region_id == REGION),
+    _changed(ConversationTopic, ConversationTopic.region_id == REGION),
 )
 
 _OVERVIEW_STAMP = _one_row(

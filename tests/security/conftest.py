@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from conftest import PASSWORD, close_round, make_app
 from selfscan.account.links import LinkPurpose, make_token
-from selfscan.models import metadata
+from selfscan.models import ConversationTopic, metadata
 from selfscan.models.types import utcnow
 from selfscan.services import agenda
 
@@ -67,9 +67,21 @@ def scene(world: dict[str, Any], make: Any, db: Session) -> dict[str, Any]:
         actions[name] = agenda.add_action(
             db, region=region, round_=round_, principle="kind-centraal", title=f"Plan {name}"
         )
+    topics = {}
+    for name, region, round_, position in (
+        ("topic_a", region_a, world["round"], 1),
+        ("topic_a2", region_a, world["round"], 2),
+        ("topic_b", region_b, world["round"], 1),
+        ("topic_b2", region_b, round_2, 1),
+    ):
+        topics[name] = ConversationTopic(
+            round_id=round_.id, region_id=region.id, position=position, kind="own", title=name
+        )
+        db.add(topics[name])
     db.commit()
     return {
         **world,
+        **topics,
         "round_2": round_2,
         "invitation_a": invitation_a,
         "token_a": token_a,
@@ -233,6 +245,26 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
             "why_kind_centraal": "Scholen en gemeente zien het zo",
         },
     ),
+    "region.adopt_agenda": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        lambda a, s: {},
+    ),
+    "region.add_topic": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        lambda a, s: {"kind": "own", "title": "Ouders aan tafel"},
+    ),
+    "region.move_topic": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1", "topic_id": s["topic_a"].id},
+        lambda a, s: {"direction": "down"},
+    ),
+    "region.remove_topic": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1", "topic_id": s["topic_a"].id},
+        lambda a, s: {},
+    ),
     "programme.new_round": (
         "programme",
         lambda s: {},
@@ -328,7 +360,8 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
     sign_in_as(client, WRITES[endpoint][0], scene, db)
     if endpoint in ("respondent.submit", "respondent.principle", "respondent.autosave"):
         assert client.post("/vragenlijst/starten").status_code == 302
-    if endpoint == "region.agreed_positions" and not scene["round"].figures_released():
+    conversation = ("region.agreed_positions", "region.adopt_agenda", "region.add_topic")
+    if endpoint in conversation and not scene["round"].figures_released():
         close_round(db, scene["round"])  # positions are agreed after the results
     if endpoint == "region.remind_unanswered":  # mailed two days ago: a reminder is due
         scene["invitation_a"].sent_at = utcnow() - timedelta(days=2)

@@ -28,7 +28,7 @@ def _region_rules() -> list[Rule]:
     )
 
 
-OBJECT_ARGS = {"round", "round_key", "organisation_id", "invitation_id", "action_id"}
+OBJECT_ARGS = {"round", "round_key", "organisation_id", "invitation_id", "action_id", "topic_id"}
 RULES = [r for r in _region_rules() if r.arguments & OBJECT_ARGS]
 
 
@@ -40,6 +40,7 @@ def own_values(scene: dict[str, Any]) -> dict[str, Any]:
         "organisation_id": scene["org_a"].id,
         "invitation_id": scene["invitation_a"].id,
         "action_id": scene["action_a"].id,
+        "topic_id": scene["topic_a"].id,
         "fmt": "csv",
     }
 
@@ -53,6 +54,7 @@ def foreign_values(scene: dict[str, Any]) -> dict[str, list[Any]]:
         "organisation_id": [scene["org_b"].id, 999_999],
         "invitation_id": [scene["invitation_b"].id, scene["invitation_b2"].id],
         "action_id": [scene["action_b"].id, scene["action_b2"].id],
+        "topic_id": [scene["topic_b"].id, scene["topic_b2"].id],
     }
 
 
@@ -65,6 +67,8 @@ def mixed_values(rule: Rule, scene: dict[str, Any]) -> list[dict[str, Any]]:
             cases.append({**own, arg: value})
     if {"round_key", "action_id"} <= rule.arguments:  # B's action in the round A is not in
         cases.append({**own, "round_key": scene["round_2"].key, "action_id": scene["action_b2"].id})
+    if {"round_key", "topic_id"} <= rule.arguments:
+        cases.append({**own, "round_key": scene["round_2"].key, "topic_id": scene["topic_b2"].id})
     if {"round_key", "invitation_id"} <= rule.arguments:
         cases.append(
             {**own, "round_key": scene["round_2"].key, "invitation_id": scene["invitation_b2"].id}
@@ -75,7 +79,13 @@ def mixed_values(rule: Rule, scene: dict[str, Any]) -> list[dict[str, Any]]:
 # Downloads of figures while the round is open lead to the page that says when they come.
 FIGURES_AFTER_CLOSE = {
     endpoint: "/regio/regio-a/resultaten/ronde-1"
-    for endpoint in ("region.scores_download", "region.report", "region.report_pdf")
+    for endpoint in (
+        "region.scores_download",
+        "region.report",
+        "region.report_pdf",
+        "region.conversation_agenda",
+        "region.conversation_agenda_pdf",
+    )
 }
 
 
