@@ -11,7 +11,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from selfscan.core.questionnaire import Questionnaire
-from selfscan.core.vocabulary import PRINCIPLE_KEYS
+from selfscan.core.vocabulary import PRINCIPLE_KEYS, default_perspective
 from selfscan.models import (
     Answer,
     Invitation,
@@ -276,6 +276,7 @@ def _fill_region_round(
                 organisation_id=organisation.id,  # type: ignore[arg-type]
                 name=name,
                 email=f"partner{rng.randrange(10**9)}@{region.key}.demo.selfscan.nl",
+                perspective=default_perspective(organisation.sector),
                 **new_link(secret)[0],
                 sent_at=opened,  # type: ignore[arg-type]
             )
@@ -292,6 +293,7 @@ def _fill_region_round(
                 region_id=region.id,  # type: ignore[arg-type]
                 organisation_id=organisation.id,
                 sector=organisation.sector,  # type: ignore[arg-type]
+                perspective=invitation.perspective,
                 status="submitted" if submitted else "draft",
                 submitted_at=invitation.sent_at if submitted else None,
             )
