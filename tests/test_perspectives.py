@@ -208,3 +208,48 @@ def test_a_parents_answer_on_kc1_counts_for_kc1(client, make, db, second, app):
         assert total.figures(principle).n == 3
         assert total.figures(principle).mean == pytest.approx((2 + 4 + 5) / 3)
     assert db.exec(select(Response.perspective).order_by(Response.id)).all() == list(people)
+
+
+# --- results: professionals beside parents and young people (rule 5 applies) ------------------
+
+
+def _dashboard(client, world):
+    login(client, world["coordinator_a"])
+    return client.get("/regio/regio-a/resultaten/ronde-1").get_data(as_text=True)
+
+
+def test_the_dashboard_shows_professionals_beside_parents(client, db, world):
+    from test_exchange import import_rows, row
+
+    rows = [row("regio-a", "School A", "po", "2")] * 3 + [
+        row("regio-a", "Ouderraad A", "ouders", "5")
+    ] * 3
+    import_rows(db, world["round"], rows)
+    assert (
+        sorted(db.exec(select(Response.perspective)).all()) == ["parent"] * 3 + ["professional"] * 3
+    )  # an imported parents' row counts as a parent's answers
+    make_closed(db, world)
+    page = _dashboard(client, world)
+    table = page[page.index('id="perspectives-table"') :].split("</table>")[0]
+    assert "Professional (n)" in table and "Ouder (n)" in table
+    assert table.count("2,00 (3)") == 5 and table.count("5,00 (3)") == 5
+
+
+def test_too_few_parents_are_not_shown_beside_the_professionals(client, db, world):
+    from test_exchange import import_rows, row
+
+    rows = [row("regio-a", "School A", "po", "2")] * 4 + [
+        row("regio-a", "Ouderraad A", "ouders", "5")
+    ] * 2
+    import_rows(db, world["round"], rows)
+    make_closed(db, world)
+    page = _dashboard(client, world)
+    assert 'id="perspectives-table"' not in page
+    assert "te weinig" in page
+    assert "5,00" not in page.split("perspectives-heading")[1].split("</section>")[0]
+
+
+def make_closed(db, world):
+    from conftest import close_round
+
+    close_round(db, world["round"])

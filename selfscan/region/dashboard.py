@@ -118,6 +118,8 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
         previous_agenda=previous_agenda(db, row, round_, shown, k),
         details=_details(row, round_, shown.get(ALL), k),
+        perspectives=scores.region_perspectives(db, round_, row.id, k, now=now),  # type: ignore[arg-type]
+        perspectives_heard=scores.perspectives_heard(db, round_, row.id),  # type: ignore[arg-type]
         principles=PRINCIPLE_KEYS,
         number=number,
     )
