@@ -415,6 +415,49 @@ def _parse_items(check: _Checker, data: Any) -> tuple[ItemSpec, ...]:
     return tuple(items)
 
 
+@dataclass(frozen=True)
+class VersionChange:
+    """What a comparison between rounds of two questionnaire versions must say: principle
+    scores compare; statements only where both versions have the key; and which of those
+    changed wording on the way (as the files in between mark them)."""
+
+    earlier: Questionnaire
+    later: Questionnaire
+    changed_wording: tuple[ItemSpec, ...]  # the later version's wording
+    only_earlier: tuple[str, ...]
+    only_later: tuple[str, ...]
+
+    def changed(self, key: str) -> bool:
+        return any(item.key == key for item in self.changed_wording)
+
+
+def version_change(
+    earlier: Questionnaire,
+    later: Questionnaire,
+    versions: Mapping[tuple[str, int], Questionnaire],
+) -> VersionChange | None:
+    """How the questionnaire differs between two rounds (None when they used one version).
+    `versions` holds the versions in between, whose `changed_wording` marks add up."""
+    if (earlier.key, earlier.version) == (later.key, later.version):
+        return None
+    marked: set[str] = set()
+    if earlier.key == later.key:
+        low, high = sorted((earlier.version, later.version))
+        for number in range(low + 1, high + 1):
+            between = versions.get((later.key, number))
+            if between is not None:
+                marked |= between.changed_wording
+    before = {item.key for item in earlier.items}
+    after = {item.key for item in later.items}
+    return VersionChange(
+        earlier=earlier,
+        later=later,
+        changed_wording=tuple(i for i in later.items if i.key in marked and i.key in before),
+        only_earlier=tuple(i.key for i in earlier.items if i.key not in after),
+        only_later=tuple(i.key for i in later.items if i.key not in before),
+    )
+
+
 def read_directory(directory: Path) -> dict[tuple[str, int], Questionnaire]:
     """Parse every questionnaire file in a folder; the first bad file raises."""
     found: dict[tuple[str, int], Questionnaire] = {}
