@@ -132,7 +132,12 @@ def add_regions(engine: Engine, start: int, count: int, seed: int = 7) -> None:
     rng = random.Random(seed + start)
     now = utcnow()
     with Session(engine) as db:
-        items = db.exec(select(Item).order_by(col(Item.position))).all()
+        version = rounds.questionnaire_version(db, *QUESTIONNAIRE)
+        items = db.exec(
+            select(Item)
+            .where(Item.questionnaire_version_id == version.id)
+            .order_by(col(Item.position))
+        ).all()
         round_ids = db.exec(select(Round.id).order_by(col(Round.opens_at))).all()
         db.execute(
             insert(Region),

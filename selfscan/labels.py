@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from selfscan.core.vocabulary import (
     ACTION_STATUSES,
+    PERSPECTIVES,
     PRINCIPLES,
     ROUND_STATES,
     SECTORS,
@@ -32,6 +33,10 @@ def principle_label(key: str) -> str:
 
 def sector_label(key: str) -> str:
     return label(SECTORS, key)
+
+
+def perspective_label(key: str) -> str:
+    return label(PERSPECTIVES, key)
 
 
 def sharing_label(key: str) -> str:
@@ -56,6 +61,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         principle_label=principle_label,
         sector_label=sector_label,
+        perspective_label=perspective_label,
         sharing_label=sharing_label,
         round_state_label=round_state_label,
         action_status_label=action_status_label,

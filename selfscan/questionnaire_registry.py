@@ -6,9 +6,16 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from selfscan.core.questionnaire import Questionnaire, QuestionnaireError, read_directory
+from selfscan.core.questionnaire import (
+    Questionnaire,
+    QuestionnaireError,
+    VersionChange,
+    read_directory,
+    version_change,
+)
 from selfscan.infra.config import shipped
-from selfscan.models import QuestionnaireVersion
+from selfscan.infra.db import get_session
+from selfscan.models import QuestionnaireVersion, Round
 
 
 def questionnaire_dirs(app: Flask) -> list[Path]:
@@ -57,3 +64,18 @@ def questionnaire_for(row: QuestionnaireVersion) -> Questionnaire:
             "restore it and add a new version instead"
         )
     return questionnaire
+
+
+def questionnaire_of(round_: Round) -> Questionnaire:
+    """The questionnaire a round uses."""
+    row = get_session().get(QuestionnaireVersion, round_.questionnaire_version_id)
+    assert row is not None
+    return questionnaire_for(row)
+
+
+def change_between(earlier: Round, later: Round) -> VersionChange | None:
+    """What a comparison of two rounds must say about their questionnaire versions (None when
+    both used the same version)."""
+    if earlier.questionnaire_version_id == later.questionnaire_version_id:
+        return None
+    return version_change(questionnaire_of(earlier), questionnaire_of(later), all_questionnaires())

@@ -207,17 +207,17 @@ class Factory:
         self.db.commit()
         return obj
 
-    def questionnaire(self) -> QuestionnaireVersion:
+    def questionnaire(self, version: int = 1) -> QuestionnaireVersion:
         if self._questionnaires is None:
             self._questionnaires = read_directory(PROJECT_ROOT / "questionnaires")
         sync(self.db, self._questionnaires.values())
         self.db.commit()
-        return rounds.questionnaire_version(self.db, "zelfscan-mao", 1)
+        return rounds.questionnaire_version(self.db, "zelfscan-mao", version)
 
-    def questionnaire_spec(self) -> Questionnaire:
+    def questionnaire_spec(self, version: int = 1) -> Questionnaire:
         self.questionnaire()
         assert self._questionnaires is not None
-        return self._questionnaires[("zelfscan-mao", 1)]
+        return self._questionnaires[("zelfscan-mao", version)]
 
     def items(self, version: QuestionnaireVersion) -> list[Item]:
         return list(
@@ -268,13 +268,14 @@ class Factory:
         opens_at: datetime | None = None,
         closes_at: datetime | None = None,
         title: str = "Ronde 1",
+        version: int = 1,
     ) -> Round:
         now = utcnow()
         round_ = rounds.add_round(
             self.db,
             key=key,
             title=title,
-            questionnaire=self.questionnaire(),
+            questionnaire=self.questionnaire(version),
             opens_at=opens_at or now - timedelta(days=7),
             closes_at=closes_at or now + timedelta(days=7),
             regions=regions,
@@ -294,6 +295,7 @@ class Factory:
         *,
         email: str | None = None,
         name: str = "Invited Person",
+        perspective: str = "professional",
     ) -> tuple[Invitation, str]:
         """An invitation and its secret token, made under the test app's secret key."""
         link, token = new_link(SECRET_KEY)
@@ -303,6 +305,7 @@ class Factory:
             organisation_id=organisation.id,  # type: ignore[arg-type]
             name=name,
             email=email or f"{uuid.uuid4().hex[:8]}@example.org",
+            perspective=perspective,
             **link,
         )
         self.db.add(invitation)

@@ -10,7 +10,15 @@ from sqlmodel import select
 
 from selfscan.infra.config import PROJECT_ROOT
 from selfscan.infra.passwords import verify_password
-from selfscan.models import AgreedPosition, Organisation, Region, Response, Round, User
+from selfscan.models import (
+    AgreedPosition,
+    Organisation,
+    QuestionnaireVersion,
+    Region,
+    Response,
+    Round,
+    User,
+)
 
 
 def test_the_installed_command_runs_and_lists_its_commands():
@@ -231,16 +239,17 @@ def test_an_installations_own_questionnaires_come_beside_the_shipped_ones(
     own = tmp_path / "own"
     own.mkdir()
     shipped = (PROJECT_ROOT / "questionnaires" / "zelfscan-mao-v1.toml").read_text(encoding="utf-8")
-    (own / "zelfscan-mao-v2.toml").write_text(
-        shipped.replace("version = 1", "version = 2", 1), encoding="utf-8"
+    (own / "zelfscan-mao-v3.toml").write_text(
+        shipped.replace("version = 1", "version = 3", 1), encoding="utf-8"
     )
     (own / "zelfscan-mao-v1.toml").write_text(shipped, encoding="utf-8")  # an identical copy
     app.config["QUESTIONNAIRE_DIR"] = str(own)
     result = runner.invoke(args=["questionnaires", "load"])
     assert result.exit_code == 0, result.output
-    assert result.output.split("\n")[:2] == [
+    assert result.output.split("\n")[:3] == [
         "added      zelfscan-mao v1",
         "added      zelfscan-mao v2",
+        "added      zelfscan-mao v3",
     ]
 
     (own / "zelfscan-mao-v1.toml").write_text(
@@ -264,6 +273,12 @@ def test_demo_fills_believable_data_and_prints_logins(runner, db):
         "closed",
         "open",
     ]
+    # The newest round uses version 2 of the questionnaire, the earlier ones version 1.
+    versions = {
+        r.key: db.get(QuestionnaireVersion, r.questionnaire_version_id).version  # type: ignore[union-attr]
+        for r in rounds
+    }
+    assert versions == {"demo-voorjaar": 1, "demo-najaar": 1, "demo-nu": 2}
     submitted = db.exec(select(Response).where(Response.status == "submitted")).all()
     assert len(submitted) > 100
     coordinators = db.exec(select(User).where(User.is_programme == False)).all()  # noqa: E712

@@ -64,7 +64,12 @@ def test_comments_and_statements_only_where_the_region_reaches_k(client, db, wor
     responses = db.exec(select(Response).order_by(Response.id)).all()
     comment(db, responses[0], "Geheim uit regio A")
     comment(db, responses[-1], "Geheim uit regio B")
-    item = db.exec(select(Item).where(Item.key == "kc-2")).one()
+    item = db.exec(
+        select(Item).where(
+            Item.key == "kc-2",
+            Item.questionnaire_version_id == world["round"].questionnaire_version_id,
+        )
+    ).one()
     for response in responses[:3]:
         answer = db.get(Answer, (response.id, item.id))
         answer.discuss = True

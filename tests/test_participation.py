@@ -39,7 +39,8 @@ def test_parse_a_clean_list_with_header_blank_lines_and_tabs():
     ("line", "problem"),
     [
         ("Anna;anna@example.org", LineProblem.FIELDS),
-        ("Anna;anna@example.org;School;Extra", LineProblem.FIELDS),
+        ("Anna;anna@example.org;School;ouder;Extra", LineProblem.FIELDS),
+        ("Anna;anna@example.org;School;Extra", LineProblem.PERSPECTIVE),
         (";anna@example.org;School", LineProblem.NAME),
         ("A" * 121 + ";anna@example.org;School", LineProblem.NAME),
         ("Anna;anna-at-example.org;School", LineProblem.EMAIL),

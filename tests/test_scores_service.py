@@ -24,7 +24,10 @@ def respond(db, world, values: dict[str, int | None], *, submitted=True, dont_kn
     )
     db.add(response)
     db.flush()
-    items = {i.key: i.id for i in db.exec(select(Item))}
+    version = world["round"].questionnaire_version_id
+    items = {
+        i.key: i.id for i in db.exec(select(Item).where(Item.questionnaire_version_id == version))
+    }
     rows = [
         {"response_id": response.id, "item_id": items[k], "value": v, "dont_know": False}
         for k, v in values.items()

@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 from selfscan.access import coordinated_region_keys, current_viewer
 from selfscan.compare.forms import CompareForm
 from selfscan.core.charts import Series
+from selfscan.core.questionnaire import VersionChange
 from selfscan.core.scoring import ALL, OTHER, PROGRAMME
 from selfscan.core.vocabulary import SECTORS
 from selfscan.infra.db import get_session
@@ -23,6 +24,7 @@ from selfscan.labels import choices
 from selfscan.loaders import get_round
 from selfscan.models import Region, Round, RoundRegion
 from selfscan.models.types import utcnow
+from selfscan.questionnaire_registry import change_between
 from selfscan.region.dashboard import download
 from selfscan.services import exchange, scores
 from selfscan.texts import group_label, radar_chart
@@ -75,7 +77,30 @@ def compare():  # type: ignore[no-untyped-def]
     elif not form.validate():
         return render_template("compare/compare.html", form=form, chart=None, missing=[]), 400
     chart, missing = _chart(form, regions, rounds) if form.round.data else (None, [])
-    return render_template("compare/compare.html", form=form, chart=chart, missing=missing)
+    return render_template(
+        "compare/compare.html",
+        form=form,
+        chart=chart,
+        missing=missing,
+        version_notes=_version_notes(rounds, form.round.data or []) if chart else [],
+    )
+
+
+def _version_notes(
+    rounds: list[Round], chosen: list[str]
+) -> list[tuple[Round, Round, VersionChange]]:
+    """(earlier, later, change) for each chosen round on another questionnaire version than
+    the earliest chosen round."""
+    picked = sorted((r for r in rounds if r.key in chosen), key=lambda r: r.opens_at)
+    notes, seen = [], set()
+    for later in picked[1:]:
+        if later.questionnaire_version_id in seen:
+            continue
+        seen.add(later.questionnaire_version_id)
+        change = change_between(picked[0], later)
+        if change is not None:
+            notes.append((picked[0], later, change))
+    return notes
 
 
 def _chart(form: CompareForm, regions: list[Region], rounds: list[Round]):  # type: ignore[no-untyped-def]

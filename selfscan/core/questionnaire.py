@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from selfscan.core.vocabulary import PRINCIPLE_KEYS, TAG_KEYS
+from selfscan.core.vocabulary import PRINCIPLE_KEYS, PROFESSIONAL, TAG_KEYS
 
 LANGUAGES = ("nl", "en")
+# The perspectives a file may word its texts for, beside the professional text it always has.
+VARIANTS = ("parent", "young")
+MAX_QUESTIONS = 2
 KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FILE_RE = re.compile(r"^(?P<key>[a-z0-9-]+)-v(?P<version>[1-9][0-9]*)\.toml$")
 MAX_TEXT = 1000
@@ -57,15 +60,38 @@ class Scale:
 class PrincipleSpec:
     key: str
     explanation: Text
+    # Open questions that start a region's conversation on this principle (none when absent).
+    questions: tuple[Text, ...] = ()
+    parent_explanation: Text | None = None
+    young_explanation: Text | None = None
+
+    def explanation_for(self, perspective: str) -> Text:
+        """The explanation as this perspective reads it (the professional one if not worded)."""
+        return _variant(self.explanation, self, "_explanation", perspective)
 
 
 @dataclass(frozen=True)
 class ItemSpec:
     key: str
     principle: str
-    text: Text
+    text: Text  # the professional statement
     tags: tuple[str, ...]
     position: int
+    # Open questions that start a region's conversation on this statement (none when absent).
+    questions: tuple[Text, ...] = ()
+    parent: Text | None = None
+    young: Text | None = None
+
+    def text_for(self, perspective: str) -> Text:
+        """The statement as this perspective reads it (the professional one if not worded)."""
+        return _variant(self.text, self, "", perspective)
+
+
+def _variant(professional: Text, spec: object, suffix: str, perspective: str) -> Text:
+    if perspective == PROFESSIONAL or perspective not in VARIANTS:
+        return professional
+    worded = getattr(spec, perspective + suffix)
+    return worded if worded is not None else professional
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,11 @@ class Questionnaire:
     items: tuple[ItemSpec, ...]
     checksum: str
     filename: str
+    # Item keys whose statement changed wording since the previous version: comparisons with
+    # earlier rounds mark them "changed wording".
+    changed_wording: frozenset[str] = frozenset()
+    parent_introduction: Text | None = None
+    young_introduction: Text | None = None
     _by_key: Mapping[str, ItemSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def item(self, key: str) -> ItemSpec | None:
@@ -89,6 +120,18 @@ class Questionnaire:
     def items_of(self, principle: str) -> tuple[ItemSpec, ...]:
         return tuple(i for i in self.items if i.principle == principle)
 
+    def introduction_for(self, perspective: str) -> Text:
+        """The introduction as this perspective reads it (the professional one if not worded)."""
+        return _variant(self.introduction, self, "_introduction", perspective)
+
+    def principle(self, key: str) -> PrincipleSpec | None:
+        return next((p for p in self.principles if p.key == key), None)
+
+    def perspectives(self) -> tuple[str, ...]:
+        """The perspectives this version words at least one statement for."""
+        worded = [v for v in VARIANTS if any(getattr(i, v) is not None for i in self.items)]
+        return (PROFESSIONAL, *worded)
+
 
 class _Checker:
     """Collects the context (file, item, field) that every error message names."""
@@ -96,24 +139,88 @@ class _Checker:
     def __init__(self, filename: str) -> None:
         self.filename = filename
 
-    def fail(self, where: str, problem: str, item: str | None = None) -> QuestionnaireError:
-        place = f"item {item!r}, field {where!r}" if item else f"field {where!r}"
+    def fail(
+        self, where: str, problem: str, item: str | None = None, *, principle: str | None = None
+    ) -> QuestionnaireError:
+        place = f"field {where!r}"
+        if item:
+            place = f"item {item!r}, {place}"
+        elif principle:
+            place = f"principle {principle!r}, {place}"
         return QuestionnaireError(f"{self.filename}: {place}: {problem}")
 
-    def text(self, data: Mapping[str, Any], name: str, item: str | None = None) -> Text:
+    def text(
+        self,
+        data: Mapping[str, Any],
+        name: str,
+        item: str | None = None,
+        *,
+        principle: str | None = None,
+    ) -> Text:
+        def fail(where: str, problem: str) -> QuestionnaireError:
+            return self.fail(where, problem, item, principle=principle)
+
         value = data.get(name)
         if not isinstance(value, Mapping):
-            raise self.fail(name, "must be a table with a text per language (nl, en)", item)
+            raise fail(name, "must be a table with a text per language (nl, en)")
         for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                raise self.fail(f"{name}.{lang}", "is missing or empty", item)
+                raise fail(f"{name}.{lang}", "is missing or empty")
             if len(text) > MAX_TEXT:
-                raise self.fail(f"{name}.{lang}", f"is longer than {MAX_TEXT} characters", item)
+                raise fail(f"{name}.{lang}", f"is longer than {MAX_TEXT} characters")
         unknown = set(value) - set(LANGUAGES)
         if unknown:
-            raise self.fail(f"{name}.{sorted(unknown)[0]}", "is not a known language", item)
+            raise fail(f"{name}.{sorted(unknown)[0]}", "is not a known language")
         return Text(nl=value["nl"].strip(), en=value["en"].strip())
+
+    def optional_text(
+        self,
+        data: Mapping[str, Any],
+        name: str,
+        item: str | None = None,
+        *,
+        principle: str | None = None,
+    ) -> Text | None:
+        return self.text(data, name, item, principle=principle) if name in data else None
+
+    def questions(
+        self, data: Mapping[str, Any], item: str | None = None, *, principle: str | None = None
+    ) -> tuple[Text, ...]:
+        """`questions = { nl = [...], en = [...] }`: one or two questions, in both languages."""
+
+        def fail(where: str, problem: str) -> QuestionnaireError:
+            return self.fail(where, problem, item, principle=principle)
+
+        if "questions" not in data:
+            return ()
+        value = data["questions"]
+        if not isinstance(value, Mapping):
+            raise fail("questions", "must be a table with a list per language (nl, en)")
+        unknown = set(value) - set(LANGUAGES)
+        if unknown:
+            raise fail(f"questions.{sorted(unknown)[0]}", "is not a known language")
+        lists = {}
+        for lang in LANGUAGES:
+            entries = value.get(lang)
+            if not isinstance(entries, list) or not 1 <= len(entries) <= MAX_QUESTIONS:
+                raise fail(f"questions.{lang}", f"must list 1 to {MAX_QUESTIONS} questions")
+            for entry in entries:
+                if not isinstance(entry, str) or not entry.strip():
+                    raise fail(f"questions.{lang}", "holds an empty question")
+                if len(entry) > MAX_TEXT:
+                    raise self.fail(
+                        f"questions.{lang}",
+                        f"holds a question longer than {MAX_TEXT} characters",
+                        item,
+                    )
+            lists[lang] = entries
+        if len(lists["nl"]) != len(lists["en"]):
+            raise fail("questions", "needs as many questions in nl as in en")
+        return tuple(
+            Text(nl=nl.strip(), en=en.strip())
+            for nl, en in zip(lists["nl"], lists["en"], strict=True)
+        )
 
     def integer(self, data: Mapping[str, Any], name: str, item: str | None = None) -> int:
         value = data.get(name)
@@ -140,6 +247,11 @@ def parse(content: bytes, filename: str) -> Questionnaire:
     except tomllib.TOMLDecodeError as error:
         raise QuestionnaireError(f"{filename}: not valid TOML: {error}") from None
 
+    if not isinstance(data, Mapping):  # pragma: no cover - tomllib always gives a table
+        raise QuestionnaireError(f"{filename}: not a questionnaire")
+    unknown = set(data) - TOP_FIELDS
+    if unknown:
+        raise check.fail(sorted(unknown)[0], "is not a known field")
     key = check.key(data, "key")
     version = check.integer(data, "version")
     if version < 1:
@@ -151,6 +263,7 @@ def parse(content: bytes, filename: str) -> Questionnaire:
     scale = _parse_scale(check, data.get("scale"))
     principles = _parse_principles(check, data.get("principles"))
     items = _parse_items(check, data.get("items"))
+    changed = _parse_changed(check, data, version, items)
     return Questionnaire(
         key=key,
         version=version,
@@ -161,8 +274,48 @@ def parse(content: bytes, filename: str) -> Questionnaire:
         items=items,
         checksum=hashlib.sha256(content).hexdigest(),
         filename=filename,
+        changed_wording=changed,
+        parent_introduction=check.optional_text(data, "parent_introduction"),
+        young_introduction=check.optional_text(data, "young_introduction"),
         _by_key={i.key: i for i in items},
     )
+
+
+TOP_FIELDS = frozenset(
+    {
+        "key",
+        "version",
+        "title",
+        "introduction",
+        "parent_introduction",
+        "young_introduction",
+        "changed_wording",
+        "scale",
+        "principles",
+        "items",
+    }
+)
+PRINCIPLE_FIELDS = frozenset(
+    {"key", "explanation", "parent_explanation", "young_explanation", "questions"}
+)
+ITEM_FIELDS = frozenset({"key", "principle", "text", "tags", "questions", *VARIANTS})
+
+
+def _parse_changed(
+    check: _Checker, data: Mapping[str, Any], version: int, items: tuple[ItemSpec, ...]
+) -> frozenset[str]:
+    value = data.get("changed_wording", [])
+    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+        raise check.fail("changed_wording", "must be a list of item keys")
+    if value and version == 1:
+        raise check.fail("changed_wording", "a first version has no earlier wording to differ from")
+    keys = {i.key for i in items}
+    for key in value:
+        if key not in keys:
+            raise check.fail("changed_wording", "is not an item of this file", item=key)
+    if len(set(value)) != len(value):
+        raise check.fail("changed_wording", "names an item more than once")
+    return frozenset(value)
 
 
 def _parse_scale(check: _Checker, data: Any) -> Scale:
@@ -203,7 +356,18 @@ def _parse_principles(check: _Checker, data: Any) -> tuple[PrincipleSpec, ...]:
         if not isinstance(entry, Mapping):
             raise check.fail("principles", "every principle must be a table")
         key = check.key(entry, "key")
-        specs.append(PrincipleSpec(key, check.text(entry, "explanation", item=None)))
+        unknown = set(entry) - PRINCIPLE_FIELDS
+        if unknown:
+            raise check.fail(sorted(unknown)[0], "is not a known field", principle=key)
+        specs.append(
+            PrincipleSpec(
+                key,
+                check.text(entry, "explanation", principle=key),
+                questions=check.questions(entry, principle=key),
+                parent_explanation=check.optional_text(entry, "parent_explanation", principle=key),
+                young_explanation=check.optional_text(entry, "young_explanation", principle=key),
+            )
+        )
     if tuple(s.key for s in specs) != PRINCIPLE_KEYS:
         raise check.fail(
             "principles",
@@ -230,16 +394,68 @@ def _parse_items(check: _Checker, data: Any) -> tuple[ItemSpec, ...]:
         tags = entry.get("tags", [])
         if not isinstance(tags, list) or any(t not in TAG_KEYS for t in tags):
             raise check.fail("tags", "may only hold: " + ", ".join(TAG_KEYS), item=key)
-        unknown = set(entry) - {"key", "principle", "text", "tags"}
+        unknown = set(entry) - ITEM_FIELDS
         if unknown:
             raise check.fail(sorted(unknown)[0], "is not a known field", item=key)
         items.append(
-            ItemSpec(key, principle, check.text(entry, "text", key), tuple(tags), position)
+            ItemSpec(
+                key,
+                principle,
+                check.text(entry, "text", key),
+                tuple(tags),
+                position,
+                questions=check.questions(entry, key),
+                parent=check.optional_text(entry, "parent", key),
+                young=check.optional_text(entry, "young", key),
+            )
         )
     missing = [p for p in PRINCIPLE_KEYS if not any(i.principle == p for i in items)]
     if missing:
         raise check.fail("items", f"principle {missing[0]!r} has no items")
     return tuple(items)
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """What a comparison between rounds of two questionnaire versions must say: principle
+    scores compare; statements only where both versions have the key; and which of those
+    changed wording on the way (as the files in between mark them)."""
+
+    earlier: Questionnaire
+    later: Questionnaire
+    changed_wording: tuple[ItemSpec, ...]  # the later version's wording
+    only_earlier: tuple[str, ...]
+    only_later: tuple[str, ...]
+
+    def changed(self, key: str) -> bool:
+        return any(item.key == key for item in self.changed_wording)
+
+
+def version_change(
+    earlier: Questionnaire,
+    later: Questionnaire,
+    versions: Mapping[tuple[str, int], Questionnaire],
+) -> VersionChange | None:
+    """How the questionnaire differs between two rounds (None when they used one version).
+    `versions` holds the versions in between, whose `changed_wording` marks add up."""
+    if (earlier.key, earlier.version) == (later.key, later.version):
+        return None
+    marked: set[str] = set()
+    if earlier.key == later.key:
+        low, high = sorted((earlier.version, later.version))
+        for number in range(low + 1, high + 1):
+            between = versions.get((later.key, number))
+            if between is not None:
+                marked |= between.changed_wording
+    before = {item.key for item in earlier.items}
+    after = {item.key for item in later.items}
+    return VersionChange(
+        earlier=earlier,
+        later=later,
+        changed_wording=tuple(i for i in later.items if i.key in marked and i.key in before),
+        only_earlier=tuple(i.key for i in earlier.items if i.key not in after),
+        only_later=tuple(i.key for i in later.items if i.key not in before),
+    )
 
 
 def read_directory(directory: Path) -> dict[tuple[str, int], Questionnaire]:

@@ -18,6 +18,9 @@ module decides what those sums mean and what may be shown.
 - `beside_own(total, own, k)` and `import_refusals(before, added, k)`: rule 8, what a respondent
   sees beside their own scores, and which imports may change released figures.
 - `sector_differences(groups)` and `largest_changes(now, before)`: what the dashboard says in words.
+- `perspective_groups(cells, k)`: rule 5 for professionals beside parents and young people: a
+  region's perspective groups, only where no figure of fewer than k can be worked out from
+  them and the sector groups together.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from selfscan.core.vocabulary import PRINCIPLE_KEYS, SECTOR_KEYS
+from selfscan.core.vocabulary import PERSPECTIVE_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
 
 ALL = "all"
 OTHER = "other"
@@ -228,6 +231,69 @@ def per_principle(
     return {
         key: Group(group.responses, {p: s for p, s in group.stats.items() if p in kept[key]})
         for key, group in shown.items()
+    }
+
+
+# --- rule 5 for perspectives: professionals beside parents and young people ----------------------
+
+
+def perspective_groups(
+    cells: Mapping[tuple[str, str], Group],
+    k: int,
+    order: Sequence[str] = SECTOR_KEYS,
+    perspectives: Sequence[str] = PERSPECTIVE_KEYS,
+) -> dict[str, Group]:
+    """A region's groups per perspective (professional, parent, young), each on the principles
+    where it may be shown; nothing when only one perspective answered.
+
+    `cells` maps (sector, perspective) to the group of those responses. The perspectives cut
+    across the sectors that the region's page already shows (rules 5 and 5b), so a perspective
+    group minus sector groups could leave a few people (a parent invited through a school, or
+    the parents of a sector group that rule 5 hid). So the sectors are taken in the blocks the
+    viewer can tell apart (each shown sector group, `OTHER` when shown, and the rest of the
+    region), and a perspective is shown only where each block's part in every perspective holds
+    none or at least k responses, and on a principle only where each part's n is none or at
+    least k: whatever is subtracted then, nothing smaller than k remains.
+    """
+    sectors: dict[str, Group] = {}
+    for (sector, _), group in cells.items():
+        sectors[sector] = sectors.get(sector, Group()) + group
+    shown = shown_groups(sectors, k, order)
+    present = [q for q in perspectives if any(g.responses for (_, p), g in cells.items() if p == q)]
+    if ALL not in shown or len(present) < 2:
+        return {}
+    small = small_sectors(sectors, k, order)
+
+    def blocks(principle: str | None) -> list[set[str]]:
+        """The sets of sectors the page tells apart (on one principle, or in responses)."""
+        showing = [key for key, g in shown.items() if principle is None or principle in g.stats]
+        found = [{s} for s in showing if s not in (ALL, OTHER)]
+        if OTHER in showing:
+            found.append(set(small))
+        found.append(set(sectors).difference(*found))
+        return found
+
+    def size(block: set[str], perspective: str, principle: str | None) -> int:
+        part = pool(g for (s, p), g in cells.items() if s in block and p == perspective)
+        return part.responses if principle is None else part.stats.get(principle, Stats()).n
+
+    def safe(principle: str | None) -> bool:
+        return all(
+            size(block, q, principle) == 0 or size(block, q, principle) >= k
+            for block in blocks(principle)
+            for q in present
+        )
+
+    if not safe(None):
+        return {}
+    principles = [p for p in shown[ALL].stats if safe(p)]
+    groups = {q: pool(g for (_, p), g in cells.items() if p == q) for q in present}
+    return {
+        q: Group(
+            group.responses,
+            {p: group.stats[p] for p in principles if group.stats.get(p, Stats()).n >= k},
+        )
+        for q, group in groups.items()
     }
 
 

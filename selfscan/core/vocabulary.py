@@ -86,6 +86,23 @@ ACTION_STATUSES: tuple[Term, ...] = (
 ACTION_STATUS_KEYS: tuple[str, ...] = tuple(s.key for s in ACTION_STATUSES)
 
 
+# The voice a respondent answers in; every perspective answers the same items (same keys and
+# principles), worded for them where the questionnaire has a variant.
+PERSPECTIVES: tuple[Term, ...] = (
+    Term("professional", N_("professional")),
+    Term("parent", N_("parent")),
+    Term("young", N_("young person")),
+)
+PERSPECTIVE_KEYS: tuple[str, ...] = tuple(p.key for p in PERSPECTIVES)
+PROFESSIONAL = "professional"
+
+
+def default_perspective(sector: str) -> str:
+    """The perspective an invitation gets unless the coordinator chooses: parents and young
+    people (`ouders`) answer as parents, every other sector as professionals."""
+    return "parent" if sector == "ouders" else PROFESSIONAL
+
+
 ROUND_STATES: tuple[Term, ...] = (
     Term("planned", N_("planned")),
     Term("open", N_("open")),

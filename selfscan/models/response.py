@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from selfscan.core.vocabulary import PRINCIPLE_KEYS, SECTOR_KEYS
+from selfscan.core.vocabulary import PERSPECTIVE_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
 from selfscan.models.base import in_list
 from selfscan.models.types import UTCDateTime, utcnow
 
@@ -43,6 +43,7 @@ class Invitation(SQLModel, table=True):
         _of_region(),
         UniqueConstraint("round_id", "email"),
         CheckConstraint("email = lower(email)", name="email_lower"),
+        CheckConstraint(in_list("perspective", PERSPECTIVE_KEYS), name="perspective"),
         # A region's invitations of one round (the dashboard's stamp, migration 0005).
         Index(None, "region_id", "round_id"),
     )
@@ -53,6 +54,12 @@ class Invitation(SQLModel, table=True):
     organisation_id: int = Field(index=True)
     name: str = Field(sa_type=String(120))
     email: str = Field(sa_type=String(254))
+    # The voice the person answers in: which wording of the statements they read (migration 0008).
+    perspective: str = Field(
+        default="professional",
+        sa_type=String(12),
+        sa_column_kwargs={"server_default": "professional"},
+    )
     # The link's token is HMAC(secret key, link_nonce); only its SHA-256 is stored.
     link_nonce: str = Field(sa_type=String(32), unique=True)
     token_hash: str = Field(sa_type=String(64), unique=True)
@@ -77,6 +84,7 @@ class Response(SQLModel, table=True):
         CheckConstraint("(status = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_at"),
         CheckConstraint("source IN ('web', 'import')", name="source"),
         CheckConstraint(in_list("sector", SECTOR_KEYS), name="sector"),
+        CheckConstraint(in_list("perspective", PERSPECTIVE_KEYS), name="perspective"),
         # The latest submission, of a round and of all, in one index lookup
         # (selfscan.services.freshness).
         Index(None, "round_id", "status", "submitted_at"),
@@ -105,6 +113,13 @@ class Response(SQLModel, table=True):
     # The organisation's sector when the response was made; a later change of the
     # organisation must not move old answers to another sector.
     sector: str = Field(sa_type=String(30))
+    # The invitation's perspective when the response was made, kept like the sector (and when
+    # the person is erased); the answers count the same in every perspective.
+    perspective: str = Field(
+        default="professional",
+        sa_type=String(12),
+        sa_column_kwargs={"server_default": "professional"},
+    )
     status: str = Field(default="draft", sa_type=String(10))
     source: str = Field(default="web", sa_type=String(10))
     # Raised on every save, so that a stale form or a second tab can be recognised.

@@ -19,6 +19,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from selfscan.core import overview
+from selfscan.core.questionnaire import VersionChange
 from selfscan.core.scoring import PROGRAMME
 from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
 from selfscan.infra import pagecache
@@ -29,6 +30,7 @@ from selfscan.loaders import get_round
 from selfscan.models import QuestionnaireVersion, Round
 from selfscan.models.types import utcnow
 from selfscan.programme.views import bp
+from selfscan.questionnaire_registry import change_between
 from selfscan.services import conversation, exchange, freshness, scores
 from selfscan.services import overview_counts as counts
 from selfscan.services.participation import asked_and_submitted
@@ -193,6 +195,8 @@ def _body(round_: Round, opened: list[Round], now: datetime) -> str:
     return render_template(
         "programme/_overview_body.html",
         o=data,
+        previous_change=change_between(data.previous, round_) if data.previous else None,
+        trend_changes=_trend_changes(data.rounds, round_, now),
         k=data.k,
         chart=chart,
         principles=PRINCIPLE_KEYS,
@@ -232,6 +236,20 @@ def overview_download(round: str, table: str, fmt: str):  # type: ignore[no-unty
         mimetype=DOWNLOADS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _trend_changes(
+    rounds: list[Round], round_: Round, now: datetime
+) -> list[tuple[Round, VersionChange]]:
+    """The released rounds of the trend that used another questionnaire version than this one."""
+    found, seen = [], set()
+    for other in rounds:
+        if other.figures_released(now) and other.questionnaire_version_id not in seen:
+            seen.add(other.questionnaire_version_id)
+            change = change_between(other, round_) if other.opens_at < round_.opens_at else None
+            if change is not None:
+                found.append((other, change))
+    return found
 
 
 def _bands(scale: tuple[int, int]) -> list[tuple[int, str, str]]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from sqlalchemy import func
 from sqlmodel import select
 
+from selfscan.core.vocabulary import PERSPECTIVE_KEYS, PROFESSIONAL
 from selfscan.infra.db import get_session
 from selfscan.models import CoordinatorRegion, Organisation, QuestionnaireVersion, Region, Round
 from selfscan.respondent.pages import render_preview
@@ -62,6 +63,7 @@ def questionnaire_preview(key: str, version: int, principle: str | None = None):
         )
         .first()
     )
-    if row is None:
+    perspective = request.args.get("perspectief", PROFESSIONAL)
+    if row is None or perspective not in PERSPECTIVE_KEYS:
         abort(404)
-    return render_preview(row, principle)
+    return render_preview(row, principle, perspective)

@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from selfscan.access import current_viewer
 from selfscan.core.charts import Series
+from selfscan.core.questionnaire import VersionChange
 from selfscan.core.scoring import (
     ALL,
     Group,
@@ -34,7 +35,7 @@ from selfscan.infra.i18n import current_language
 from selfscan.loaders import get_region_round
 from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion
 from selfscan.models.types import utcnow
-from selfscan.questionnaire_registry import questionnaire_for
+from selfscan.questionnaire_registry import change_between, questionnaire_for
 from selfscan.region.conversation import measured_by_principle
 from selfscan.region.forms import RemindForm
 from selfscan.region.views import bp
@@ -105,6 +106,9 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
     )
     previous = earlier[0] if earlier else None
     changes = largest_changes(shown.get(ALL), previous[1] if previous else None)
+    # Earlier rounds on another questionnaire version: what compares and what changed wording.
+    versions = [(r, change_between(r, round_)) for r, _ in earlier]
+    version_notes = [(r, c) for r, c in versions if c is not None]
     return render_template(
         "region/_dashboard_body.html",
         region=row,
@@ -119,7 +123,10 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         previous=previous[0] if previous else None,
         participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
         previous_agenda=previous_agenda(db, row, round_, shown, k),
-        details=_details(row, round_, shown.get(ALL), k),
+        details=_details(row, round_, shown.get(ALL), k, versions[0][1] if versions else None),
+        version_notes=version_notes,
+        perspectives=scores.region_perspectives(db, round_, row.id, k, now=now),  # type: ignore[arg-type]
+        perspectives_heard=scores.perspectives_heard(db, round_, row.id),  # type: ignore[arg-type]
         agreed=conversation.agreed(db, region=row, round_=round_),
         measured=measured_by_principle(shown),
         agreed_over_rounds=_agreed_over_rounds(row, now),
@@ -233,6 +240,7 @@ class Statement:
     mean: float | None
     dont_know_share: float
     discuss: int
+    changed: bool = False  # changed wording since the previous round's version
 
 
 @dataclass(frozen=True)
@@ -242,7 +250,13 @@ class Details:
     comments: dict[str, list[str]]
 
 
-def _details(region: Region, round_: Round, total: Group | None, k: int) -> Details | None:
+def _details(
+    region: Region,
+    round_: Round,
+    total: Group | None,
+    k: int,
+    change: VersionChange | None = None,
+) -> Details | None:
     """Per statement figures, flagged statements and comments: only when the region total is
     shown (rule 5); a statement's mean only where its n reaches k and the comments of a
     principle only where the region's figures on it are shown (rule 5b)."""
@@ -264,6 +278,7 @@ def _details(region: Region, round_: Round, total: Group | None, k: int) -> Deta
                 mean=means.figures(item.key).mean,
                 dont_know_share=found.dont_know.get(item.key, 0) / total.responses,
                 discuss=found.discuss.get(item.key, 0),
+                changed=change is not None and change.changed(item.key),
             )
         )
     flagged = sorted((s for s in statements if s.discuss), key=lambda s: -s.discuss)

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from selfscan.core.vocabulary import ACTION_STATUSES, PRINCIPLES, SECTORS
+from selfscan.core.vocabulary import ACTION_STATUSES, PERSPECTIVES, PRINCIPLES, SECTORS
 from selfscan.forms import CheckboxesField, PersonFields, within_years
 from selfscan.labels import choices
 from selfscan.models.agenda import REFLECTION_MAX_LENGTH
@@ -45,6 +45,16 @@ class InvitationForm(PersonFields, FlaskForm):
         _l("Organisation"),
         coerce=int,
         validators=[DataRequired(_l("Choose an organisation."))],
+    )
+    perspective = SelectField(
+        _l("Questionnaire version"),
+        choices=[
+            SelectChoice(
+                "", _l("As the sector says (parents and young people: the parents' version)")
+            ),
+            *choices(PERSPECTIVES),
+        ],
+        validators=[Optional()],
     )
 
 

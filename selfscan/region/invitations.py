@@ -82,6 +82,7 @@ def invite_one(region: str, round_key: str):  # type: ignore[no-untyped-def]
         secret=current_app.secret_key,
         name=form.name.data or "",
         email=email,
+        perspective=form.perspective.data or None,
     )
     db.commit()
     _send_and_report(row, round_, [(invitation, token)])
@@ -118,6 +119,7 @@ def invite_list(region: str, round_key: str):  # type: ignore[no-untyped-def]
             name=p.name,
             email=p.email,
             secret=current_app.secret_key,
+            perspective=p.perspective,
         )
         for p in people
     ]
@@ -359,7 +361,8 @@ def describe(error: LineError) -> str:
     line, value = error.line, error.detail
     messages = {
         LineProblem.FIELDS: lambda: _(
-            "Line %(line)s: expected name;e-mail;organisation, found %(n)s fields.",
+            "Line %(line)s: expected name;e-mail;organisation (and perhaps a perspective), "
+            "found %(n)s fields.",
             line=line,
             n=value,
         ),
@@ -379,6 +382,12 @@ def describe(error: LineError) -> str:
         ),
         LineProblem.INVITED: lambda: _(
             "Line %(line)s: %(value)s is already invited to this round.", line=line, value=value
+        ),
+        LineProblem.PERSPECTIVE: lambda: _(
+            "Line %(line)s: “%(value)s” is not a perspective; write ouder, jongere or "
+            "professional, or leave it out.",
+            line=line,
+            value=value,
         ),
         LineProblem.TOO_LONG: lambda: _(
             "The list has more than %(n)s lines; split it into smaller lists.", n=value

@@ -48,6 +48,11 @@ class Respondent:
     def language(self) -> str:
         return current_language()
 
+    @property
+    def perspective(self) -> str:
+        """Which wording of the statements this person reads (their invitation says)."""
+        return self.invitation.perspective
+
 
 def forget_respondent() -> None:
     """End the respondent's session but keep their language."""

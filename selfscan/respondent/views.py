@@ -38,6 +38,7 @@ def intro() -> Page:
         r=r,
         q=r.questionnaire,
         preview=False,
+        perspective=r.perspective,
         form=StartForm(),
         min_group_size=current_app.config["MIN_GROUP_SIZE"],
         closes=format_datetime(r.round.closes_at, "d MMMM y, HH:mm"),
@@ -275,7 +276,13 @@ def _render_principle(
     if answered is None:
         answered = responses.answered_count(get_session(), r.response)
     return pages.render_principle(
-        r.questionnaire, spec, form, mode=mode, answered=answered, context=r
+        r.questionnaire,
+        spec,
+        form,
+        mode=mode,
+        answered=answered,
+        context=r,
+        perspective=r.perspective,
     )
 
 
@@ -297,4 +304,5 @@ def _render_review(r: Respondent, form: SubmitForm) -> str:
         step=len(q.principles) + 1,
         steps=len(q.principles) + 1,
         lang=r.language,
+        perspective=r.perspective,
     )

@@ -11,7 +11,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from selfscan.core.questionnaire import Questionnaire
-from selfscan.core.vocabulary import PRINCIPLE_KEYS
+from selfscan.core.vocabulary import PRINCIPLE_KEYS, default_perspective
 from selfscan.models import (
     Answer,
     Invitation,
@@ -153,11 +153,13 @@ def fill(
     """Create the demo: accounts, regions, partners, three rounds and their answers."""
     if session.exec(select(Region)).first() is not None:
         raise DemoError("the database already holds regions; run `selfscan demo --reset`")
-    questionnaire = questionnaires.get(("zelfscan-mao", 1))
-    if questionnaire is None:
-        raise DemoError("questionnaire zelfscan-mao v1 is missing from questionnaires/")
+    for number in (1, 2):
+        if ("zelfscan-mao", number) not in questionnaires:
+            raise DemoError(f"questionnaire zelfscan-mao v{number} is missing from questionnaires/")
     rng = random.Random(seed)  # synthetic demo answers, not secrets  # nosec B311
-    version = rounds.questionnaire_version(session, "zelfscan-mao", 1)
+    # The earlier rounds used version 1, the newest uses version 2: a newcomer sees a version
+    # change (and its "changed wording" marks) in every comparison.
+    versions = {n: rounds.questionnaire_version(session, "zelfscan-mao", n) for n in (1, 2)}
 
     logins = [("programme team", *PROGRAMME_LOGIN)]
     accounts.create_user(
@@ -190,12 +192,22 @@ def fill(
             "Meetronde voorjaar",
             now - timedelta(days=560),
             now - timedelta(days=520),
+            1,
         ),
-        ("demo-najaar", "Meetronde najaar", now - timedelta(days=380), now - timedelta(days=340)),
-        ("demo-nu", "Meetronde nu", now - timedelta(days=21), now + timedelta(days=21)),
+        (
+            "demo-najaar",
+            "Meetronde najaar",
+            now - timedelta(days=380),
+            now - timedelta(days=340),
+            1,
+        ),
+        ("demo-nu", "Meetronde nu", now - timedelta(days=21), now + timedelta(days=21), 2),
     )
-    items = session.exec(select(Item).where(Item.questionnaire_version_id == version.id)).all()
-    for index, (key, title, opens_at, closes_at) in enumerate(windows):
+    for index, (key, title, opens_at, closes_at, number) in enumerate(windows):
+        version = versions[number]
+        items = list(
+            session.exec(select(Item).where(Item.questionnaire_version_id == version.id)).all()
+        )
         round_ = rounds.add_round(
             session,
             key=key,
@@ -298,6 +310,7 @@ def _fill_region_round(
                 organisation_id=organisation.id,  # type: ignore[arg-type]
                 name=name,
                 email=f"partner{rng.randrange(10**9)}@{region.key}.demo.selfscan.nl",
+                perspective=default_perspective(organisation.sector),
                 **new_link(secret)[0],
                 sent_at=opened,  # type: ignore[arg-type]
             )
@@ -314,6 +327,7 @@ def _fill_region_round(
                 region_id=region.id,  # type: ignore[arg-type]
                 organisation_id=organisation.id,
                 sector=organisation.sector,  # type: ignore[arg-type]
+                perspective=invitation.perspective,
                 status="submitted" if submitted else "draft",
                 submitted_at=invitation.sent_at if submitted else None,
             )

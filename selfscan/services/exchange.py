@@ -21,7 +21,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from selfscan.core.scoring import ALL, Group, Stats, import_refusals, principle_scores
-from selfscan.core.vocabulary import PRINCIPLE_KEYS, SECTOR_KEYS
+from selfscan.core.vocabulary import PRINCIPLE_KEYS, SECTOR_KEYS, default_perspective
 from selfscan.models import (
     Answer,
     Item,
@@ -408,6 +408,8 @@ def _store(
             region_id=row.region.id,  # type: ignore[arg-type]
             organisation_id=organisation.id,  # type: ignore[arg-type]
             sector=row.sector,
+            # A paper round has no invitations: parents' rows count as parents' answers.
+            perspective=default_perspective(row.sector),
             status="submitted",
             source="import",
             submitted_at=now,

@@ -16,6 +16,7 @@ import secrets
 
 from sqlmodel import Session, select
 
+from selfscan.core.vocabulary import PERSPECTIVE_KEYS, default_perspective
 from selfscan.models import Invitation, Organisation, Response, Round, RoundRegion, RoundState
 from selfscan.models.types import utcnow
 from selfscan.services.accounts import normalise_email
@@ -78,12 +79,18 @@ def create_invitation(
     name: str,
     email: str,
     secret: str | bytes,
+    perspective: str | None = None,
 ) -> tuple[Invitation, str]:
-    """Invite one person of an organisation to a round; returns the invitation and its token."""
+    """Invite one person of an organisation to a round; returns the invitation and its token.
+    The perspective (which wording they read) follows the organisation's sector unless given."""
     email = normalise_email(email)
     name = name.strip()
     if not name:
         raise InvitationError("an invitation needs the person's name")
+    if perspective is None:
+        perspective = default_perspective(organisation.sector)
+    if perspective not in PERSPECTIVE_KEYS:
+        raise InvitationError(f"unknown perspective {perspective!r}")
     if session.get(RoundRegion, (round_.id, organisation.region_id)) is None:
         raise InvitationError("the organisation's region does not take part in this round")
     duplicate = session.exec(
@@ -98,6 +105,7 @@ def create_invitation(
         organisation_id=organisation.id,  # type: ignore[arg-type]
         name=name,
         email=email,
+        perspective=perspective,
         **link,
     )
     session.add(invitation)

@@ -39,6 +39,7 @@ class LineProblem(StrEnum):
     ORGANISATION = "organisation"  # no organisation of that name in the region
     DUPLICATE = "duplicate"  # the same e-mail earlier in the list
     INVITED = "invited"  # already invited to this round
+    PERSPECTIVE = "perspective"  # a fourth field that names no perspective
     TOO_LONG = "too-long"  # the list has too many lines
     EMPTY = "empty"  # the list has no lines at all
 
@@ -56,10 +57,13 @@ class ListedPerson:
     name: str
     email: str
     organisation: str
+    perspective: str | None = None  # None: as the organisation's sector says
 
 
 def parse_list(text: str) -> tuple[list[ListedPerson], list[LineError]]:
-    """Read `name;e-mail;organisation` lines (tabs work too); blank lines are skipped.
+    """Read `name;e-mail;organisation` lines, with an optional fourth field naming the
+    perspective (`ouder`, `jongere`, `professional`, or in English); tabs work too; blank lines
+    are skipped.
 
     A first line that names the columns is recognised and skipped.
     """
@@ -76,10 +80,16 @@ def parse_list(text: str) -> tuple[list[ListedPerson], list[LineError]]:
         fields = [f.strip() for f in next(csv.reader([raw], delimiter=delimiter))]
         if number == 1 and _is_header(fields):
             continue
-        if len(fields) != 3:
+        if len(fields) not in (3, 4):
             errors.append(LineError(number, LineProblem.FIELDS, str(len(fields))))
             continue
-        name, email, organisation = fields
+        name, email, organisation = fields[:3]
+        perspective = None
+        if len(fields) == 4 and fields[3]:
+            perspective = PERSPECTIVE_WORDS.get(fields[3].casefold())
+            if perspective is None:
+                errors.append(LineError(number, LineProblem.PERSPECTIVE, fields[3]))
+                continue
         if not name or len(name) > NAME_MAX_LENGTH:
             errors.append(LineError(number, LineProblem.NAME, name))
             continue
@@ -92,10 +102,22 @@ def parse_list(text: str) -> tuple[list[ListedPerson], list[LineError]]:
             errors.append(LineError(number, LineProblem.DUPLICATE, str(first_emails[email])))
             continue
         first_emails[email] = number
-        people.append(ListedPerson(number, name, email, organisation))
+        people.append(ListedPerson(number, name, email, organisation, perspective))
     if not people and not errors:
         errors.append(LineError(0, LineProblem.EMPTY))
     return people, errors
+
+
+# The words a list may use for a perspective, in Dutch and English.
+PERSPECTIVE_WORDS = {
+    "professional": "professional",
+    "professioneel": "professional",
+    "parent": "parent",
+    "ouder": "parent",
+    "young": "young",
+    "young person": "young",
+    "jongere": "young",
+}
 
 
 def _is_header(fields: list[str]) -> bool:
@@ -179,6 +201,7 @@ class InvitationRow:
     sent_at: datetime | None
     opened_at: datetime | None
     status: InvitationStatus
+    perspective: str = "professional"
 
 
 def invitation_rows(session: Session, *, region: Region, round_: Round) -> list[InvitationRow]:
@@ -194,6 +217,7 @@ def invitation_rows(session: Session, *, region: Region, round_: Round) -> list[
             Invitation.opened_at,
             Invitation.revoked_at,
             Response.status,
+            Invitation.perspective,
         )
         .join(Organisation, Organisation.id == Invitation.organisation_id)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
@@ -212,6 +236,7 @@ def invitation_rows(session: Session, *, region: Region, round_: Round) -> list[
             status=invitation_status(
                 sent_at=r[5], opened_at=r[6], revoked_at=r[7], response_status=r[8]
             ),
+            perspective=r[9],
         )
         for r in rows
     ]

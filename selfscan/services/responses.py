@@ -109,6 +109,7 @@ def start(
         region_id=invitation.region_id,
         organisation_id=invitation.organisation_id,
         sector=sector,
+        perspective=invitation.perspective,
     )
     # Two devices may start at the same moment; the unique invitation_id lets one win and
     # the other then finds the winner's response.

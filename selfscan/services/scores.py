@@ -26,6 +26,7 @@ from selfscan.core.scoring import (
     Viewer,
     all_regions,
     for_viewer,
+    perspective_groups,
     shown_groups,
 )
 from selfscan.core.vocabulary import SECTOR_KEYS
@@ -50,16 +51,64 @@ def sector_groups(
     session: Session, round_: Round, region_ids: Collection[int] | None = None
 ) -> RegionSectors:
     """Per region and sector of one round: submitted responses and the principle-score sums."""
+    result: RegionSectors = defaultdict(dict)
+    for (region_id, sector), group in _group_sums(session, round_, region_ids).items():
+        result[region_id][sector] = group  # type: ignore[index]
+    return dict(result)
+
+
+def perspective_cells(
+    session: Session, round_: Round, region_id: int
+) -> dict[tuple[str, str], Group]:
+    """Per (sector, perspective) of one region's submitted responses: the sums, as for sectors."""
+    found = _group_sums(session, round_, (region_id,), by_perspective=True)
+    return {(sector, perspective): g for (_, sector, perspective), g in found.items()}  # type: ignore[misc]
+
+
+def region_perspectives(
+    session: Session, round_: Round, region_id: int, k: int, *, now: datetime | None = None
+) -> dict[str, Group]:
+    """Professionals beside parents and young people in one region (rule 5 for perspectives,
+    `core.scoring.perspective_groups`); nothing before the round closes (rule 8)."""
+    if not round_.figures_released(now):
+        return {}
+    return perspective_groups(perspective_cells(session, round_, region_id), k)
+
+
+def perspectives_heard(session: Session, round_: Round, region_id: int) -> bool:
+    """Whether any parent or young person of the region submitted (a count, never a figure)."""
+    return (
+        session.exec(
+            select(Response.id).where(
+                Response.round_id == round_.id,
+                Response.region_id == region_id,
+                Response.status == "submitted",
+                Response.perspective != "professional",
+            )
+        ).first()
+        is not None
+    )
+
+
+def _group_sums(
+    session: Session,
+    round_: Round,
+    region_ids: Collection[int] | None,
+    *,
+    by_perspective: bool = False,
+) -> dict[tuple[object, ...], Group]:
+    """Per region and sector (and perspective): submitted responses and principle-score sums."""
     version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
     assert version is not None
     submitted = and_(Response.round_id == round_.id, Response.status == "submitted")
     if region_ids is not None:
         submitted = and_(submitted, Response.region_id.in_(list(region_ids)))  # type: ignore[attr-defined]
+    keys = [Response.region_id, Response.sector]
+    if by_perspective:
+        keys.append(Response.perspective)
 
     sizes = session.exec(
-        select(Response.region_id, Response.sector, func.count())
-        .where(submitted)
-        .group_by(Response.region_id, Response.sector)
+        select(*keys, func.count()).where(submitted).group_by(*keys)  # type: ignore[call-overload]
     ).all()
 
     items_per_principle = (
@@ -75,8 +124,7 @@ def sector_groups(
     # Rule 3: a response's principle score, only with valid answers on at least half the items.
     per_response = (
         select(
-            Response.region_id,
-            Response.sector,
+            *[key.label(f"key{i}") for i, key in enumerate(keys)],  # type: ignore[attr-defined]
             Item.principle,
             func.avg(cast(Answer.value, Float)).label("score"),
         )
@@ -84,32 +132,33 @@ def sector_groups(
         .join(Item, Item.id == Answer.item_id)
         .join(items_per_principle, items_per_principle.c.principle == Item.principle)
         .where(submitted, valid, Item.questionnaire_version_id == version.id)
-        .group_by(Response.id, Response.region_id, Response.sector, Item.principle)
+        .group_by(Response.id, *keys, Item.principle)
         .having(2 * func.count(Answer.value) >= func.max(items_per_principle.c.item_count))
         .subquery()
     )
     score = per_response.c.score
+    group_keys = [per_response.c[f"key{i}"] for i in range(len(keys))]
     rows = session.exec(
-        select(
-            per_response.c.region_id,
-            per_response.c.sector,
+        select(  # type: ignore[call-overload]
+            *group_keys,
             per_response.c.principle,
             func.count(),
             func.sum(score),
             func.sum(score * score),
             func.min(score),
             func.max(score),
-        ).group_by(per_response.c.region_id, per_response.c.sector, per_response.c.principle)
+        ).group_by(*group_keys, per_response.c.principle)
     ).all()
-    stats: dict[tuple[int, str], dict[str, Stats]] = defaultdict(dict)
-    for region_id, sector, principle, n, total, squares, low, high in rows:
-        stats[(region_id, sector)][principle] = Stats(
+    width = len(keys)
+    stats: dict[tuple[object, ...], dict[str, Stats]] = defaultdict(dict)
+    for row in rows:
+        principle, n, total, squares, low, high = row[width:]
+        stats[tuple(row[:width])][principle] = Stats(
             n, float(total), float(squares), float(low), float(high)
         )
-    result: RegionSectors = defaultdict(dict)
-    for region_id, sector, count in sizes:
-        result[region_id][sector] = Group(count, stats.get((region_id, sector), {}))
-    return dict(result)
+    return {
+        tuple(row[:width]): Group(row[width], stats.get(tuple(row[:width]), {})) for row in sizes
+    }
 
 
 def region_ids_in_round(session: Session, round_: Round) -> list[int]:
