@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from babel import Locale
-from babel.numbers import format_decimal
 
 from selfscan.core.charts import Series, radar, wrap
 from selfscan.core.scoring import ALL, OTHER, Change, Difference
@@ -69,9 +68,9 @@ class Reader:
         """A change with its sign (+0,25 or -0,10), a dash where none may be shown."""
         return NONE if value is None else self._fixed(value, "+")
 
-    def short(self, value: float) -> str:
-        """A difference as people say it: at most two decimals (1,4)."""
-        return format_decimal(round(abs(value), 2), format="0.0#", locale=self.locale)
+    def size(self, value: float) -> str:
+        """A difference without its sign, with two decimals like every other score (0,50)."""
+        return self.number(abs(value))
 
     # --- words ---------------------------------------------------------------------------------
 
@@ -91,23 +90,29 @@ class Reader:
         return self.label(SECTORS, key)
 
     def difference(self, difference: Difference) -> str:
+        # The sector is not the sentence's subject: "ouders en jongeren" is plural,
+        # "gemeente" singular, and one verb cannot agree with both.
         return self.gettext(
-            "%(low)s score %(principle)s %(size)s lower than %(high)s.",
-            low=self.group(difference.low).capitalize(),
+            "%(principle)s: the mean score of %(low)s is %(size)s lower than that of %(high)s.",
+            low=self.group(difference.low),
             principle=self.principle(difference.principle),
-            size=self.short(difference.size),
+            size=self.size(difference.size),
             high=self.group(difference.high),
         )
 
     def change(self, found: Change, since: str) -> str:
         values = {
             "principle": self.principle(found.principle),
-            "size": self.short(found.size),
+            "size": self.size(found.size),
             "round": since,
         }
         if found.size > 0:
-            return self.gettext("%(principle)s rose by %(size)s since %(round)s.", **values)
-        return self.gettext("%(principle)s fell by %(size)s since %(round)s.", **values)
+            return self.gettext(
+                "%(principle)s: the mean score rose by %(size)s since %(round)s.", **values
+            )
+        return self.gettext(
+            "%(principle)s: the mean score fell by %(size)s since %(round)s.", **values
+        )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""Issue 16: the coordinator's and the programme team's pages, as a new user meets them."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from test_dashboard import B_SHOWN, chart_data
+from test_exchange import ROWS, import_rows, row
+
+from conftest import close_round, login
+from selfscan.models import RoundRegion
+from selfscan.models.types import utcnow
+
+
+def checkbox(page: str, name: str, value: str) -> str:
+    """The <input> tag of one checkbox of the page."""
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*value="{re.escape(value)}"[^>]*>', page)
+    assert found, (name, value)
+    return found.group(0)
+
+
+# --- the compare page --------------------------------------------------------------------------
+
+
+def test_compare_round_checkboxes_are_not_each_required(client, db, world, make):
+    earlier = make.round(
+        "ronde-0",
+        (world["region_a"],),
+        opens_at=utcnow() - timedelta(days=200),
+        closes_at=utcnow() - timedelta(days=150),
+    )
+    import_rows(db, earlier, [r for r in ROWS if r[0] == "regio-a"])
+    import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    page = client.get("/vergelijken").get_data(as_text=True)
+    # A browser refuses a form until every `required` checkbox is ticked.
+    assert "required" not in checkbox(page, "round", "ronde-0")
+    assert "required" not in checkbox(page, "round", "ronde-1")
+    # One round is enough; none is refused with a message in Dutch, on the server.
+    assert client.get("/vergelijken?round=ronde-0&region=regio-a").status_code == 200
+    refused = client.get("/vergelijken?region=regio-a")
+    assert refused.status_code == 400
+    assert "Kies ten minste één ronde." in refused.get_data(as_text=True)
+
+
+def test_compare_from_the_dashboard_ticks_what_its_chart_shows(client, db, world, make):
+    region_c = make.region("regio-c", "Regio C")
+    make.organisation(region_c, "School C", "po")
+    round_ = world["round"]
+    db.add(RoundRegion(round_id=round_.id, region_id=region_c.id))
+    db.commit()
+    c_rows = [row("regio-c", "School C", "po", "4")] * 3
+    import_rows(db, round_, ROWS + B_SHOWN + c_rows)
+    close_round(db, round_)
+    login(client, world["coordinator_a"])
+    dashboard = client.get("/regio/regio-a/resultaten/ronde-1").get_data(as_text=True)
+    link = re.search(r'href="(/vergelijken\?[^"]*)"', dashboard)
+    assert link
+    page = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    names = [t["name"] for t in chart_data(page)]
+    assert names == ["Regio A · Ronde 1", "Alle regio's · Ronde 1"]
+    # The form says the same: all sectors, and all regions together, are ticked.
+    assert "checked" in checkbox(page, "sector", "all")
+    assert "checked" in re.search(r'<input[^>]*name="pooled"[^>]*>', page).group(0)
+
+
+def test_compare_opens_for_the_programme_on_regions_with_figures(client, db, world, make):
+    import_rows(db, world["round"], ROWS + B_SHOWN)
+    close_round(db, world["round"])
+    # A planned round with new regions, whose names come first in the alphabet.
+    new = [make.region(f"aa-{i}", f"Aa {i}") for i in range(5)]
+    make.round(
+        "later",
+        tuple(new),
+        opens_at=utcnow() + timedelta(days=30),
+        closes_at=utcnow() + timedelta(days=60),
+        title="Later",
+    )
+    login(client, world["programme"])
+    page = client.get("/vergelijken").get_data(as_text=True)
+    assert "Voor deze keuze is er niets te tonen" not in page
+    names = [t["name"] for t in chart_data(page)]
+    assert names == ["Regio A · Ronde 1", "Regio B · Ronde 1"]
+    assert "checked" not in checkbox(page, "region", "aa-0")
+
+
+# --- "What stands out" -------------------------------------------------------------------------
+
+
+def test_differences_and_changes_read_well_in_english_and_dutch():
+    from babel import Locale
+
+    from selfscan.core.scoring import Change, Difference
+    from selfscan.core.texts import Reader
+
+    english = Reader(Locale("en"))
+    found = Difference("kind-centraal", "so", 3.0, "gemeente", 3.5)
+    assert english.difference(found) == (
+        "The child at the centre: the mean score of special education is 0.50 lower than that"
+        " of municipality."
+    )
+    assert english.change(Change("samen-beter", 3.0, 3.5), "Spring") == (
+        "Getting better together, continuously: the mean score rose by 0.50 since Spring."
+    )
+
+
+def test_dutch_differences_have_two_decimals_and_a_verb_that_agrees(client, db, world):
+    rows = [row("regio-a", "School A", "po", "4")] * 3 + [
+        row("regio-a", "Ouderplatform", "ouders", "4", kc=["3", "4", "3", "4", "3", "4"])
+    ] * 3
+    import_rows(db, world["round"], rows)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/resultaten/ronde-1").get_data(as_text=True)
+    assert (
+        "Het kind centraal: de gemiddelde score van ouders en jongeren ligt 0,50 lager dan die"
+        " van primair onderwijs." in page
+    )
