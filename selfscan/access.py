@@ -58,6 +58,7 @@ POLICY: dict[str, Access] = {
     "region.invite_one": Access.REGION,
     "region.invite_list": Access.REGION,
     "region.resend_invitation": Access.REGION,
+    "region.restore_invitation": Access.REGION,
     "region.renew_invitation": Access.REGION,
     "region.revoke_invitation": Access.REGION,
     "region.remind_unanswered": Access.REGION,

@@ -18,6 +18,7 @@ from selfscan.core.vocabulary import (
     Term,
     find,
 )
+from selfscan.texts import moment
 
 
 def label(terms: Sequence[Term], key: str) -> str:
@@ -62,3 +63,4 @@ def init_app(app: Flask) -> None:
         PRINCIPLES=PRINCIPLES,
         SECTORS=SECTORS,
     )
+    app.jinja_env.filters["moment"] = moment

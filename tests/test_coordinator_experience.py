@@ -118,3 +118,51 @@ def test_dutch_differences_have_two_decimals_and_a_verb_that_agrees(client, db, 
         "Het kind centraal: de gemiddelde score van ouders en jongeren ligt 0,50 lager dan die"
         " van primair onderwijs." in page
     )
+
+
+# --- the smaller ones --------------------------------------------------------------------------
+
+
+def test_a_coordinator_is_not_told_to_contact_their_coordinator(client, world):
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-b/organisaties")
+    assert page.status_code == 403
+    text = page.get_data(as_text=True)
+    assert "regiocoördinator" not in text
+    assert "Neem dan contact op met het programmateam." in text
+
+
+def test_moments_have_no_seconds(client, world):
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/rondes/ronde-1/uitnodigingen").get_data(as_text=True)
+    sentence = re.search(r"Open van (.*?) tot (.*?)\.", page)
+    assert sentence, "the invitations page says when the round is open"
+    for moment in sentence.groups():
+        assert re.fullmatch(r"\d{1,2} \w+ \d{4}, \d{2}:\d{2}", moment), moment
+
+
+def test_the_invitation_mail_writes_the_closing_moment_as_people_do(app):
+    from datetime import UTC, datetime
+
+    from selfscan.services.outreach import format_moment
+
+    moment = datetime(2026, 3, 1, 16, 0, tzinfo=UTC)
+    with app.app_context():
+        assert format_moment(moment, "nl") == "1 maart 2026 om 17:00"
+        assert format_moment(moment, "en") == "1 March 2026 at 17:00"
+
+
+def test_the_intro_names_the_time_it_takes_once(client, world, make):
+    _, token = make.invitation(world["round"], world["org_a"])
+    client.get(f"/i/{token}")
+    page = client.get("/vragenlijst").get_data(as_text=True)
+    assert page.count("10 tot 15 minuten") + page.count("10 to 15 minutes") == 1
+
+
+def test_the_privacy_lookup_names_the_questionnaire_status_column(client, world, make):
+    make.invitation(world["round"], world["org_a"], email="ria@example.org", name="Ria")
+    login(client, world["programme"])
+    page = client.post("/programma/privacy", data={"email": "ria@example.org"})
+    text = page.get_data(as_text=True)
+    assert '<th scope="col">Status vragenlijst</th>' in text
+    assert "<td>niet begonnen</td>" in text

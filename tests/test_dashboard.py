@@ -118,7 +118,21 @@ def test_region_download_has_the_region_and_all_regions_rows_only(client, db, ma
     sheet = load_workbook(io.BytesIO(workbook.data)).active
     values = [[c.value for c in line] for line in sheet.iter_rows()]
     assert len(values) == len(rows)
-    assert {v[1] for v in values[1:]} == {"regio-a", "all"}
+    # Excel is for people: Dutch headers, names instead of keys (the CSV keeps the keys).
+    assert values[0] == [
+        "Meetronde",
+        "Regio",
+        "Sector",
+        "Principe",
+        "n",
+        "Gemiddelde",
+        "Standaarddeviatie",
+        "Laagste",
+        "Hoogste",
+    ]
+    assert {v[1] for v in values[1:]} == {"Regio A", "Alle regio's"}
+    assert values[1][1:4] == ["Regio A", "alle sectoren", "Het kind centraal"]
+    assert values[1][0] != "ronde-2"  # the round by its title
     assert values[1][5] == 3.83
 
 

@@ -12,7 +12,16 @@ from babel import Locale
 
 from selfscan.core.charts import Series, radar, wrap
 from selfscan.core.scoring import ALL, OTHER, Change, Difference
-from selfscan.core.vocabulary import PRINCIPLE_KEYS, PRINCIPLES, SECTORS, Term, find
+from selfscan.core.vocabulary import (
+    ACTION_STATUS_KEYS,
+    ACTION_STATUSES,
+    N_,
+    PRINCIPLE_KEYS,
+    PRINCIPLES,
+    SECTORS,
+    Term,
+    find,
+)
 
 NONE = "–"
 
@@ -113,6 +122,72 @@ class Reader:
         return self.gettext(
             "%(principle)s: the mean score fell by %(size)s since %(round)s.", **values
         )
+
+
+# The headers of the download tables (selfscan.core.overview, the scores export), in words.
+HEADERS = {
+    "round": N_("Round"),
+    "previous_round": N_("Previous round"),
+    "region": N_("Region"),
+    "sector": N_("Sector"),
+    "principle": N_("Principle"),
+    "n": "n",
+    "mean": N_("Mean"),
+    "sd": N_("Standard deviation"),
+    "min": N_("Lowest"),
+    "max": N_("Highest"),
+    "invited": N_("Invited"),
+    "submitted": N_("Responses"),
+    "response_rate_percent": N_("Response rate (%)"),
+    "missing_sectors": N_("Sectors without responses"),
+    "focus_principles": N_("Focus principles"),
+}
+DROPPED = ("region_name", "round_title")  # the key's column says it in words already
+
+
+def table_for_people(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    reader: Reader,
+    *,
+    rounds: dict[str, str],
+    regions: dict[str, str],
+) -> tuple[list[str], list[list[object]]]:
+    """A download table with keys (DESIGN's machine-readable files) as people read it in a
+    spreadsheet: headers, principles, sectors, statuses, rounds and regions in words, in the
+    reader's language. `rounds` and `regions` map keys to titles and names; numbers stay."""
+    kept = [i for i, name in enumerate(header) if name not in DROPPED]
+
+    def heading(name: str) -> str:
+        if name in HEADERS:
+            return reader.gettext(HEADERS[name]) if name != "n" else "n"
+        if name in PRINCIPLE_KEYS:
+            return reader.principle(name)
+        if name in ACTION_STATUS_KEYS:
+            return reader.label(ACTION_STATUSES, name)
+        return name
+
+    def cell(name: str, value: object) -> object:
+        if not isinstance(value, str) or not value:
+            return value
+        if name in ("round", "previous_round"):
+            return rounds.get(value, value)
+        if name == "region":
+            return reader.gettext("All regions") if value == ALL else regions.get(value, value)
+        if name == "sector":
+            return reader.group(value)
+        if name == "principle":
+            return reader.principle(value)
+        if name == "missing_sectors":
+            return ", ".join(reader.group(key) for key in value.split())
+        if name == "focus_principles":
+            return ", ".join(reader.principle(key) for key in value.split())
+        return value
+
+    return (
+        [heading(header[i]) for i in kept],
+        [[cell(header[i], row[i]) for i in kept] for row in rows],
+    )
 
 
 @dataclass(frozen=True)

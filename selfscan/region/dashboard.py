@@ -43,6 +43,7 @@ from selfscan.services.previous_agenda import previous_agenda
 from selfscan.texts import (
     change_sentence,
     difference_sentence,
+    for_people,
     group_label,
     number,
     radar_chart,
@@ -172,8 +173,13 @@ def _not_released(row: Region, round_: Round) -> Response:
 
 
 def download(rows: list[list[exchange.Cell]], name: str, fmt: str) -> Response:
-    """Score rows as a CSV or XLSX attachment."""
-    body = exchange.csv_bytes(rows) if fmt == "csv" else exchange.xlsx_bytes(rows)
+    """Score rows as a CSV attachment with keys (DESIGN's scores export, for other systems) or
+    as an Excel workbook in the reader's words (for people)."""
+    if fmt == "csv":
+        body = exchange.csv_bytes(rows)
+    else:
+        header, words = for_people(exchange.SCORE_COLUMNS, rows)
+        body = exchange.table_xlsx_bytes(header, words, title=_("scores"))  # type: ignore[arg-type]
     return Response(
         body,
         mimetype=DOWNLOADS[fmt],

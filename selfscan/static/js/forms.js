@@ -1,0 +1,8 @@
+// After a form was refused, move the focus to its error summary, so that keyboard and
+// screen-reader users land on the list of what to correct (and everyone sees it).
+(function () {
+  var summary = document.querySelector('.error-summary');
+  if (summary) {
+    summary.focus();
+  }
+})();
