@@ -123,7 +123,7 @@ def test_a_refused_list_names_every_error_of_every_line(coordinator, world, db):
         "Regel 3: ‘bob@’ is geen geldig e-mailadres.",
     ]
     # The refused form sends the browser back to the list's errors, not to the top.
-    assert 'uitnodigingen/lijst#list-heading"' in page
+    assert 'uitnodigingen/lijst#list-errors"' in page
     assert db.exec(select(Invitation)).all() == []
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from babel import Locale
 
-from selfscan.core.charts import Series, radar, wrap
+from selfscan.core.charts import RadarDrawing, Series, radar, radar_drawing, wrap
 from selfscan.core.scoring import ALL, OTHER, Change, Difference
 from selfscan.core.vocabulary import (
     ACTION_STATUS_KEYS,
@@ -190,20 +190,30 @@ def table_for_people(
     )
 
 
+# Lines on a radar drawn on the server: a few can be told apart, more are a tangle.
+STATIC_LINES = 4
+
+
 @dataclass(frozen=True)
 class Chart:
-    """A radar's specification and the table that carries the same numbers."""
+    """A radar's specification, the same radar drawn on the server (for pages without
+    JavaScript, and print) and the table that carries the same numbers."""
 
     id: str
     title: str
     spec: dict[str, object]
     columns: list[str]
     rows: list[tuple[str, list[str]]]
+    drawing: RadarDrawing | None = None
 
 
 def radar_chart(chart_id: str, title: str, series: Sequence[Series], reader: Reader) -> Chart:
-    """The radar of principle means for the series, and its table (principles x series)."""
+    """The radar of principle means for the series, and its table (principles x series).
+
+    The server's drawing holds the lines switched on at first (at most STATIC_LINES)."""
     labels = [reader.principle(p) for p in PRINCIPLE_KEYS]
     spec = radar(series, [wrap(label) for label in labels], title=title, locale=reader.language)
     rows = [(label, [reader.number(s.values[i]) for s in series]) for i, label in enumerate(labels)]
-    return Chart(chart_id, title, spec, [s.name for s in series], rows)
+    shown = [s for s in series if s.visible][:STATIC_LINES]
+    drawing = radar_drawing(shown, labels, from_lowest=True) if shown else None
+    return Chart(chart_id, title, spec, [s.name for s in series], rows, drawing)

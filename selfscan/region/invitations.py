@@ -351,9 +351,9 @@ def _status_of(invitation: Invitation) -> InvitationStatus:
 
 
 def _to_the_messages(region: Region, round_: Round):  # type: ignore[no-untyped-def]
-    """Back to the invitations page, at the top where the messages are: the form was sent to
-    its own section (its action ends in #…), and without a fragment of its own a redirect
-    keeps that one."""
+    """Back to the invitations page, at the top where the messages are: a form is sent to its
+    own error summary (its action ends in #…-errors, so that a refused form lands there), and
+    without a fragment of its own a redirect keeps that one."""
     url = url_for("region.invitations", region=region.key, round_key=round_.key)
     return redirect(url + "#main")
 
