@@ -166,3 +166,74 @@ def test_the_privacy_lookup_names_the_questionnaire_status_column(client, world,
     text = page.get_data(as_text=True)
     assert '<th scope="col">Status vragenlijst</th>' in text
     assert "<td>niet begonnen</td>" in text
+
+
+# --- the coordinator's start page ----------------------------------------------------------------
+
+
+def test_the_start_page_says_where_each_region_stands(client, db, world, make):
+    earlier = make.round(
+        "ronde-0",
+        (world["region_a"],),
+        opens_at=utcnow() - timedelta(days=200),
+        closes_at=utcnow() - timedelta(days=150),
+        title="Ronde 0",
+    )
+    import_rows(db, earlier, [r for r in ROWS if r[0] == "regio-a"])
+    make.organisation(world["region_a"], "Gemeente A", "gemeente")
+    make.invitation(world["round"], world["org_a"])
+    make.invitation(world["round"], world["org_a"])
+    login(client, world["coordinator_a"])
+    page = client.get("/").get_data(as_text=True)
+    assert "Nu open: Ronde 1" in page
+    assert "0 van 2 uitgenodigde mensen hebben gereageerd (0%)" in page
+    # The import brought the vo school; the gemeente is a partner without an invitation yet.
+    assert "Nog niet gehoord: primair onderwijs, voortgezet onderwijs, gemeente." in page
+    assert 'action="/regio/regio-a/rondes/ronde-1/herinneren"' in page
+    assert "Laatst gesloten ronde: Ronde 0" in page
+    assert 'href="/regio/regio-a/resultaten/ronde-0"' in page
+    assert "Regio B" not in page
+
+
+# --- how the figures are made, and the dashboard's summary --------------------------------------
+
+EXPLAINED = "/zo-komen-de-cijfers-tot-stand"
+
+
+def test_how_the_figures_are_made_in_dutch_and_english(client):
+    page = client.get(EXPLAINED)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Zo komen deze cijfers tot stand" in text
+    assert "Een groep met minder dan 3 verstuurde vragenlijsten wordt nooit getoond." in text
+    client.post("/taal", data={"lang": "en", "next": EXPLAINED})
+    english = client.get(EXPLAINED).get_data(as_text=True)
+    assert "A group with fewer than 3 submitted questionnaires is never shown." in english
+
+
+def test_every_results_page_links_to_how_the_figures_are_made(app, client, db, world):
+    import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    for path in ("/regio/regio-a/resultaten/ronde-1", "/vergelijken"):
+        assert f'href="{EXPLAINED}"' in client.get(path).get_data(as_text=True), path
+    programme = app.test_client()
+    login(programme, world["programme"])
+    page = programme.get("/programma/overzicht/ronde-1").get_data(as_text=True)
+    assert f'href="{EXPLAINED}"' in page
+
+
+def test_the_dashboard_opens_with_a_summary_and_its_contents(client, db, world):
+    import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/resultaten/ronde-1").get_data(as_text=True)
+    summary = page.index("In het kort")
+    assert "7 mensen uit de regio hebben gereageerd." in page
+    # ROWS: kc 3.83 is the highest, the four others 3.14.
+    assert "Hoogst: Het kind centraal (3,83)." in page
+    contents = page.index('aria-label="Op deze pagina"')
+    assert summary < contents < page.index('id="radar-heading"')
+    # Downloads and compare are reachable from the top.
+    assert page.index('href="#downloads-heading"') < page.index('id="radar-heading"')
+    assert page.index('href="/vergelijken?') < page.index('id="radar-heading"')

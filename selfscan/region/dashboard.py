@@ -116,12 +116,24 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         differences=[difference_sentence(d) for d in sector_differences(shown)[:5]],
         changes=[change_sentence(c, previous[0].title) for c in changes] if previous else [],
         previous=previous[0] if previous else None,
+        extremes=_extremes(shown.get(ALL)),
         participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
         previous_agenda=previous_agenda(db, row, round_, shown, k),
         details=_details(row, round_, shown.get(ALL), k),
         principles=PRINCIPLE_KEYS,
         number=number,
     )
+
+
+def _extremes(total: Group | None) -> tuple[tuple[str, float], tuple[str, float]] | None:
+    """The principles with the region's highest and lowest shown mean, for the summary."""
+    if total is None:
+        return None
+    means = [(p, m) for p, m in zip(PRINCIPLE_KEYS, total.means(), strict=True) if m is not None]
+    if len(means) < 2:
+        return None
+    ranked = sorted(means, key=lambda found: -found[1])
+    return ranked[0], ranked[-1]
 
 
 def _participation_body(row: Region, round_: Round, k: int, now: datetime) -> str:
