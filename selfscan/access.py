@@ -37,6 +37,7 @@ POLICY: dict[str, Access] = {
     "account.forgot_password": Access.PUBLIC,
     "account.set_password": Access.PUBLIC,
     "main.index": Access.SIGNED_IN,
+    "main.figures_explained": Access.PUBLIC,  # how figures are made: no data, for everyone
     "respondent.open_link": Access.PUBLIC,  # the token is the credential; rate-limited
     "respondent.intro": Access.RESPONDENT,
     "respondent.begin": Access.RESPONDENT,
@@ -58,6 +59,7 @@ POLICY: dict[str, Access] = {
     "region.invite_one": Access.REGION,
     "region.invite_list": Access.REGION,
     "region.resend_invitation": Access.REGION,
+    "region.restore_invitation": Access.REGION,
     "region.renew_invitation": Access.REGION,
     "region.revoke_invitation": Access.REGION,
     "region.remind_unanswered": Access.REGION,

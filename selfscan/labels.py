@@ -19,6 +19,7 @@ from selfscan.core.vocabulary import (
     Term,
     find,
 )
+from selfscan.texts import moment
 
 
 def label(terms: Sequence[Term], key: str) -> str:
@@ -68,3 +69,4 @@ def init_app(app: Flask) -> None:
         PRINCIPLES=PRINCIPLES,
         SECTORS=SECTORS,
     )
+    app.jinja_env.filters["moment"] = moment

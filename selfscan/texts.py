@@ -4,15 +4,19 @@ web layer of selfscan.core.texts, which holds the words themselves)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from babel import Locale
 from flask import g, has_request_context
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import format_datetime, get_locale, gettext, ngettext
+from sqlmodel import select
 
 from selfscan.core.charts import Series
 from selfscan.core.scoring import Change, Difference
-from selfscan.core.texts import NONE, Chart, Reader
+from selfscan.core.texts import NONE, Chart, Reader, table_for_people
 from selfscan.core.texts import radar_chart as _radar_chart
+from selfscan.infra.db import get_session
+from selfscan.models import Region, Round
 
 __all__ = ["NONE", "Chart", "reader"]
 
@@ -56,3 +60,20 @@ def change_sentence(found: Change, since: str) -> str:
 
 def radar_chart(chart_id: str, title: str, series: Sequence[Series]) -> Chart:
     return _radar_chart(chart_id, title, series, reader())
+
+
+def moment(value: datetime, short: bool = True) -> str:
+    """A moment in Dutch local time as people write it: "1 mrt 2026, 17:00" in a table (short),
+    "1 maart 2026, 17:00" in a sentence; never seconds."""
+    return format_datetime(value, "d MMM y, HH:mm" if short else "d MMMM y, HH:mm")
+
+
+def for_people(
+    header: Sequence[str], rows: Sequence[Sequence[object]]
+) -> tuple[list[str], list[list[object]]]:
+    """A download table with keys in the words of the request's reader (for Excel): round
+    titles and region names instead of their keys (core.texts.table_for_people)."""
+    db = get_session()
+    rounds = dict(db.exec(select(Round.key, Round.title)).all())
+    regions = dict(db.exec(select(Region.key, Region.name)).all())
+    return table_for_people(header, rows, reader(), rounds=rounds, regions=regions)

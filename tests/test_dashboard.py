@@ -123,7 +123,21 @@ def test_region_download_has_the_region_and_all_regions_rows_only(client, db, ma
     sheet = load_workbook(io.BytesIO(workbook.data)).active
     values = [[c.value for c in line] for line in sheet.iter_rows()]
     assert len(values) == len(rows)
-    assert {v[1] for v in values[1:]} == {"regio-a", "all"}
+    # Excel is for people: Dutch headers, names instead of keys (the CSV keeps the keys).
+    assert values[0] == [
+        "Meetronde",
+        "Regio",
+        "Sector",
+        "Principe",
+        "n",
+        "Gemiddelde",
+        "Standaarddeviatie",
+        "Laagste",
+        "Hoogste",
+    ]
+    assert {v[1] for v in values[1:]} == {"Regio A", "Alle regio's"}
+    assert values[1][1:4] == ["Regio A", "alle sectoren", "Het kind centraal"]
+    assert values[1][0] != "ronde-2"  # the round by its title
     assert values[1][5] == 3.83
 
 
@@ -206,7 +220,7 @@ def test_earlier_rounds_and_changes_in_words(client, make, db, world):
     traces = chart_data(page)
     assert [t["name"] for t in traces] == ["alle sectoren", "gemeente", "Ronde 0"]
     assert traces[2]["r"] == [2.0] * 6
-    assert "Het kind centraal is 1,83 gestegen sinds Ronde 0." in page
+    assert "Het kind centraal: de gemiddelde score is sinds Ronde 0 1,83 gestegen." in page
     # Sector differences in words: gemeente is the only shown sector, so none.
     assert "Er kunnen minder dan twee sectorgroepen worden getoond" in page
 
@@ -220,7 +234,10 @@ def test_sector_differences_in_words(client, db, world):
     login(client, world["coordinator_a"])
     page = client.get(DASHBOARD.format(region="regio-a")).get_data(as_text=True)
     # ouders kc: (2+3+3+2+3+3)/6 = 2.67; po kc 4: 1.33 lower.
-    assert "Ouders en jongeren scoren Het kind centraal 1,33 lager dan primair onderwijs." in page
+    assert (
+        "Het kind centraal: de gemiddelde score van ouders en jongeren ligt 1,33 lager dan die"
+        " van primair onderwijs." in page
+    )
 
 
 def test_compare_overlays_several_sectors_and_rounds(client, db, make, world):

@@ -286,9 +286,11 @@ def test_xlsx_downloads_hold_the_same_numbers(client, world, rounds):
     response = client.get("/programma/overzicht/ronde-1/heatmap.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = [[cell.value for cell in r] for r in sheet.iter_rows()]
-    assert values[0][:4] == ["round", "region", "region_name", "n"]
-    assert values[1] == ["ronde-1", "regio-a", "Regio A", 7, 3.83, 3.14, 3.14, 3.14, 3.14]
-    assert values[2][3:] == [None] * 6
+    # Excel is for people: Dutch headers and names (the CSV keeps the keys, for systems).
+    assert values[0][:4] == ["Meetronde", "Regio", "n", "Het kind centraal"]
+    assert values[1] == ["Ronde 1", "Regio A", 7, 3.83, 3.14, 3.14, 3.14, 3.14]
+    assert values[2][2:] == [None] * 6
+    assert response.headers["Content-Disposition"].endswith('"overzicht-ronde-1-gemiddelden.xlsx"')
 
 
 def test_the_overview_speaks_english_too(client, world, rounds):

@@ -30,6 +30,7 @@ from selfscan.services import exchange, scores
 from selfscan.texts import group_label, radar_chart
 
 bp = Blueprint("compare", __name__, url_prefix="/vergelijken")
+FIRST_REGIONS = 3  # lines on the first radar: a few can be told apart, eight are a tangle
 
 
 def comparable_regions() -> list[Region]:
@@ -71,11 +72,12 @@ def compare():  # type: ignore[no-untyped-def]
         SelectChoice(OTHER, group_label(OTHER)),
     ]
     if not request.args:
-        own = coordinated_region_keys()
-        form.region.data = [r.key for r in regions if r.key in own or current_user.is_programme][:5]
         form.round.data = [rounds[0].key] if rounds else []
+        form.region.data = _first_choice(regions, rounds[0] if rounds else None)
     elif not form.validate():
         return render_template("compare/compare.html", form=form, chart=None, missing=[]), 400
+    if not form.sector.data:
+        form.sector.data = [ALL]  # what the chart shows when no sector is ticked
     chart, missing = _chart(form, regions, rounds) if form.round.data else (None, [])
     return render_template(
         "compare/compare.html",
@@ -101,6 +103,21 @@ def _version_notes(
         if change is not None:
             notes.append((picked[0], later, change))
     return notes
+
+
+def _first_choice(regions: list[Region], round_: Round | None) -> list[str]:
+    """The regions ticked when the page opens: a coordinator's own; for the programme team the
+    first few that took part in the newest round with figures (not regions that joined only a
+    planned round, which have nothing to show)."""
+    if not current_user.is_programme:
+        own = coordinated_region_keys()
+        return [r.key for r in regions if r.key in own][:FIRST_REGIONS]
+    if round_ is None:
+        return []
+    taking_part = set(
+        get_session().exec(select(RoundRegion.region_id).where(RoundRegion.round_id == round_.id))
+    )
+    return [r.key for r in regions if r.id in taking_part][:FIRST_REGIONS]
 
 
 def _chart(form: CompareForm, regions: list[Region], rounds: list[Round]):  # type: ignore[no-untyped-def]

@@ -60,7 +60,9 @@ def radar(
     Values are rounded to two decimals, as in the table beside the chart. A series hidden at
     first (`visible=False`) stays in the legend, where it can be switched on. Names and the
     title are plain text (`plain`); `axes` may hold plotly's <br> (`wrap`), nothing else.
+    The title is the caption's, outside the plot (`title` is kept for the callers' sake).
     """
+
     theta = [*axes, axes[0]] if axes else []
     data = []
     for index, item in enumerate(series):
@@ -79,14 +81,17 @@ def radar(
             }
         )
     low, high = scale
+    # The axis runs over the questionnaire's scale (1 to 5), not from 0: from 0, every region
+    # bunches between 3 and 4. No title inside the plot (the figure's caption says it, and a
+    # title collided with the top axis label) and no legend (the switches above the chart
+    # name every line, and the table below holds the numbers).
     layout = {
-        "title": {"text": plain(title)},
         "polar": {
-            "radialaxis": {"range": [low - 1 if low > 0 else low, high], "dtick": 1},
+            "radialaxis": {"range": [low, high], "dtick": 1, "angle": 90, "tickangle": 90},
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
-        "legend": {"orientation": "h", "y": -0.15},
-        "margin": {"t": 50, "b": 30, "l": 40, "r": 40},
+        "showlegend": False,
+        "margin": {"t": 40, "b": 40, "l": 70, "r": 70},
         "separators": ",." if locale == "nl" else ".,",
         "font": {"family": "system-ui, sans-serif", "size": 13},
     }
@@ -208,15 +213,17 @@ def radar_drawing(
     scale: tuple[int, int] = (1, 5),
     radius: float = 95.0,
     label_width: int = 13,
+    from_lowest: bool = False,
 ) -> RadarDrawing:
     """The geometry of a radar chart: the first axis at the top, the others clockwise.
 
-    As in `radar`, the centre is one below the lowest score, so that the lowest score is a ring
-    and not a point. A missing value (None) breaks its line there, as `connectgaps=False` does;
-    its neighbours keep their markers.
+    The centre is one below the lowest score, so that the lowest score is a ring and not a
+    point; with `from_lowest` (the results pages, as `radar`) it is the lowest score itself,
+    which spreads the scores that matter over the whole radius. A missing value (None) breaks
+    its line there, as `connectgaps=False` does; its neighbours keep their markers.
     """
     low, high = scale
-    origin = low - 1 if low > 0 else low
+    origin = low if from_lowest else (low - 1 if low > 0 else low)
     count = len(axes)
     line_height, gap = LABEL_FONT_SIZE * 1.2, 10.0
 
@@ -257,7 +264,7 @@ def radar_drawing(
         return " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
 
     rings = []
-    for value in range(low, high + 1):
+    for value in range(low if origin < low else low + 1, high + 1):
         ring = [point(i, value) for i in range(count)]
         label_x, label_y = point(0, value)  # the value beside the first spoke, just inside
         rings.append(Ring(value, points(ring), label_x + 4, label_y + 12))

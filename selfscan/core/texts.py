@@ -9,11 +9,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from babel import Locale
-from babel.numbers import format_decimal
 
-from selfscan.core.charts import Series, radar, wrap
+from selfscan.core.charts import RadarDrawing, Series, radar, radar_drawing, wrap
 from selfscan.core.scoring import ALL, OTHER, Change, Difference
-from selfscan.core.vocabulary import PRINCIPLE_KEYS, PRINCIPLES, SECTORS, Term, find
+from selfscan.core.vocabulary import (
+    ACTION_STATUS_KEYS,
+    ACTION_STATUSES,
+    N_,
+    PRINCIPLE_KEYS,
+    PRINCIPLES,
+    SECTORS,
+    Term,
+    find,
+)
 
 NONE = "–"
 
@@ -67,15 +75,18 @@ class Reader:
 
     def agreed(self, value: float | None) -> str:
         """An agreed score, typed in tenths: one decimal (3,5 in Dutch), a dash for none."""
-        return NONE if value is None else format_decimal(value, format="0.0", locale=self.locale)
+        if value is None:
+            return NONE
+        text = format(round(value, 1) + 0.0, ".1f")
+        return "".join(self.symbols.get(char, char) for char in text)
 
     def signed(self, value: float | None) -> str:
         """A change with its sign (+0,25 or -0,10), a dash where none may be shown."""
         return NONE if value is None else self._fixed(value, "+")
 
-    def short(self, value: float) -> str:
-        """A difference as people say it: at most two decimals (1,4)."""
-        return format_decimal(round(abs(value), 2), format="0.0#", locale=self.locale)
+    def size(self, value: float) -> str:
+        """A difference without its sign, with two decimals like every other score (0,50)."""
+        return self.number(abs(value))
 
     # --- words ---------------------------------------------------------------------------------
 
@@ -95,39 +106,121 @@ class Reader:
         return self.label(SECTORS, key)
 
     def difference(self, difference: Difference) -> str:
+        # The sector is not the sentence's subject: "ouders en jongeren" is plural,
+        # "gemeente" singular, and one verb cannot agree with both.
         return self.gettext(
-            "%(low)s score %(principle)s %(size)s lower than %(high)s.",
-            low=self.group(difference.low).capitalize(),
+            "%(principle)s: the mean score of %(low)s is %(size)s lower than that of %(high)s.",
+            low=self.group(difference.low),
             principle=self.principle(difference.principle),
-            size=self.short(difference.size),
+            size=self.size(difference.size),
             high=self.group(difference.high),
         )
 
     def change(self, found: Change, since: str) -> str:
         values = {
             "principle": self.principle(found.principle),
-            "size": self.short(found.size),
+            "size": self.size(found.size),
             "round": since,
         }
         if found.size > 0:
-            return self.gettext("%(principle)s rose by %(size)s since %(round)s.", **values)
-        return self.gettext("%(principle)s fell by %(size)s since %(round)s.", **values)
+            return self.gettext(
+                "%(principle)s: the mean score rose by %(size)s since %(round)s.", **values
+            )
+        return self.gettext(
+            "%(principle)s: the mean score fell by %(size)s since %(round)s.", **values
+        )
+
+
+# The headers of the download tables (selfscan.core.overview, the scores export), in words.
+HEADERS = {
+    "round": N_("Round"),
+    "previous_round": N_("Previous round"),
+    "region": N_("Region"),
+    "sector": N_("Sector"),
+    "principle": N_("Principle"),
+    "n": "n",
+    "mean": N_("Mean"),
+    "sd": N_("Standard deviation"),
+    "min": N_("Lowest"),
+    "max": N_("Highest"),
+    "invited": N_("Invited"),
+    "submitted": N_("Responses"),
+    "response_rate_percent": N_("Response rate (%)"),
+    "missing_sectors": N_("Sectors without responses"),
+    "focus_principles": N_("Focus principles"),
+}
+DROPPED = ("region_name", "round_title")  # the key's column says it in words already
+
+
+def table_for_people(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    reader: Reader,
+    *,
+    rounds: dict[str, str],
+    regions: dict[str, str],
+) -> tuple[list[str], list[list[object]]]:
+    """A download table with keys (DESIGN's machine-readable files) as people read it in a
+    spreadsheet: headers, principles, sectors, statuses, rounds and regions in words, in the
+    reader's language. `rounds` and `regions` map keys to titles and names; numbers stay."""
+    kept = [i for i, name in enumerate(header) if name not in DROPPED]
+
+    def heading(name: str) -> str:
+        if name in HEADERS:
+            return reader.gettext(HEADERS[name]) if name != "n" else "n"
+        if name in PRINCIPLE_KEYS:
+            return reader.principle(name)
+        if name in ACTION_STATUS_KEYS:
+            return reader.label(ACTION_STATUSES, name)
+        return name
+
+    def cell(name: str, value: object) -> object:
+        if not isinstance(value, str) or not value:
+            return value
+        if name in ("round", "previous_round"):
+            return rounds.get(value, value)
+        if name == "region":
+            return reader.gettext("All regions") if value == ALL else regions.get(value, value)
+        if name == "sector":
+            return reader.group(value)
+        if name == "principle":
+            return reader.principle(value)
+        if name == "missing_sectors":
+            return ", ".join(reader.group(key) for key in value.split())
+        if name == "focus_principles":
+            return ", ".join(reader.principle(key) for key in value.split())
+        return value
+
+    return (
+        [heading(header[i]) for i in kept],
+        [[cell(header[i], row[i]) for i in kept] for row in rows],
+    )
+
+
+# Lines on a radar drawn on the server: a few can be told apart, more are a tangle.
+STATIC_LINES = 4
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A radar's specification and the table that carries the same numbers."""
+    """A radar's specification, the same radar drawn on the server (for pages without
+    JavaScript, and print) and the table that carries the same numbers."""
 
     id: str
     title: str
     spec: dict[str, object]
     columns: list[str]
     rows: list[tuple[str, list[str]]]
+    drawing: RadarDrawing | None = None
 
 
 def radar_chart(chart_id: str, title: str, series: Sequence[Series], reader: Reader) -> Chart:
-    """The radar of principle means for the series, and its table (principles x series)."""
+    """The radar of principle means for the series, and its table (principles x series).
+
+    The server's drawing holds the lines switched on at first (at most STATIC_LINES)."""
     labels = [reader.principle(p) for p in PRINCIPLE_KEYS]
     spec = radar(series, [wrap(label) for label in labels], title=title, locale=reader.language)
     rows = [(label, [reader.number(s.values[i]) for s in series]) for i, label in enumerate(labels)]
-    return Chart(chart_id, title, spec, [s.name for s in series], rows)
+    shown = [s for s in series if s.visible][:STATIC_LINES]
+    drawing = radar_drawing(shown, labels, from_lowest=True) if shown else None
+    return Chart(chart_id, title, spec, [s.name for s in series], rows, drawing)

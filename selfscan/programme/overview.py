@@ -17,6 +17,7 @@ from functools import cached_property
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from selfscan.core import overview
 from selfscan.core.questionnaire import VersionChange
@@ -34,7 +35,7 @@ from selfscan.questionnaire_registry import change_between
 from selfscan.services import conversation, exchange, freshness, scores
 from selfscan.services import overview_counts as counts
 from selfscan.services.participation import asked_and_submitted
-from selfscan.texts import agreed_score, number, signed
+from selfscan.texts import agreed_score, for_people, number, signed
 
 DOWNLOADS = {
     "csv": "text/csv; charset=utf-8",
@@ -153,6 +154,15 @@ TABLES: dict[str, Callable[[Overview], Table]] = {
     "agendas": lambda o: overview.agendas_table(o.round.key, o.agendas),
 }
 
+# An Excel download's name and sheet, in the reader's language.
+TABLE_NAMES = {
+    "heatmap": _l("means"),
+    "changes": _l("changes"),
+    "participation": _l("participation"),
+    "trend": _l("trend"),
+    "agendas": _l("agendas"),
+}
+
 # The tables of figures, which a round shows only once it has closed (DESIGN rule 8).
 FIGURE_TABLES = frozenset({"heatmap", "changes"})
 
@@ -226,11 +236,15 @@ def overview_download(round: str, table: str, fmt: str):  # type: ignore[no-unty
         )
         return redirect(url_for("programme.overview_page", round=round_.key))
     header, rows = TABLES[table](Overview(round_))
-    if fmt == "csv":
+    if fmt == "csv":  # for other systems: keys, as DESIGN's scores export
         body = exchange.table_csv_bytes(header, rows)
-    else:
-        body = exchange.table_xlsx_bytes(header, rows, title=table)
-    name = f"overzicht-{round_.key}-{table}.{fmt}"
+        name = f"overzicht-{round_.key}-{table}.csv"
+    else:  # for people: words in their language
+        header, rows = for_people(header, rows)  # type: ignore[assignment]
+        title = str(TABLE_NAMES[table])
+        body = exchange.table_xlsx_bytes(header, rows, title=title)
+        prefix = _("overview")
+        name = f"{prefix}-{round_.key}-{title}.xlsx"
     return Response(
         body,
         mimetype=DOWNLOADS[fmt],

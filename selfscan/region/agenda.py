@@ -14,7 +14,7 @@ from selfscan.infra.db import get_session
 from selfscan.labels import label
 from selfscan.loaders import get_action, get_region_round
 from selfscan.models import Region, Round
-from selfscan.region.forms import ActionForm, principle_field, reflections_form
+from selfscan.region.forms import ActionForm, ConfirmForm, principle_field, reflections_form
 from selfscan.region.views import bp
 from selfscan.services import agenda as agenda_service
 from selfscan.services.agenda import ReflectionInput
@@ -100,16 +100,28 @@ def edit_action(region: str, round_key: str, action_id: int):  # type: ignore[no
     ), status
 
 
-@bp.route("/rondes/<round_key>/leeragenda/acties/<int:action_id>/verwijderen", methods=["POST"])
+@bp.route(
+    "/rondes/<round_key>/leeragenda/acties/<int:action_id>/verwijderen", methods=["GET", "POST"]
+)
 def delete_action(region: str, round_key: str, action_id: int):  # type: ignore[no-untyped-def]
-    """Remove an action from the agenda."""
+    """Remove an action from the agenda, after a confirmation."""
     row, round_ = get_region_round(region, round_key)
     action = get_action(row, round_, action_id)
-    db = get_session()
-    agenda_service.delete_action(db, action)
-    db.commit()
-    flash(_("The action has been removed."), "success")
-    return redirect(url_for("region.agenda", region=row.key, round_key=round_.key) + "#actions")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        db = get_session()
+        agenda_service.delete_action(db, action)
+        db.commit()
+        flash(_("The action “%(title)s” has been removed.", title=action.title), "success")
+        return redirect(url_for("region.agenda", region=row.key, round_key=round_.key) + "#actions")
+    return render_template(
+        "region/action_delete.html",
+        region=row,
+        round=round_,
+        action=action,
+        form=form,
+        action_status_label=lambda key: label(ACTION_STATUSES, key),
+    ), 400 if form.is_submitted() else 200
 
 
 def _page(region: Region, round_: Round, form, action_form: ActionForm, status: int):  # type: ignore[no-untyped-def]

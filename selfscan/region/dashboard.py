@@ -46,6 +46,7 @@ from selfscan.texts import (
     agreed_score,
     change_sentence,
     difference_sentence,
+    for_people,
     group_label,
     number,
     radar_chart,
@@ -121,6 +122,7 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         differences=[difference_sentence(d) for d in sector_differences(shown)[:5]],
         changes=[change_sentence(c, previous[0].title) for c in changes] if previous else [],
         previous=previous[0] if previous else None,
+        extremes=_extremes(shown.get(ALL)),
         participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
         previous_agenda=previous_agenda(db, row, round_, shown, k),
         details=_details(row, round_, shown.get(ALL), k, versions[0][1] if versions else None),
@@ -134,6 +136,17 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         number=number,
         agreed_score=agreed_score,
     )
+
+
+def _extremes(total: Group | None) -> tuple[tuple[str, float], tuple[str, float]] | None:
+    """The principles with the region's highest and lowest shown mean, for the summary."""
+    if total is None:
+        return None
+    means = [(p, m) for p, m in zip(PRINCIPLE_KEYS, total.means(), strict=True) if m is not None]
+    if len(means) < 2:
+        return None
+    ranked = sorted(means, key=lambda found: -found[1])
+    return ranked[0], ranked[-1]
 
 
 def _participation_body(row: Region, round_: Round, k: int, now: datetime) -> str:
@@ -185,8 +198,13 @@ def not_released(row: Region, round_: Round) -> Response:
 
 
 def download(rows: list[list[exchange.Cell]], name: str, fmt: str) -> Response:
-    """Score rows as a CSV or XLSX attachment."""
-    body = exchange.csv_bytes(rows) if fmt == "csv" else exchange.xlsx_bytes(rows)
+    """Score rows as a CSV attachment with keys (DESIGN's scores export, for other systems) or
+    as an Excel workbook in the reader's words (for people)."""
+    if fmt == "csv":
+        body = exchange.csv_bytes(rows)
+    else:
+        header, words = for_people(exchange.SCORE_COLUMNS, rows)
+        body = exchange.table_xlsx_bytes(header, words, title=_("scores"))  # type: ignore[arg-type]
     return Response(
         body,
         mimetype=DOWNLOADS[fmt],

@@ -62,6 +62,10 @@ class RemindForm(FlaskForm):
     """Remind everyone of the region and round who has not submitted (only the CSRF token)."""
 
 
+class ConfirmForm(FlaskForm):
+    """A confirmation page's button: only the CSRF token."""
+
+
 class InvitationListForm(FlaskForm):
     people = TextAreaField(_l("Paste a list"), validators=[Length(max=200_000)])
     file = FileField(_l("Or upload a file (.csv or .txt)"))

@@ -24,7 +24,7 @@ from selfscan.infra.db import get_session
 from selfscan.loaders import get_invitation, get_region_round
 from selfscan.models import Invitation, Organisation, Region, Response, Round, RoundState
 from selfscan.models.types import utcnow
-from selfscan.region.forms import InvitationForm, InvitationListForm, RemindForm
+from selfscan.region.forms import ConfirmForm, InvitationForm, InvitationListForm, RemindForm
 from selfscan.region.views import bp
 from selfscan.services import invitations as invitation_service
 from selfscan.services import outreach
@@ -36,7 +36,7 @@ from selfscan.services.participation import (
     count_by_status,
     invitation_rows,
     invitation_status,
-    parse_list,
+    read_list,
     reminder_candidates,
     reminder_now,
     sector_participation,
@@ -70,23 +70,36 @@ def invite_one(region: str, round_key: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _page(row, round_, form, InvitationListForm(formdata=None), status=400)
     email = (form.email.data or "").strip().lower()
-    if db.exec(
-        select(Invitation.id).where(Invitation.round_id == round_.id, Invitation.email == email)
-    ).first():
+    organisation = db.get(Organisation, form.organisation.data)
+    earlier = db.exec(
+        select(Invitation).where(Invitation.round_id == round_.id, Invitation.email == email)
+    ).first()
+    if earlier is not None and earlier.revoked_at is None:
         form.email.errors.append(_("This person is already invited to this round."))
         return _page(row, round_, form, InvitationListForm(formdata=None), status=400)
-    invitation, token = invitation_service.create_invitation(
-        db,
-        round_=round_,
-        organisation=db.get(Organisation, form.organisation.data),  # type: ignore[arg-type]
-        secret=current_app.secret_key,
-        name=form.name.data or "",
-        email=email,
-        perspective=form.perspective.data or None,
-    )
+    if earlier is not None:  # revoked earlier: invited again, with a new link
+        invitation = earlier
+        token = invitation_service.restore(
+            db,
+            earlier,
+            current_app.secret_key,
+            name=form.name.data or "",
+            organisation=organisation,
+            perspective=form.perspective.data or None,
+        )
+    else:
+        invitation, token = invitation_service.create_invitation(
+            db,
+            round_=round_,
+            organisation=organisation,  # type: ignore[arg-type]
+            secret=current_app.secret_key,
+            name=form.name.data or "",
+            email=email,
+            perspective=form.perspective.data or None,
+        )
     db.commit()
     _send_and_report(row, round_, [(invitation, token)])
-    return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+    return _to_the_messages(row, round_)
 
 
 @bp.route("/rondes/<round_key>/uitnodigingen/lijst", methods=["POST"])
@@ -99,9 +112,9 @@ def invite_list(region: str, round_key: str):  # type: ignore[no-untyped-def]
     text = form.list_text() if form.validate_on_submit() else None
     if text is None:
         return _page(row, round_, InvitationForm(formdata=None), form, status=400)
-    people, errors = parse_list(text)
+    people, errors = read_list(text)
     matched, region_errors = check_against_region(db, region=row, round_=round_, people=people)
-    errors = sorted(errors + region_errors, key=lambda e: e.line)
+    errors = sorted(errors + region_errors, key=lambda e: e.line)  # stable: a line's own order
     if errors:
         return _page(
             row,
@@ -125,7 +138,7 @@ def invite_list(region: str, round_key: str):  # type: ignore[no-untyped-def]
     ]
     db.commit()
     _send_and_report(row, round_, created)
-    return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+    return _to_the_messages(row, round_)
 
 
 @bp.route("/rondes/<round_key>/uitnodigingen/<int:invitation_id>/opnieuw", methods=["POST"])
@@ -187,15 +200,70 @@ def renew_invitation(region: str, round_key: str, invitation_id: int):  # type: 
     return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
 
 
-@bp.route("/rondes/<round_key>/uitnodigingen/<int:invitation_id>/intrekken", methods=["POST"])
+@bp.route(
+    "/rondes/<round_key>/uitnodigingen/<int:invitation_id>/intrekken", methods=["GET", "POST"]
+)
 def revoke_invitation(region: str, round_key: str, invitation_id: int):  # type: ignore[no-untyped-def]
-    """The personal link stops working at once; answers already submitted stay."""
+    """After a confirmation, the personal link stops working at once; answers already
+    submitted stay, and the invitation can be restored."""
     row, round_ = get_region_round(region, round_key)
     invitation = get_invitation(row, round_, invitation_id)
     db = get_session()
-    invitation_service.revoke(db, invitation)
+    form = ConfirmForm()
+    if invitation.revoked_at is not None:
+        flash(_("The invitation of %(email)s is revoked already.", email=invitation.email), "info")
+        return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+    if form.validate_on_submit():
+        invitation_service.revoke(db, invitation)
+        db.commit()
+        flash(
+            _(
+                "The invitation of %(email)s has been revoked. "
+                "“Restore” in the list below undoes this.",
+                email=invitation.email,
+            ),
+            "success",
+        )
+        return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
+    return render_template(
+        "region/invitation_revoke.html",
+        region=row,
+        round=round_,
+        invitation=invitation,
+        form=form,
+        closed=round_.state() is RoundState.CLOSED,
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.route("/rondes/<round_key>/uitnodigingen/<int:invitation_id>/herstellen", methods=["POST"])
+def restore_invitation(region: str, round_key: str, invitation_id: int):  # type: ignore[no-untyped-def]
+    """Undo a revocation: the invitation works again and the person gets a new link."""
+    row, round_ = get_region_round(region, round_key)
+    _refuse_when_closed(round_)
+    invitation = get_invitation(row, round_, invitation_id)
+    if invitation.revoked_at is None or not ConfirmForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    token = invitation_service.restore(db, invitation, current_app.secret_key)
+    db.commit()  # the new link exists before a mail carries it
+    failed = outreach.send_invitations(db, [(invitation, token)], round_=round_, region=row)
     db.commit()
-    flash(_("The invitation of %(email)s has been revoked.", email=invitation.email), "success")
+    if failed:
+        flash(
+            _(
+                "The invitation of %(email)s has been restored, but the e-mail could not be sent; use “Send again” later.",
+                email=invitation.email,
+            ),
+            "error",
+        )
+    else:
+        flash(
+            _(
+                "The invitation of %(email)s has been restored and a new link has been sent.",
+                email=invitation.email,
+            ),
+            "success",
+        )
     return redirect(url_for("region.invitations", region=row.key, round_key=round_.key))
 
 
@@ -283,6 +351,14 @@ def _status_of(invitation: Invitation) -> InvitationStatus:
         revoked_at=invitation.revoked_at,
         response_status=response_status,
     )
+
+
+def _to_the_messages(region: Region, round_: Round):  # type: ignore[no-untyped-def]
+    """Back to the invitations page, at the top where the messages are: a form is sent to its
+    own error summary (its action ends in #…-errors, so that a refused form lands there), and
+    without a fragment of its own a redirect keeps that one."""
+    url = url_for("region.invitations", region=region.key, round_key=round_.key)
+    return redirect(url + "#main")
 
 
 def _refuse_when_closed(round_: Round) -> None:

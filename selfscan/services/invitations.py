@@ -129,6 +129,35 @@ def revoke(session: Session, invitation: Invitation) -> None:
         session.flush()
 
 
+def restore(
+    session: Session,
+    invitation: Invitation,
+    secret: str | bytes,
+    *,
+    name: str | None = None,
+    organisation: Organisation | None = None,
+    perspective: str | None = None,
+) -> str:
+    """Undo a revocation (or invite a revoked person again): the invitation works again with a
+    new link, since the old one was stopped for a reason; returns the new link's token. A
+    perspective given replaces the invitation's (None: it keeps its own)."""
+    if invitation.revoked_at is None:
+        raise InvitationError("only a revoked invitation can be restored")
+    if perspective is not None:
+        if perspective not in PERSPECTIVE_KEYS:
+            raise InvitationError(f"unknown perspective {perspective!r}")
+        invitation.perspective = perspective
+    if organisation is not None:
+        if organisation.region_id != invitation.region_id:
+            raise InvitationError("the organisation is not in the invitation's region")
+        invitation.organisation_id = organisation.id  # type: ignore[assignment]
+    if name is not None and name.strip():
+        invitation.name = name.strip()
+    invitation.revoked_at = None
+    invitation.sent_at = None
+    return renew_token(session, invitation, secret)
+
+
 def find_usable(session: Session, token: str) -> Invitation | None:
     """The invitation behind a link, if the link still works: known, not revoked, and its round
     not over (unless the person submitted: see is_usable).

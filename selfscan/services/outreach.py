@@ -25,15 +25,15 @@ from selfscan.services.participation import ReminderCandidate, ReminderKind
 INVITEE_LANGUAGE = "nl"
 
 
+# How people in the Netherlands write a moment: the day, the month in words, hours and minutes.
+MOMENT_PATTERNS = {"nl": "d MMMM y 'om' HH:mm", "en": "d MMMM y 'at' HH:mm"}
+
+
 def format_moment(moment: datetime, language: str) -> str:
     """A moment as people in the Netherlands read it, e.g. '1 maart 2026 om 17:00'."""
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam"))
-    return (
-        format_datetime(moment.astimezone(zone), "long", locale=language)
-        .removesuffix(" CET")
-        .removesuffix(" CEST")
-        .strip()
-    )
+    pattern = MOMENT_PATTERNS.get(language, MOMENT_PATTERNS["en"])
+    return format_datetime(moment.astimezone(zone), pattern, locale=language)
 
 
 def invitation_mail(

@@ -58,6 +58,9 @@ class ListedPerson:
     email: str
     organisation: str
     perspective: str | None = None  # None: as the organisation's sector says
+    complete: bool = (
+        True  # False: the line has an error of its own (its organisation is still checked)
+    )
 
 
 def parse_list(text: str) -> tuple[list[ListedPerson], list[LineError]]:
@@ -65,8 +68,17 @@ def parse_list(text: str) -> tuple[list[ListedPerson], list[LineError]]:
     perspective (`ouder`, `jongere`, `professional`, or in English); tabs work too; blank lines
     are skipped.
 
-    A first line that names the columns is recognised and skipped.
+    A first line that names the columns is recognised and skipped. Returns the lines without
+    errors, and every error of every line.
     """
+    lines, errors = read_list(text)
+    return [p for p in lines if p.complete], errors
+
+
+def read_list(text: str) -> tuple[list[ListedPerson], list[LineError]]:
+    """As `parse_list`, but also the lines with a bad name, e-mail address or perspective, so
+    that `check_against_region` can report their organisation too: the coordinator corrects
+    every mistake of a list at once, not one per attempt."""
     people: list[ListedPerson] = []
     errors: list[LineError] = []
     lines = text.splitlines()
@@ -84,25 +96,26 @@ def parse_list(text: str) -> tuple[list[ListedPerson], list[LineError]]:
             errors.append(LineError(number, LineProblem.FIELDS, str(len(fields))))
             continue
         name, email, organisation = fields[:3]
+        found = len(errors)
         perspective = None
         if len(fields) == 4 and fields[3]:
             perspective = PERSPECTIVE_WORDS.get(fields[3].casefold())
             if perspective is None:
                 errors.append(LineError(number, LineProblem.PERSPECTIVE, fields[3]))
-                continue
         if not name or len(name) > NAME_MAX_LENGTH:
             errors.append(LineError(number, LineProblem.NAME, name))
-            continue
         try:
             email = validate_email(email, check_deliverability=False).normalized.lower()
         except EmailNotValidError:
             errors.append(LineError(number, LineProblem.EMAIL, email))
-            continue
-        if email in first_emails:
-            errors.append(LineError(number, LineProblem.DUPLICATE, str(first_emails[email])))
-            continue
-        first_emails[email] = number
-        people.append(ListedPerson(number, name, email, organisation, perspective))
+        else:
+            if email in first_emails:
+                errors.append(LineError(number, LineProblem.DUPLICATE, str(first_emails[email])))
+            else:
+                first_emails[email] = number
+        people.append(
+            ListedPerson(number, name, email, organisation, perspective, len(errors) == found)
+        )
     if not people and not errors:
         errors.append(LineError(0, LineProblem.EMPTY))
     return people, errors
@@ -151,9 +164,9 @@ def check_against_region(
         organisation = organisations.get(person.organisation.casefold())
         if organisation is None:
             errors.append(LineError(person.line, LineProblem.ORGANISATION, person.organisation))
-        elif person.email in invited:
+        if person.complete and person.email in invited:
             errors.append(LineError(person.line, LineProblem.INVITED, person.email))
-        else:
+        if organisation is not None and person.complete and person.email not in invited:
             matched[person.line] = organisation
     return matched, errors
 

@@ -20,7 +20,7 @@ def test_coordinator_signs_in_sees_own_region_and_signs_out(page: Page, live_ser
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("heading", name="Welkom, Coordinator A")).to_be_visible()
-    expect(page.get_by_role("link", name="Regio A")).to_be_visible()
+    expect(page.get_by_role("link", name="Regio A", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Regio B")).to_have_count(0)
     assert_accessible(page)
     page.get_by_role("button", name="Uitloggen").click()

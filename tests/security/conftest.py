@@ -210,6 +210,15 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         },
         lambda a, s: {},
     ),
+    "region.restore_invitation": (
+        "coordinator_a",
+        lambda s: {
+            "region": "regio-a",
+            "round_key": "ronde-1",
+            "invitation_id": s["invitation_a"].id,
+        },
+        lambda a, s: {},
+    ),
     "region.remind_unanswered": (
         "coordinator_a",
         lambda s: {"region": "regio-a", "round_key": "ronde-1"},
@@ -363,6 +372,10 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
     conversation = ("region.agreed_positions", "region.adopt_agenda", "region.add_topic")
     if endpoint in conversation and not scene["round"].figures_released():
         close_round(db, scene["round"])  # positions are agreed after the results
+    if endpoint == "region.restore_invitation":  # a revoked invitation, to restore
+        scene["invitation_a"].revoked_at = utcnow()
+        db.add(scene["invitation_a"])
+        db.commit()
     if endpoint == "region.remind_unanswered":  # mailed two days ago: a reminder is due
         scene["invitation_a"].sent_at = utcnow() - timedelta(days=2)
         db.add(scene["invitation_a"])

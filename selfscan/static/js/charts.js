@@ -10,9 +10,40 @@
     });
   }
 
+  // On a phone the axis labels get shorter lines, a smaller font and more room, so that they
+  // are not cut off at the plot's edge.
+  function rewrap(label, width) {
+    var lines = [];
+    label.split("<br>").join(" ").split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= width) {
+        lines[last] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    return lines.join("<br>");
+  }
+
+  function fitNarrow(plot, spec) {
+    if (plot.clientWidth >= 560) {
+      return;
+    }
+    spec.data.forEach(function (trace) {
+      trace.theta = (trace.theta || []).map(function (label) { return rewrap(label, 11); });
+    });
+    spec.layout.font = Object.assign({}, spec.layout.font, { size: 11 });
+    spec.layout.margin = { t: 50, b: 50, l: 92, r: 92 };
+  }
+
   function draw(plot) {
     var spec = JSON.parse(plot.getAttribute("data-chart"));
     var config = Object.assign({ displayModeBar: false }, spec.config || {});
+    var figure = plot.closest(".chart");
+    if (figure) {
+      figure.classList.add("chart--drawn"); // shows the plot, hides the server's drawing
+    }
+    fitNarrow(plot, spec);
     window.Plotly.newPlot(plot, spec.data, spec.layout, config).then(function () {
       var switches = document.querySelector('[data-chart-switches="' + plot.id + '"]');
       if (!switches) {

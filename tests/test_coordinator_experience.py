@@ -1,0 +1,239 @@
+"""Issue 16: the coordinator's and the programme team's pages, as a new user meets them."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from test_dashboard import B_SHOWN, chart_data
+from test_exchange import ROWS, import_rows, row
+
+from conftest import close_round, login
+from selfscan.models import RoundRegion
+from selfscan.models.types import utcnow
+
+
+def checkbox(page: str, name: str, value: str) -> str:
+    """The <input> tag of one checkbox of the page."""
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*value="{re.escape(value)}"[^>]*>', page)
+    assert found, (name, value)
+    return found.group(0)
+
+
+# --- the compare page --------------------------------------------------------------------------
+
+
+def test_compare_round_checkboxes_are_not_each_required(client, db, world, make):
+    earlier = make.round(
+        "ronde-0",
+        (world["region_a"],),
+        opens_at=utcnow() - timedelta(days=200),
+        closes_at=utcnow() - timedelta(days=150),
+    )
+    import_rows(db, earlier, [r for r in ROWS if r[0] == "regio-a"])
+    import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    page = client.get("/vergelijken").get_data(as_text=True)
+    # A browser refuses a form until every `required` checkbox is ticked.
+    assert "required" not in checkbox(page, "round", "ronde-0")
+    assert "required" not in checkbox(page, "round", "ronde-1")
+    # One round is enough; none is refused with a message in Dutch, on the server.
+    assert client.get("/vergelijken?round=ronde-0&region=regio-a").status_code == 200
+    refused = client.get("/vergelijken?region=regio-a")
+    assert refused.status_code == 400
+    assert "Kies ten minste één ronde." in refused.get_data(as_text=True)
+
+
+def test_compare_from_the_dashboard_ticks_what_its_chart_shows(client, db, world, make):
+    region_c = make.region("regio-c", "Regio C")
+    make.organisation(region_c, "School C", "po")
+    round_ = world["round"]
+    db.add(RoundRegion(round_id=round_.id, region_id=region_c.id))
+    db.commit()
+    c_rows = [row("regio-c", "School C", "po", "4")] * 3
+    import_rows(db, round_, ROWS + B_SHOWN + c_rows)
+    close_round(db, round_)
+    login(client, world["coordinator_a"])
+    dashboard = client.get("/regio/regio-a/resultaten/ronde-1").get_data(as_text=True)
+    link = re.search(r'href="(/vergelijken\?[^"]*)"', dashboard)
+    assert link
+    page = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    names = [t["name"] for t in chart_data(page)]
+    assert names == ["Regio A · Ronde 1", "Alle regio's · Ronde 1"]
+    # The form says the same: all sectors, and all regions together, are ticked.
+    assert "checked" in checkbox(page, "sector", "all")
+    assert "checked" in re.search(r'<input[^>]*name="pooled"[^>]*>', page).group(0)
+
+
+def test_compare_opens_for_the_programme_on_regions_with_figures(client, db, world, make):
+    import_rows(db, world["round"], ROWS + B_SHOWN)
+    close_round(db, world["round"])
+    # A planned round with new regions, whose names come first in the alphabet.
+    new = [make.region(f"aa-{i}", f"Aa {i}") for i in range(5)]
+    make.round(
+        "later",
+        tuple(new),
+        opens_at=utcnow() + timedelta(days=30),
+        closes_at=utcnow() + timedelta(days=60),
+        title="Later",
+    )
+    login(client, world["programme"])
+    page = client.get("/vergelijken").get_data(as_text=True)
+    assert "Voor deze keuze is er niets te tonen" not in page
+    names = [t["name"] for t in chart_data(page)]
+    assert names == ["Regio A · Ronde 1", "Regio B · Ronde 1"]
+    assert "checked" not in checkbox(page, "region", "aa-0")
+
+
+# --- "What stands out" -------------------------------------------------------------------------
+
+
+def test_differences_and_changes_read_well_in_english_and_dutch():
+    from babel import Locale
+
+    from selfscan.core.scoring import Change, Difference
+    from selfscan.core.texts import Reader
+
+    english = Reader(Locale("en"))
+    found = Difference("kind-centraal", "so", 3.0, "gemeente", 3.5)
+    assert english.difference(found) == (
+        "The child at the centre: the mean score of special education is 0.50 lower than that"
+        " of municipality."
+    )
+    assert english.change(Change("samen-beter", 3.0, 3.5), "Spring") == (
+        "Getting better together, continuously: the mean score rose by 0.50 since Spring."
+    )
+
+
+def test_dutch_differences_have_two_decimals_and_a_verb_that_agrees(client, db, world):
+    rows = [row("regio-a", "School A", "po", "4")] * 3 + [
+        row("regio-a", "Ouderplatform", "ouders", "4", kc=["3", "4", "3", "4", "3", "4"])
+    ] * 3
+    import_rows(db, world["round"], rows)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/resultaten/ronde-1").get_data(as_text=True)
+    assert (
+        "Het kind centraal: de gemiddelde score van ouders en jongeren ligt 0,50 lager dan die"
+        " van primair onderwijs." in page
+    )
+
+
+# --- the smaller ones --------------------------------------------------------------------------
+
+
+def test_a_coordinator_is_not_told_to_contact_their_coordinator(client, world):
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-b/organisaties")
+    assert page.status_code == 403
+    text = page.get_data(as_text=True)
+    assert "regiocoördinator" not in text
+    assert "Neem dan contact op met het programmateam." in text
+
+
+def test_moments_have_no_seconds(client, world):
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/rondes/ronde-1/uitnodigingen").get_data(as_text=True)
+    sentence = re.search(r"Open van (.*?) tot (.*?)\.", page)
+    assert sentence, "the invitations page says when the round is open"
+    for moment in sentence.groups():
+        assert re.fullmatch(r"\d{1,2} \w+ \d{4}, \d{2}:\d{2}", moment), moment
+
+
+def test_the_invitation_mail_writes_the_closing_moment_as_people_do(app):
+    from datetime import UTC, datetime
+
+    from selfscan.services.outreach import format_moment
+
+    moment = datetime(2026, 3, 1, 16, 0, tzinfo=UTC)
+    with app.app_context():
+        assert format_moment(moment, "nl") == "1 maart 2026 om 17:00"
+        assert format_moment(moment, "en") == "1 March 2026 at 17:00"
+
+
+def test_the_intro_names_the_time_it_takes_once(client, world, make):
+    _, token = make.invitation(world["round"], world["org_a"])
+    client.get(f"/i/{token}")
+    page = client.get("/vragenlijst").get_data(as_text=True)
+    assert page.count("10 tot 15 minuten") + page.count("10 to 15 minutes") == 1
+
+
+def test_the_privacy_lookup_names_the_questionnaire_status_column(client, world, make):
+    make.invitation(world["round"], world["org_a"], email="ria@example.org", name="Ria")
+    login(client, world["programme"])
+    page = client.post("/programma/privacy", data={"email": "ria@example.org"})
+    text = page.get_data(as_text=True)
+    assert '<th scope="col">Status vragenlijst</th>' in text
+    assert "<td>niet begonnen</td>" in text
+
+
+# --- the coordinator's start page ----------------------------------------------------------------
+
+
+def test_the_start_page_says_where_each_region_stands(client, db, world, make):
+    earlier = make.round(
+        "ronde-0",
+        (world["region_a"],),
+        opens_at=utcnow() - timedelta(days=200),
+        closes_at=utcnow() - timedelta(days=150),
+        title="Ronde 0",
+    )
+    import_rows(db, earlier, [r for r in ROWS if r[0] == "regio-a"])
+    make.organisation(world["region_a"], "Gemeente A", "gemeente")
+    make.invitation(world["round"], world["org_a"])
+    make.invitation(world["round"], world["org_a"])
+    login(client, world["coordinator_a"])
+    page = client.get("/").get_data(as_text=True)
+    assert "Nu open: Ronde 1" in page
+    assert "0 van 2 uitgenodigde mensen hebben gereageerd (0%)" in page
+    # The import brought the vo school; the gemeente is a partner without an invitation yet.
+    assert "Nog niet gehoord: primair onderwijs, voortgezet onderwijs, gemeente." in page
+    assert 'action="/regio/regio-a/rondes/ronde-1/herinneren"' in page
+    assert "Laatst gesloten ronde: Ronde 0" in page
+    assert 'href="/regio/regio-a/resultaten/ronde-0"' in page
+    assert "Regio B" not in page
+
+
+# --- how the figures are made, and the dashboard's summary --------------------------------------
+
+EXPLAINED = "/zo-komen-de-cijfers-tot-stand"
+
+
+def test_how_the_figures_are_made_in_dutch_and_english(client):
+    page = client.get(EXPLAINED)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Zo komen deze cijfers tot stand" in text
+    assert "Een groep met minder dan 3 verstuurde vragenlijsten wordt nooit getoond." in text
+    client.post("/taal", data={"lang": "en", "next": EXPLAINED})
+    english = client.get(EXPLAINED).get_data(as_text=True)
+    assert "A group with fewer than 3 submitted questionnaires is never shown." in english
+
+
+def test_every_results_page_links_to_how_the_figures_are_made(app, client, db, world):
+    import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    for path in ("/regio/regio-a/resultaten/ronde-1", "/vergelijken"):
+        assert f'href="{EXPLAINED}"' in client.get(path).get_data(as_text=True), path
+    programme = app.test_client()
+    login(programme, world["programme"])
+    page = programme.get("/programma/overzicht/ronde-1").get_data(as_text=True)
+    assert f'href="{EXPLAINED}"' in page
+
+
+def test_the_dashboard_opens_with_a_summary_and_its_contents(client, db, world):
+    import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/resultaten/ronde-1").get_data(as_text=True)
+    summary = page.index("In het kort")
+    assert "7 mensen uit de regio hebben gereageerd." in page
+    # ROWS: kc 3.83 is the highest, the four others 3.14.
+    assert "Hoogst: Het kind centraal (3,83)." in page
+    contents = page.index('aria-label="Op deze pagina"')
+    assert summary < contents < page.index('id="radar-heading"')
+    # Downloads and compare are reachable from the top.
+    assert page.index('href="#downloads-heading"') < page.index('id="radar-heading"')
+    assert page.index('href="/vergelijken?') < page.index('id="radar-heading"')
