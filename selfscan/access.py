@@ -80,6 +80,8 @@ POLICY: dict[str, Access] = {
     "programme.new_round": Access.PROGRAMME,
     "programme.edit_round": Access.PROGRAMME,
     "programme.close_round": Access.PROGRAMME,
+    "programme.report_bundles": Access.PROGRAMME,
+    "programme.report_bundle_download": Access.PROGRAMME,
     "programme.new_region": Access.PROGRAMME,
     "programme.edit_region": Access.PROGRAMME,
     "programme.coordinators_list": Access.PROGRAMME,

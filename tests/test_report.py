@@ -5,7 +5,9 @@ before the round closes (rule 8); the PDF's text holds the figures of the page."
 from __future__ import annotations
 
 import io
+import os
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -104,6 +106,8 @@ def test_the_pdf_opens_on_a4_with_a_page_per_principle_and_the_page_figures(clie
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     pages = [squeeze(t) for t in pdf_text(response.data)]
+    if os.environ.get("SELFSCAN_KEEP_PDF"):  # to look at the pages: pdftoppm turns them into PNGs
+        Path(os.environ["SELFSCAN_KEEP_PDF"]).write_bytes(response.data)
     # Summary, at least one page per principle, the learning agenda.
     assert len(pages) >= 7
     assert "Regio A: rapport van Ronde 1" in pages[0] and "Wie deden mee" in pages[0]

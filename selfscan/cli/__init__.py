@@ -17,6 +17,7 @@ from selfscan.cli.invitations import invitations_cli, send_reminders_command
 from selfscan.cli.privacy import privacy_cli, purge_command
 from selfscan.cli.questionnaires import questionnaires_cli
 from selfscan.cli.regions import organisations_cli, regions_cli
+from selfscan.cli.reports import reports_cli, worker_command
 from selfscan.cli.rounds import rounds_cli
 from selfscan.infra.config import VERSION
 
@@ -35,6 +36,8 @@ COMMANDS = (
     backup_command,
     purge_command,
     privacy_cli,
+    reports_cli,
+    worker_command,
 )
 
 

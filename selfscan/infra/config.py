@@ -49,6 +49,9 @@ class Config:
     MAIL_SENDER: str = os.environ.get("SELFSCAN_MAIL_SENDER", "Selfscan <selfscan@localhost>")
     # Without MAIL_HOST, mails are written here (default: instance/mail) and to the log.
     MAIL_FOLDER: str | None = os.environ.get("SELFSCAN_MAIL_FOLDER") or None
+    # Where `selfscan worker` writes the region reports' ZIPs (default: instance/reports); with
+    # several app servers, a folder they all reach.
+    REPORTS_FOLDER: str | None = os.environ.get("SELFSCAN_REPORTS_FOLDER") or None
     # `selfscan send-reminders`: at most one reminder per this many days, and one final
     # reminder when a round closes within SELFSCAN_FINAL_REMINDER_DAYS.
     REMINDER_DAYS: int = _int("SELFSCAN_REMINDER_DAYS", 7)

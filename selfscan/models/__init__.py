@@ -4,6 +4,7 @@ from selfscan.models.account import CoordinatorRegion, User
 from selfscan.models.agenda import Action, Reflection
 from selfscan.models.base import metadata
 from selfscan.models.conversation import AgreedPosition, ConversationTopic, Meeting
+from selfscan.models.job import Job
 from selfscan.models.questionnaire import Item, QuestionnaireVersion
 from selfscan.models.ratelimit import RateLimitCounter
 from selfscan.models.region import Organisation, Region
@@ -18,6 +19,7 @@ __all__ = [
     "CoordinatorRegion",
     "Invitation",
     "Item",
+    "Job",
     "Meeting",
     "Organisation",
     "PrincipleComment",

@@ -5,6 +5,7 @@ from selfscan.programme import (  # noqa: F401  (registers routes)
     overview,
     privacy,
     region_admin,
+    reports,
     rounds,
 )
 from selfscan.programme.views import bp

@@ -274,6 +274,7 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         lambda s: {"region": "regio-a", "round_key": "ronde-1", "topic_id": s["topic_a"].id},
         lambda a, s: {},
     ),
+    "programme.report_bundles": ("programme", lambda s: {"round_key": "ronde-1"}, lambda a, s: {}),
     "programme.new_round": (
         "programme",
         lambda s: {},
@@ -369,7 +370,12 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
     sign_in_as(client, WRITES[endpoint][0], scene, db)
     if endpoint in ("respondent.submit", "respondent.principle", "respondent.autosave"):
         assert client.post("/vragenlijst/starten").status_code == 302
-    conversation = ("region.agreed_positions", "region.adopt_agenda", "region.add_topic")
+    conversation = (
+        "region.agreed_positions",
+        "region.adopt_agenda",
+        "region.add_topic",
+        "programme.report_bundles",
+    )
     if endpoint in conversation and not scene["round"].figures_released():
         close_round(db, scene["round"])  # positions are agreed after the results
     if endpoint == "region.restore_invitation":  # a revoked invitation, to restore

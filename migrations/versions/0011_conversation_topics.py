@@ -1,6 +1,6 @@
 """the conversation agenda: the region's topics for the meeting about a round, in its order
 
-Revision ID: 0010
+Revision ID: 0011
 Revises: 0008
 Create Date: 2026-11-26
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
+revision: str = "0011"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
