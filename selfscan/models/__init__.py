@@ -8,6 +8,7 @@ from selfscan.models.ratelimit import RateLimitCounter
 from selfscan.models.region import Organisation, Region
 from selfscan.models.response import Answer, Invitation, PrincipleComment, Response
 from selfscan.models.round import Round, RoundRegion, RoundState
+from selfscan.models.upload import PendingUpload
 
 __all__ = [
     "Action",
@@ -16,6 +17,7 @@ __all__ = [
     "Invitation",
     "Item",
     "Organisation",
+    "PendingUpload",
     "PrincipleComment",
     "QuestionnaireVersion",
     "RateLimitCounter",

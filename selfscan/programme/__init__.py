@@ -2,6 +2,7 @@
 
 from selfscan.programme import (  # noqa: F401  (registers routes)
     coordinators,
+    imports,
     overview,
     privacy,
     region_admin,

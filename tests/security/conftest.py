@@ -3,6 +3,7 @@ takes part in, a valid form for every write route, and a snapshot of the whole d
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +21,8 @@ from selfscan.models.types import utcnow
 from selfscan.services import agenda
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
+
+IMPORT_KEYS = [f"{p}-{i}" for p in ("kc", "ga", "in", "pr", "sb") for i in range(1, 7)]
 
 
 def snapshot(engine: Engine) -> Snapshot:
@@ -126,6 +129,22 @@ def _moments(days: int) -> dict[str, str]:
 def reset_token(app: Flask, scene: dict[str, Any]) -> str:
     with app.test_request_context():
         return make_token(scene["coordinator_a"], LinkPurpose.RESET)
+
+
+# A responses file of three rows for region A's School A (the import page's valid upload).
+IMPORT_FILE = (
+    "region,organisation,sector,"
+    + ",".join(IMPORT_KEYS)
+    + "\n"
+    + "".join("regio-a,School A,po," + ",".join(["4"] * len(IMPORT_KEYS)) + "\n" for _ in range(3))
+).encode("utf-8")
+
+
+class ReusableFile(io.BytesIO):
+    """An upload the walks can send again and again: the test client closes what it sent."""
+
+    def close(self) -> None:
+        self.seek(0)
 
 
 # endpoint -> (identity, URL values, valid form data); every POST route of the app is here.
@@ -279,6 +298,12 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         lambda s: {"user_id": s["coordinator_a"].id},
         lambda a, s: {},
     ),
+    "programme.import_preview": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {"round": "ronde-1", "file": (ReusableFile(IMPORT_FILE), "ronde.csv")},
+    ),
+    "programme.import_confirm": ("programme", lambda s: {}, lambda a, s: {}),
     "programme.privacy_lookup": (
         "programme",
         lambda s: {},
@@ -318,6 +343,13 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
     sign_in_as(client, WRITES[endpoint][0], scene, db)
     if endpoint in ("respondent.submit", "respondent.principle", "respondent.autosave"):
         assert client.post("/vragenlijst/starten").status_code == 302
+    if endpoint == "programme.import_confirm":  # a file previewed in this session
+        answer = client.post(
+            "/programma/import",
+            data={"round": "ronde-1", "file": (io.BytesIO(IMPORT_FILE), "ronde.csv")},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 200, answer.get_data(as_text=True)
     if endpoint == "region.remind_unanswered":  # mailed two days ago: a reminder is due
         scene["invitation_a"].sent_at = utcnow() - timedelta(days=2)
         db.add(scene["invitation_a"])
