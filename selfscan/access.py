@@ -80,6 +80,8 @@ POLICY: dict[str, Access] = {
     "programme.regions": Access.PROGRAMME,
     "programme.questionnaires": Access.PROGRAMME,
     "programme.import_page": Access.PROGRAMME,
+    "programme.questionnaire_upload": Access.PROGRAMME,
+    "programme.questionnaire_publish": Access.PROGRAMME,
     "programme.import_preview": Access.PROGRAMME,
     "programme.import_confirm": Access.PROGRAMME,
     "programme.overview_page": Access.PROGRAMME,

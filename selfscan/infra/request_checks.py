@@ -20,6 +20,7 @@ MAX_ID = 2**31 - 1
 UPLOADS: dict[str, frozenset[str]] = {
     "region.invite_list": frozenset({"file"}),
     "programme.import_preview": frozenset({"file"}),
+    "programme.questionnaire_upload": frozenset({"file"}),
 }
 
 

@@ -40,3 +40,38 @@ def test_bad_then_good_file_through_the_page(page: Page, live_server, world, db,
     page.get_by_role("button", name="Deze 9 antwoorden opslaan").click()
     expect(page.get_by_text("9 antwoorden zijn geïmporteerd in Ronde 1.")).to_be_visible()
     assert db.exec(select(func.count()).select_from(Response)).one() == 9
+
+
+def test_upload_preview_and_publish_a_questionnaire_version(
+    page: Page, live_server, world, tmp_path: Path
+):
+    from selfscan.infra.config import PROJECT_ROOT
+
+    second = (PROJECT_ROOT / "questionnaires" / "zelfscan-mao-v2.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "zelfscan-mao-v3.toml"
+    bad.write_text(second, encoding="utf-8")  # still says version = 2
+    sign_in(page, live_server, "programme@example.org")
+    page.goto(live_server.url + "/programma/vragenlijsten")
+    field = page.get_by_label(
+        "Bestand met de vragenlijst (TOML, bijvoorbeeld zelfscan-mao-v3.toml)"
+    )
+    field.set_input_files(str(bad))
+    page.get_by_role("button", name="Controleren en als concept bewaren").click()
+    expect(page.locator("#upload-errors")).to_contain_text(
+        "the file must be named zelfscan-mao-v2.toml"
+    )
+    assert_accessible(page)
+
+    bad.write_text(second.replace("version = 2\n", "version = 3\n", 1), encoding="utf-8")
+    page.get_by_label(
+        "Bestand met de vragenlijst (TOML, bijvoorbeeld zelfscan-mao-v3.toml)"
+    ).set_input_files(str(bad))
+    page.get_by_role("button", name="Controleren en als concept bewaren").click()
+    expect(page.get_by_text("is gecontroleerd en bewaard als concept")).to_be_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + "/programma/vragenlijsten/zelfscan-mao/3?perspectief=young")
+    expect(page.get_by_role("link", name="ouder")).to_be_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + "/programma/vragenlijsten")
+    page.get_by_role("button", name="Publiceren Zelfscan Met Andere Ogen 3").click()
+    expect(page.get_by_text("Versie 3 van zelfscan-mao is gepubliceerd.")).to_be_visible()

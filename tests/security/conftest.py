@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from conftest import PASSWORD, make_app
 from selfscan.account.links import LinkPurpose, make_token
+from selfscan.infra.config import PROJECT_ROOT
 from selfscan.models import metadata
 from selfscan.models.types import utcnow
 from selfscan.services import agenda
@@ -138,6 +139,13 @@ IMPORT_FILE = (
     + "\n"
     + "".join("regio-a,School A,po," + ",".join(["4"] * len(IMPORT_KEYS)) + "\n" for _ in range(3))
 ).encode("utf-8")
+
+# A third version of the questionnaire (the questionnaire page's valid upload).
+THIRD_VERSION = (
+    (PROJECT_ROOT / "questionnaires" / "zelfscan-mao-v2.toml")
+    .read_bytes()
+    .replace(b"version = 2\n", b"version = 3\n", 1)
+)
 
 
 class ReusableFile(io.BytesIO):
@@ -304,6 +312,16 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         lambda a, s: {"round": "ronde-1", "file": (ReusableFile(IMPORT_FILE), "ronde.csv")},
     ),
     "programme.import_confirm": ("programme", lambda s: {}, lambda a, s: {}),
+    "programme.questionnaire_upload": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {"file": (ReusableFile(THIRD_VERSION), "zelfscan-mao-v3.toml")},
+    ),
+    "programme.questionnaire_publish": (
+        "programme",
+        lambda s: {"key": "zelfscan-mao", "version": 3},
+        lambda a, s: {},
+    ),
     "programme.privacy_lookup": (
         "programme",
         lambda s: {},
@@ -350,6 +368,14 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
             content_type="multipart/form-data",
         )
         assert answer.status_code == 200, answer.get_data(as_text=True)
+    if endpoint == "programme.questionnaire_publish":  # a draft to publish
+        answer = client.post(
+            "/programma/vragenlijsten",
+            data={"file": (io.BytesIO(THIRD_VERSION), "zelfscan-mao-v3.toml")},
+            content_type="multipart/form-data",
+        )
+        # 400: an earlier request of the same walk published it already (and it stays so).
+        assert answer.status_code in (302, 400), answer.get_data(as_text=True)
     if endpoint == "region.remind_unanswered":  # mailed two days ago: a reminder is due
         scene["invitation_a"].sent_at = utcnow() - timedelta(days=2)
         db.add(scene["invitation_a"])
