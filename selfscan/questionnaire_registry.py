@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -10,6 +11,7 @@ from selfscan.core.questionnaire import (
     Questionnaire,
     QuestionnaireError,
     VersionChange,
+    parse,
     read_directory,
     version_change,
 )
@@ -56,7 +58,10 @@ def all_questionnaires() -> dict[tuple[str, int], Questionnaire]:
 
 
 def questionnaire_for(row: QuestionnaireVersion) -> Questionnaire:
-    """The texts of a recorded version; its file must still be the one that was loaded."""
+    """The texts of a recorded version; its file must still be the one that was loaded (an
+    uploaded version's file is in the database)."""
+    if row.content is not None:
+        return _uploaded(row.content, f"{row.key}-v{row.version}.toml")
     questionnaire = all_questionnaires().get((row.key, row.version))
     if questionnaire is None or questionnaire.checksum != row.checksum:
         raise QuestionnaireError(
@@ -79,3 +84,9 @@ def change_between(earlier: Round, later: Round) -> VersionChange | None:
     if earlier.questionnaire_version_id == later.questionnaire_version_id:
         return None
     return version_change(questionnaire_of(earlier), questionnaire_of(later), all_questionnaires())
+
+
+@lru_cache(maxsize=32)
+def _uploaded(content: str, filename: str) -> Questionnaire:
+    """An uploaded version, parsed once per process (its content never changes once used)."""
+    return parse(content.encode("utf-8"), filename)

@@ -17,7 +17,11 @@ from werkzeug.routing import IntegerConverter, Map
 MAX_ID = 2**31 - 1
 
 # Form fields that take a file, by endpoint; a file anywhere else is refused.
-UPLOADS: dict[str, frozenset[str]] = {"region.invite_list": frozenset({"file"})}
+UPLOADS: dict[str, frozenset[str]] = {
+    "region.invite_list": frozenset({"file"}),
+    "programme.import_preview": frozenset({"file"}),
+    "programme.questionnaire_upload": frozenset({"file"}),
+}
 
 
 class InputRefused(BadRequest):

@@ -10,6 +10,7 @@ from selfscan.models.ratelimit import RateLimitCounter
 from selfscan.models.region import Organisation, Region
 from selfscan.models.response import Answer, Invitation, PrincipleComment, Response
 from selfscan.models.round import Round, RoundRegion, RoundState
+from selfscan.models.upload import PendingUpload
 
 __all__ = [
     "Action",
@@ -22,6 +23,7 @@ __all__ = [
     "Job",
     "Meeting",
     "Organisation",
+    "PendingUpload",
     "PrincipleComment",
     "QuestionnaireVersion",
     "RateLimitCounter",

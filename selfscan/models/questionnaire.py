@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from selfscan.core.vocabulary import PRINCIPLE_KEYS
@@ -34,6 +34,10 @@ class QuestionnaireVersion(SQLModel, table=True):
     scale_max: int
     checksum: str = Field(sa_type=String(64))
     loaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # A file the programme team uploaded in the app is kept here (a shipped file stays in
+    # questionnaires/); it is a draft, previewed and never used, until it is published.
+    content: str | None = Field(default=None, sa_type=Text)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Item(SQLModel, table=True):

@@ -2,8 +2,10 @@
 
 from selfscan.programme import (  # noqa: F401  (registers routes)
     coordinators,
+    imports,
     overview,
     privacy,
+    questionnaire_admin,
     region_admin,
     reports,
     rounds,

@@ -60,7 +60,9 @@ def new_round():  # type: ignore[no-untyped-def]
 def _fill_choices(form: RoundForm) -> None:
     db = get_session()
     versions = db.exec(
-        select(QuestionnaireVersion).order_by(
+        select(QuestionnaireVersion)
+        .where(QuestionnaireVersion.published_at.is_not(None))  # type: ignore[union-attr]
+        .order_by(
             QuestionnaireVersion.key,
             QuestionnaireVersion.version.desc(),  # type: ignore[attr-defined]
         )

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from selfscan.core.vocabulary import PERSPECTIVE_KEYS, PROFESSIONAL
 from selfscan.infra.db import get_session
-from selfscan.models import CoordinatorRegion, Organisation, QuestionnaireVersion, Region, Round
+from selfscan.models import CoordinatorRegion, Organisation, QuestionnaireVersion, Region
 from selfscan.respondent.pages import render_preview
 
 bp = Blueprint("programme", __name__, url_prefix="/programma")
@@ -35,19 +35,6 @@ def regions():  # type: ignore[no-untyped-def]
         .order_by(Region.name)
     ).all()
     return render_template("programme/regions.html", rows=rows)
-
-
-@bp.route("/vragenlijsten")
-def questionnaires():  # type: ignore[no-untyped-def]
-    """The questionnaire versions in the database, and the rounds that use each."""
-    db = get_session()
-    versions = db.exec(
-        select(QuestionnaireVersion).order_by(
-            QuestionnaireVersion.key, QuestionnaireVersion.version
-        )
-    ).all()
-    rounds = db.exec(select(Round).order_by(Round.opens_at)).all()
-    return render_template("programme/questionnaires.html", versions=versions, rounds=rounds)
 
 
 @bp.route("/vragenlijsten/<key>/<int:version>")

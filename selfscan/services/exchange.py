@@ -141,6 +141,8 @@ class ImportRejected(ValueError):
 class ImportReport:
     responses: int = 0
     new_organisations: list[tuple[str, str, str]] = field(default_factory=list)
+    # (region key, sector) -> responses: what the import stores, for its preview.
+    groups: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -432,7 +434,20 @@ def _store(
         session.execute(insert(Answer), answers)
     session.flush()
     report.responses = len(responses)
+    for row in rows:
+        group = (row.region.key, row.sector)
+        report.groups[group] = report.groups.get(group, 0) + 1
     return report
+
+
+def preview_import(session: Session, round_: Round, text: str, *, k: int) -> ImportReport:
+    """What `import_responses` would store, with the same checks, stored in a savepoint that
+    is rolled back: nothing remains. Raises ImportRejected as the import does."""
+    savepoint = session.begin_nested()
+    try:
+        return import_responses(session, round_, io.StringIO(text), k=k)
+    finally:
+        savepoint.rollback()
 
 
 # --- any table, with its own header (the programme overview's downloads) -------------------------

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from selfscan.core.questionnaire import Questionnaire, QuestionnaireError
 from selfscan.models import Item, QuestionnaireVersion, Round
+from selfscan.models.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ def sync(session: Session, questionnaires: Iterable[Questionnaire]) -> SyncRepor
                 scale_min=questionnaire.scale.min,
                 scale_max=questionnaire.scale.max,
                 checksum=questionnaire.checksum,
+                published_at=utcnow(),
             )
             session.add(row)
             session.flush()
@@ -80,6 +82,8 @@ def verify_frozen(
         )
     ).all()
     for row in rows:
+        if row.content is not None:  # uploaded in the app: the database holds its file
+            continue
         questionnaire = questionnaires.get((row.key, row.version))
         if questionnaire is None:
             raise QuestionnaireError(
@@ -121,3 +125,54 @@ def _replace(session: Session, row: QuestionnaireVersion, questionnaire: Questio
     row.scale_max = questionnaire.scale.max
     row.checksum = questionnaire.checksum
     _add_items(session, row, questionnaire)
+
+
+class UploadRefused(ValueError):
+    """An uploaded questionnaire file that cannot be kept; the message says why."""
+
+
+def store_upload(
+    session: Session,
+    questionnaire: Questionnaire,
+    content: str,
+    shipped: Mapping[tuple[str, int], Questionnaire],
+) -> QuestionnaireVersion:
+    """Keep an uploaded, validated file as a draft version (or replace the draft of that
+    version); a published version, or one shipped as a file, never changes."""
+    key, number = questionnaire.key, questionnaire.version
+    row = session.exec(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.key == key, QuestionnaireVersion.version == number
+        )
+    ).first()
+    if (key, number) in shipped or (row is not None and row.published_at is not None):
+        raise UploadRefused(
+            f"{questionnaire.filename}: {key} v{number} is published and never changes; "
+            f"upload it as {key}-v{_next_version(session, key)}.toml with version = "
+            f"{_next_version(session, key)}"
+        )
+    if row is None:
+        row = QuestionnaireVersion(
+            key=key,
+            version=number,
+            title=questionnaire.title.nl,
+            scale_min=questionnaire.scale.min,
+            scale_max=questionnaire.scale.max,
+            checksum=questionnaire.checksum,
+            content=content,
+        )
+        session.add(row)
+        session.flush()
+        _add_items(session, row, questionnaire)
+    else:
+        _replace(session, row, questionnaire)
+        row.content = content
+    session.flush()
+    return row
+
+
+def publish(session: Session, row: QuestionnaireVersion) -> None:
+    """From now on rounds can use this version, and it never changes."""
+    if row.published_at is None:
+        row.published_at = utcnow()
+        session.flush()

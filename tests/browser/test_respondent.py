@@ -132,7 +132,7 @@ def test_a_principle_page_with_the_keyboard_alone(page: Page, live_server, world
                 return
         raise AssertionError(f"Tab never reached {selector}")
 
-    tab_to("button.button")
+    tab_to("button[type=submit].button")  # start (past the read-aloud control)
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/vragenlijst/kind-centraal")
     for index, key in enumerate(keys):

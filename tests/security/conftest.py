@@ -3,6 +3,7 @@ takes part in, a valid form for every write route, and a snapshot of the whole d
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,11 +16,14 @@ from sqlmodel import Session
 
 from conftest import PASSWORD, close_round, make_app
 from selfscan.account.links import LinkPurpose, make_token
+from selfscan.infra.config import PROJECT_ROOT
 from selfscan.models import ConversationTopic, metadata
 from selfscan.models.types import utcnow
 from selfscan.services import agenda
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
+
+IMPORT_KEYS = [f"{p}-{i}" for p in ("kc", "ga", "in", "pr", "sb") for i in range(1, 7)]
 
 
 def snapshot(engine: Engine) -> Snapshot:
@@ -138,6 +142,29 @@ def _moments(days: int) -> dict[str, str]:
 def reset_token(app: Flask, scene: dict[str, Any]) -> str:
     with app.test_request_context():
         return make_token(scene["coordinator_a"], LinkPurpose.RESET)
+
+
+# A responses file of three rows for region A's School A (the import page's valid upload).
+IMPORT_FILE = (
+    "region,organisation,sector,"
+    + ",".join(IMPORT_KEYS)
+    + "\n"
+    + "".join("regio-a,School A,po," + ",".join(["4"] * len(IMPORT_KEYS)) + "\n" for _ in range(3))
+).encode("utf-8")
+
+# A third version of the questionnaire (the questionnaire page's valid upload).
+THIRD_VERSION = (
+    (PROJECT_ROOT / "questionnaires" / "zelfscan-mao-v2.toml")
+    .read_bytes()
+    .replace(b"version = 2\n", b"version = 3\n", 1)
+)
+
+
+class ReusableFile(io.BytesIO):
+    """An upload the walks can send again and again: the test client closes what it sent."""
+
+    def close(self) -> None:
+        self.seek(0)
 
 
 # endpoint -> (identity, URL values, valid form data); every POST route of the app is here.
@@ -331,6 +358,22 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         lambda s: {"user_id": s["coordinator_a"].id},
         lambda a, s: {},
     ),
+    "programme.import_preview": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {"round": "ronde-1", "file": (ReusableFile(IMPORT_FILE), "ronde.csv")},
+    ),
+    "programme.import_confirm": ("programme", lambda s: {}, lambda a, s: {}),
+    "programme.questionnaire_upload": (
+        "programme",
+        lambda s: {},
+        lambda a, s: {"file": (ReusableFile(THIRD_VERSION), "zelfscan-mao-v3.toml")},
+    ),
+    "programme.questionnaire_publish": (
+        "programme",
+        lambda s: {"key": "zelfscan-mao", "version": 3},
+        lambda a, s: {},
+    ),
     "programme.privacy_lookup": (
         "programme",
         lambda s: {},
@@ -382,6 +425,21 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
         scene["invitation_a"].revoked_at = utcnow()
         db.add(scene["invitation_a"])
         db.commit()
+    if endpoint == "programme.import_confirm":  # a file previewed in this session
+        answer = client.post(
+            "/programma/import",
+            data={"round": "ronde-1", "file": (io.BytesIO(IMPORT_FILE), "ronde.csv")},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+    if endpoint == "programme.questionnaire_publish":  # a draft to publish
+        answer = client.post(
+            "/programma/vragenlijsten",
+            data={"file": (io.BytesIO(THIRD_VERSION), "zelfscan-mao-v3.toml")},
+            content_type="multipart/form-data",
+        )
+        # 400: an earlier request of the same walk published it already (and it stays so).
+        assert answer.status_code in (302, 400), answer.get_data(as_text=True)
     if endpoint == "region.remind_unanswered":  # mailed two days ago: a reminder is due
         scene["invitation_a"].sent_at = utcnow() - timedelta(days=2)
         db.add(scene["invitation_a"])

@@ -84,9 +84,14 @@ def _extras(scene: dict[str, Any]) -> dict[str, Any]:
 # another page could otherwise be slipped in): stricter than ignoring, and nothing is stored.
 REFUSES_UNKNOWN_FIELDS = {"respondent.principle", "respondent.autosave"}
 
-# Values the valid form itself stores: submitting makes a response "submitted", and the
-# programme team's form assigns coordinator A to region B on purpose.
-LEGITIMATE = {"respondent.submit": {"status"}, "programme.coordinator": {"region_id"}}
+# Values the valid form itself stores: submitting makes a response "submitted", the programme
+# team's form assigns coordinator A to region B on purpose, and an import stores submitted
+# responses from the kept file (whose rows name region A's School A, sector po).
+LEGITIMATE = {
+    "respondent.submit": {"status"},
+    "programme.coordinator": {"region_id"},
+    "programme.import_confirm": {"status", "source"},
+}
 
 
 def _comparable(value: Any) -> Any:
