@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from selfscan.core.vocabulary import ACTION_STATUSES, PRINCIPLES, SECTORS
+from selfscan.core.vocabulary import ACTION_STATUSES, PRINCIPLES, SECTORS, SHARING
 from selfscan.forms import PersonFields
 from selfscan.labels import choices
 from selfscan.models.agenda import REFLECTION_MAX_LENGTH
@@ -49,6 +50,16 @@ class InvitationForm(PersonFields, FlaskForm):
 
 class RemindForm(FlaskForm):
     """Remind everyone of the region and round who has not submitted (only the CSRF token)."""
+
+
+class SharingForm(FlaskForm):
+    """How openly the region is compared (DESIGN: the region chooses)."""
+
+    sharing = RadioField(
+        _l("Who may compare our results by name"),
+        choices=choices(SHARING),
+        validators=[DataRequired(_l("Choose who may see the results."))],
+    )
 
 
 class ConfirmForm(FlaskForm):
