@@ -281,3 +281,23 @@ def test_a_new_round_takes_its_key_from_its_title(client, db, world, make):
     assert client.post("/programma/rondes/nieuw", data=form).status_code == 302
     keys = {r.key for r in db.exec(select(Round))}
     assert {"meetronde-voorjaar-2027", "meetronde-voorjaar-2027-2"} <= keys
+
+
+def test_the_dashboard_shows_the_sectors_of_each_principle_as_dots(client, db, world):
+    rows = [row("regio-a", "School A", "po", "4")] * 3 + [
+        row("regio-a", "Ouderplatform", "ouders", "2")
+    ] * 3
+    import_rows(db, world["round"], rows)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/resultaten/ronde-1").get_data(as_text=True)
+    assert "Sectoren naast elkaar" in page
+    assert page.count('class="dot-strip"') == 5  # one strip per principle
+    strip = page[
+        page.index('class="dot-strip"') : page.index("</svg>", page.index('class="dot-strip"'))
+    ]
+    assert strip.count("<circle") == 2  # po and ouders
+    assert "regio 3,00" in strip
+    # Its table holds the same numbers.
+    table = page[page.index("Gemiddelde score per sector: Het kind centraal") :]
+    assert "4,00" in table[:800] and "2,00" in table[:800] and "3,00" in table[:800]
