@@ -301,3 +301,12 @@ def test_the_dashboard_shows_the_sectors_of_each_principle_as_dots(client, db, w
     # Its table holds the same numbers.
     table = page[page.index("Gemiddelde score per sector: Het kind centraal") :]
     assert "4,00" in table[:800] and "2,00" in table[:800] and "3,00" in table[:800]
+
+
+def test_the_compare_downloads_name_the_round_by_its_title(client, db, world):
+    import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
+    login(client, world["programme"])
+    page = client.get("/vergelijken?round=ronde-1&region=regio-a").get_data(as_text=True)
+    downloads = page[page.index('id="downloads-heading"') :]
+    assert "<li>Ronde 1: <a" in downloads
