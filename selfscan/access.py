@@ -53,6 +53,7 @@ POLICY: dict[str, Access] = {
     "region.scores_download": Access.REGION,
     "compare.compare": Access.SIGNED_IN,  # regions limited to own and shared by name
     "compare.scores_download": Access.PROGRAMME,
+    "region.sharing": Access.REGION,
     "region.organisations": Access.REGION,
     "region.edit_organisation": Access.REGION,
     "region.invitations": Access.REGION,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from xml.etree import ElementTree
 
 import pytest
 
@@ -160,3 +161,42 @@ def test_every_series_has_its_own_marker_shape_and_labels_fit_the_drawing():
         assert label.y - charts.LABEL_FONT_SIZE >= 0
         last = label.y + drawing.line_height * (len(label.lines) - 1)
         assert last + charts.LABEL_FONT_SIZE * 0.3 <= drawing.height
+
+
+def test_a_dot_strip_puts_one_dot_per_sector_on_the_scale_and_marks_the_mean():
+    from selfscan.core.charts import dot_strip_svg
+
+    svg = dot_strip_svg(
+        [("primair onderwijs", 1.0), ("<b>gemeente</b>", 5.0), ("ouders", 3.0)],
+        3.0,
+        title="Het kind centraal: per sector",
+        mean_label="regio",
+    )
+    root = ElementTree.fromstring(svg)  # noqa: S314 (our own output)
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    dots = root.findall("svg:circle", ns)
+    assert len(dots) == 3
+    xs = [float(d.get("cx")) for d in dots]
+    assert xs[0] < xs[2] < xs[1]  # 1 left, 3 in the middle, 5 right
+    assert xs[2] == pytest.approx((xs[0] + xs[1]) / 2)
+    [mean] = [
+        line for line in root.findall("svg:line", ns) if line.get("class") == "dot-strip__mean"
+    ]
+    assert float(mean.get("x1")) == pytest.approx(xs[2])
+    texts = "".join(root.itertext())
+    assert "<b>gemeente</b>" in texts  # escaped: shown as typed, not markup
+    assert "regio 3,00" in texts and "5,00" in texts
+    assert root.get("role") == "img" and root.get("aria-label") == "Het kind centraal: per sector"
+
+
+def test_a_dot_strip_without_a_mean_and_with_values_off_the_scale():
+    from selfscan.core.charts import dot_strip_svg
+
+    svg = dot_strip_svg([("a", 0.2), ("b", 9.0)], None, title="T", mean_label="m", decimal=".")
+    root = ElementTree.fromstring(svg)  # noqa: S314 (our own output)
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    xs = [float(d.get("cx")) for d in root.findall("svg:circle", ns)]
+    ticks = [t for t in root.findall("svg:text", ns) if t.get("class") == "dot-strip__tick"]
+    assert xs == [float(ticks[0].get("x")), float(ticks[-1].get("x"))]  # clamped to 1 and 5
+    assert "9.00" in "".join(root.itertext())
+    assert not [x for x in root.findall("svg:line", ns) if x.get("class") == "dot-strip__mean"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlmodel import select
 from test_dashboard import B_SHOWN, chart_data
 from test_exchange import ROWS, import_rows, row
 
@@ -237,3 +238,75 @@ def test_the_dashboard_opens_with_a_summary_and_its_contents(client, db, world):
     # Downloads and compare are reachable from the top.
     assert page.index('href="#downloads-heading"') < page.index('id="radar-heading"')
     assert page.index('href="/vergelijken?') < page.index('id="radar-heading"')
+
+
+# --- the region chooses how openly it is compared; a round without a key up front ---------------
+
+
+def test_a_coordinator_chooses_how_openly_their_region_is_compared(app, client, db, world):
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/delen").get_data(as_text=True)
+    assert "Alleen de coördinatoren van je regio en het programmateam" in page
+    assert "met naam op de vergelijkpagina" in page
+    assert client.post("/regio/regio-a/delen", data={"sharing": "named"}).status_code == 302
+    db.refresh(world["region_a"])
+    assert world["region_a"].sharing == "named"
+    refused = client.post("/regio/regio-a/delen", data={"sharing": "everyone"})
+    assert refused.status_code == 400
+    db.refresh(world["region_a"])
+    assert world["region_a"].sharing == "named"
+    assert client.post("/regio/regio-b/delen", data={"sharing": "named"}).status_code == 403
+    # The programme team sees the choice.
+    programme = app.test_client()
+    login(programme, world["programme"])
+    regions = programme.get("/programma/regios").get_data(as_text=True)
+    assert "Alle deelnemende regio&#39;s, met naam" in regions
+
+
+def test_a_new_round_takes_its_key_from_its_title(client, db, world, make):
+    from selfscan.models import Round
+
+    login(client, world["programme"])
+    page = client.get("/programma/rondes/nieuw").get_data(as_text=True)
+    assert page.index('name="title"') < page.index('name="key"')  # the key under "more"
+    now = utcnow()
+    form = {
+        "title": "Meetronde voorjaar 2027",
+        "questionnaire": world["round"].questionnaire_version_id,
+        "regions": [world["region_a"].id],
+        "opens_at": (now + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(days=70)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert client.post("/programma/rondes/nieuw", data=form).status_code == 302
+    assert client.post("/programma/rondes/nieuw", data=form).status_code == 302
+    keys = {r.key for r in db.exec(select(Round))}
+    assert {"meetronde-voorjaar-2027", "meetronde-voorjaar-2027-2"} <= keys
+
+
+def test_the_dashboard_shows_the_sectors_of_each_principle_as_dots(client, db, world):
+    rows = [row("regio-a", "School A", "po", "4")] * 3 + [
+        row("regio-a", "Ouderplatform", "ouders", "2")
+    ] * 3
+    import_rows(db, world["round"], rows)
+    close_round(db, world["round"])
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/resultaten/ronde-1").get_data(as_text=True)
+    assert "Sectoren naast elkaar" in page
+    assert page.count('class="dot-strip"') == 5  # one strip per principle
+    strip = page[
+        page.index('class="dot-strip"') : page.index("</svg>", page.index('class="dot-strip"'))
+    ]
+    assert strip.count("<circle") == 2  # po and ouders
+    assert "regio 3,00" in strip
+    # Its table holds the same numbers.
+    table = page[page.index("Gemiddelde score per sector: Het kind centraal") :]
+    assert "4,00" in table[:800] and "2,00" in table[:800] and "3,00" in table[:800]
+
+
+def test_the_compare_downloads_name_the_round_by_its_title(client, db, world):
+    import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
+    login(client, world["programme"])
+    page = client.get("/vergelijken?round=ronde-1&region=regio-a").get_data(as_text=True)
+    downloads = page[page.index('id="downloads-heading"') :]
+    assert "<li>Ronde 1: <a" in downloads

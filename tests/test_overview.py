@@ -322,3 +322,16 @@ def test_an_open_round_shows_who_responded_and_no_figures(client, make, db, worl
         assert response.status_code == 302
         assert response.headers["Location"].endswith("/programma/overzicht/ronde-1")
     assert [r[2:] for r in download(client, "trend")[1:]] == []  # no released round yet
+
+
+def test_changes_are_coloured_by_direction_with_their_sign(client, world, rounds):
+    login(client, world["programme"])
+    page = client.get("/programma/overzicht/ronde-1").text
+    cells = re.findall(r'<td class="num([^"]*)">([^<]*)</td>', page)
+    signed = [(kind.strip(), text) for kind, text in cells if text[:1] in "+-"]
+    assert signed, "the overview shows changes"
+    for kind, text in signed:
+        if text.startswith("+") and text != "+0,00":
+            assert kind == "change--up", text
+        elif text.startswith("-") and text != "-0,00":
+            assert kind == "change--down", text

@@ -21,17 +21,24 @@ def group(responses: int, *scores: float, principle: str = "kind-centraal") -> G
     [
         (None, None),
         (1.0, 1),
-        (1.79, 1),
-        (1.8, 2),
-        (2.59, 2),
-        (2.6, 3),
-        (3.4, 4),
-        (4.2, 5),
-        (5.0, 5),
+        (2.24, 1),
+        (2.25, 2),
+        (2.97, 4),  # the 2,97 and 3,37 were one shade; 3,37 and 3,43 two
+        (3.37, 6),
+        (3.43, 6),
+        (3.75, 8),
+        (5.0, 8),
     ],
 )
-def test_heat_levels_cut_the_scale_in_five(mean, level):
+def test_heat_levels_are_quarter_points_around_the_middle(mean, level):
     assert overview.heat_level(mean, (1, 5)) == level
+
+
+def test_heat_bands_name_their_ranges():
+    bands = overview.heat_bands((1, 5))
+    assert bands[0] == (1, None, 2.25)
+    assert bands[3] == (4, 2.75, 3.0)
+    assert bands[-1] == (8, 3.75, None)
 
 
 def test_a_hidden_region_has_no_numbers_at_all():

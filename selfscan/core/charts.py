@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 # Okabe & Ito (2008), without yellow, which is too light on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -296,3 +297,91 @@ def radar_drawing(
     return RadarDrawing(
         width, height, line_height, (cx, cy), tuple(rings), spokes, tuple(labels), tuple(traces)
     )
+
+
+# --- a dot strip drawn on the server ------------------------------------------------------------
+# "With other eyes" at a glance: for one principle, one dot per sector on the scale's line, and
+# the region's mean marked, so the gap between sectors is seen without reading a table. The
+# function returns the SVG itself (escaped here, as the core has no template engine), so that a
+# page, a report or a print can place it as it is; the caller puts the table with the same
+# numbers beside it.
+
+
+def _number(value: float, decimal: str) -> str:
+    return f"{value:.2f}".replace(".", decimal)
+
+
+def dot_strip_svg(
+    dots: Sequence[tuple[str, float]],
+    mean: float | None,
+    *,
+    title: str,
+    mean_label: str,
+    scale: tuple[int, int] = (1, 5),
+    decimal: str = ",",
+    width: int = 460,
+    label_width: int = 170,
+) -> str:
+    """An SVG dot strip: a row per (name, value) with its dot on the scale, the mean as a
+    dashed line across the rows. Values off the scale are drawn at its end; None is left out by
+    the caller (a hidden group has no dot). `title` names the picture for assistive technology
+    (role img); names and labels are escaped."""
+    low, high = scale
+    top, bottom, right, line = 26, 30, 16, 16
+    names = [wrap_lines(name, label_width // 8) for name, _ in dots]
+    heights = [max(26, line * len(lines) + 10) for lines in names]
+    rows_end = top + sum(heights) if dots else top + 26
+    height = rows_end + bottom
+    span = width - label_width - right
+
+    def x(value: float) -> float:
+        clamped = min(max(value, low), high)
+        return label_width + span * (clamped - low) / (high - low)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="dot-strip" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-label="{escape(title)}" focusable="false">',
+        f"<title>{escape(title)}</title>",
+    ]
+    axis_y = rows_end + 4
+    for value in range(low, high + 1):
+        tx = x(value)
+        parts.append(
+            f'<line class="dot-strip__grid" x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{axis_y}"/>'
+        )
+        parts.append(
+            f'<text class="dot-strip__tick" x="{tx:.1f}" y="{axis_y + 16}" text-anchor="middle">'
+            f"{value}</text>"
+        )
+    y0 = top
+    for (_name, value), lines, row in zip(dots, names, heights, strict=True):
+        cy = y0 + row / 2
+        y0 += row
+        first = cy + 5 - line * (len(lines) - 1) / 2
+        tspans = "".join(
+            f'<tspan x="{label_width - 10}" y="{first + line * i:.1f}">{escape(text)}</tspan>'
+            for i, text in enumerate(lines)
+        )
+        parts.append(f'<text class="dot-strip__name" text-anchor="end">{tspans}</text>')
+        parts.append(
+            f'<line class="dot-strip__row" x1="{label_width}" y1="{cy:.1f}"'
+            f' x2="{label_width + span}" y2="{cy:.1f}"/>'
+        )
+        parts.append(f'<circle class="dot-strip__dot" cx="{x(value):.1f}" cy="{cy:.1f}" r="7"/>')
+        near_end = value > high - 0.6
+        parts.append(
+            f'<text class="dot-strip__value" x="{x(value) + (-12 if near_end else 12):.1f}"'
+            f' y="{cy + 5:.1f}" text-anchor="{"end" if near_end else "start"}">'
+            f"{_number(value, decimal)}</text>"
+        )
+    if mean is not None:
+        mx = x(mean)
+        parts.append(
+            f'<line class="dot-strip__mean" x1="{mx:.1f}" y1="{top - 8}" x2="{mx:.1f}" y2="{axis_y}"/>'
+        )
+        parts.append(
+            f'<text class="dot-strip__mean-label" x="{mx:.1f}" y="{top - 12}" text-anchor="middle">'
+            f"{escape(mean_label)} {_number(mean, decimal)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -9,6 +9,7 @@ a region missing from `shown` looks exactly like a region without responses.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,8 @@ from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS, SECTOR_
 
 Cell = str | int | float | None
 Shown = Mapping[str, Group]  # one region's shown groups in one round (scoring.shown_groups)
-HEAT_LEVELS = 5
+HEAT_LEVELS = 8
+HEAT_STEP = 0.25
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,36 @@ class RegionMeans:
 
 
 def heat_level(value: float | None, scale: tuple[int, int] = (1, 5)) -> int | None:
-    """The colour band (1 to 5, low to high) of a mean: the scale cut into five equal parts."""
+    """The colour band (1 to HEAT_LEVELS, low to high) of a mean.
+
+    Region means lie close together, mostly within a point of the scale's middle: bands a
+    quarter point wide over the middle two points (2 to 4 on a 1-5 scale) tell those apart,
+    where five bands over the whole scale showed five regions in two shades. Means below or
+    above that range take the outer bands."""
     if value is None:
         return None
+    return min(HEAT_LEVELS, max(1, math.floor((value - _heat_start(scale)) / HEAT_STEP) + 1))
+
+
+def _heat_start(scale: tuple[int, int]) -> float:
     low, high = scale
-    share = (value - low) / (high - low)
-    return min(HEAT_LEVELS, max(1, int(share * HEAT_LEVELS) + 1))
+    return (low + high) / 2 - HEAT_STEP * HEAT_LEVELS / 2
+
+
+def heat_bands(scale: tuple[int, int] = (1, 5)) -> list[tuple[int, float | None, float | None]]:
+    """The bands of `heat_level` with their ranges (None: open towards the scale's end)."""
+    start = _heat_start(scale)
+    bands: list[tuple[int, float | None, float | None]] = []
+    for level in range(1, HEAT_LEVELS + 1):
+        lower = start + (level - 1) * HEAT_STEP
+        bands.append(
+            (
+                level,
+                None if level == 1 else lower,
+                None if level == HEAT_LEVELS else lower + HEAT_STEP,
+            )
+        )
+    return bands
 
 
 def region_means(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from selfscan.core.vocabulary import SHARING
 from selfscan.forms import LOCAL_MOMENT_FORMAT, CheckboxesField, PersonFields, within_years
@@ -56,8 +59,28 @@ class CloseRoundForm(FlaskForm):
     """Closing a round early: the confirmation carries only the CSRF token."""
 
 
+def key_from(title: str) -> str:
+    """A round's key made from its title: "Meetronde voorjaar 2027" -> "meetronde-voorjaar-2027"."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40].strip("-")
+
+
 class RoundForm(RoundDatesForm):
-    key = _key_field(_l("Key"), "voorjaar-2026")
+    # Optional: made from the title when left empty (programme.rounds.new_round).
+    key = StringField(
+        _l("Key"),
+        validators=[
+            Optional(),
+            Length(min=2, max=40, message=_l("A key is 2 to 40 characters long.")),
+            Regexp(
+                KEY_PATTERN,
+                message=_l(
+                    "Use lowercase letters, digits and single hyphens, for example %(example)s.",
+                    example="voorjaar-2026",
+                ),
+            ),
+        ],
+    )
     questionnaire = SelectField(
         _l("Questionnaire version"),
         coerce=int,

@@ -267,10 +267,13 @@ def _trend_changes(
 
 
 def _bands(scale: tuple[int, int]) -> list[tuple[int, str, str]]:
-    """The heatmap's colour bands with their ranges, for the legend."""
-    low, high = scale
-    step = (high - low) / overview.HEAT_LEVELS
-    return [
-        (level, number(low + (level - 1) * step), number(low + level * step))
-        for level in range(1, overview.HEAT_LEVELS + 1)
-    ]
+    """The heatmap's colour bands with their ranges, for the legend ("< 2,25", "≥ 3,75")."""
+    found = []
+    for level, lower, upper in overview.heat_bands(scale):
+        if lower is None:
+            found.append((level, "", f"< {number(upper)}"))
+        elif upper is None:
+            found.append((level, f"≥ {number(lower)}", ""))
+        else:
+            found.append((level, number(lower), number(upper)))
+    return found

@@ -12,7 +12,7 @@ from selfscan.forms import to_local, to_utc
 from selfscan.infra.db import get_session
 from selfscan.loaders import get_round
 from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion, RoundState
-from selfscan.programme.forms import CloseRoundForm, RoundDatesForm, RoundForm
+from selfscan.programme.forms import CloseRoundForm, RoundDatesForm, RoundForm, key_from
 from selfscan.programme.views import bp
 from selfscan.services import rounds as round_service
 from selfscan.services.participation import asked_and_submitted
@@ -38,12 +38,15 @@ def new_round():  # type: ignore[no-untyped-def]
     form = RoundForm()
     _fill_choices(form)
     if form.validate_on_submit():
-        if db.exec(select(Round.id).where(Round.key == form.key.data)).first() is not None:
+        key = form.key.data or _free_key(key_from(form.title.data or ""))
+        if len(key) < 2:
+            form.key.errors.append(_("Enter a key: the title gives too few letters or digits."))
+        elif db.exec(select(Round.id).where(Round.key == key)).first() is not None:
             form.key.errors.append(_("A round with this key already exists."))
         else:
             round_service.add_round(
                 db,
-                key=form.key.data or "",
+                key=key,
                 title=form.title.data or "",
                 questionnaire=db.get(QuestionnaireVersion, form.questionnaire.data),  # type: ignore[arg-type]
                 opens_at=to_utc(form.opens_at.data),  # type: ignore[arg-type]
@@ -55,6 +58,16 @@ def new_round():  # type: ignore[no-untyped-def]
             return redirect(url_for("programme.rounds"))
     status = 400 if request.method == "POST" else 200
     return render_template("programme/round_new.html", form=form), status
+
+
+def _free_key(key: str) -> str:
+    """`key`, or with -2, -3… when a round has it already."""
+    taken = set(get_session().exec(select(Round.key).where(Round.key.startswith(key))))  # type: ignore[attr-defined]
+    found, number = key, 1
+    while found in taken:
+        number += 1
+        found = f"{key[: 40 - len(str(number)) - 1]}-{number}"
+    return found
 
 
 def _fill_choices(form: RoundForm) -> None:

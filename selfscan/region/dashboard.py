@@ -15,10 +15,11 @@ from datetime import datetime
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlmodel import select
 
 from selfscan.access import current_viewer
-from selfscan.core.charts import Series
+from selfscan.core.charts import Series, dot_strip_svg
 from selfscan.core.questionnaire import VersionChange
 from selfscan.core.scoring import (
     ALL,
@@ -32,6 +33,7 @@ from selfscan.core.vocabulary import PRINCIPLE_KEYS
 from selfscan.infra import pagecache
 from selfscan.infra.db import get_session
 from selfscan.infra.i18n import current_language
+from selfscan.labels import principle_label
 from selfscan.loaders import get_region_round
 from selfscan.models import QuestionnaireVersion, Region, Round, RoundRegion
 from selfscan.models.types import utcnow
@@ -123,6 +125,7 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         changes=[change_sentence(c, previous[0].title) for c in changes] if previous else [],
         previous=previous[0] if previous else None,
         extremes=_extremes(shown.get(ALL)),
+        strips=_strips(shown),
         participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
         previous_agenda=previous_agenda(db, row, round_, shown, k),
         details=_details(row, round_, shown.get(ALL), k, versions[0][1] if versions else None),
@@ -136,6 +139,39 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         number=number,
         agreed_score=agreed_score,
     )
+
+
+@dataclass(frozen=True)
+class Strip:
+    """One principle's dot strip and the numbers of its table."""
+
+    principle: str
+    svg: Markup
+    dots: list[tuple[str, float]]
+    mean: float | None
+
+
+def _strips(shown: dict[str, Group]) -> list[Strip]:
+    """Per principle, the shown sector groups as dots on the scale, and the region's mean."""
+    total = shown.get(ALL)
+    decimal = number(0.5)[1]
+    found = []
+    for principle in PRINCIPLE_KEYS:
+        dots = [
+            (group_label(key), mean)
+            for key, group in shown.items()
+            if key != ALL and (mean := group.figures(principle).mean) is not None
+        ]
+        if len(dots) < 2:
+            continue
+        mean = total.figures(principle).mean if total else None
+        title = _(
+            "%(principle)s: the mean score per sector on the scale from 1 to 5",
+            principle=principle_label(principle),
+        )
+        svg = dot_strip_svg(dots, mean, title=title, mean_label=_("region"), decimal=decimal)
+        found.append(Strip(principle, Markup(svg), dots, mean))  # noqa: S704 (escaped in the core)
+    return found
 
 
 def _extremes(total: Group | None) -> tuple[tuple[str, float], tuple[str, float]] | None:

@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from selfscan.core.vocabulary import ACTION_STATUSES, PERSPECTIVES, PRINCIPLES, SECTORS
+from selfscan.core.vocabulary import ACTION_STATUSES, PERSPECTIVES, PRINCIPLES, SECTORS, SHARING
 from selfscan.forms import CheckboxesField, PersonFields, within_years
 from selfscan.labels import choices
 from selfscan.models.agenda import REFLECTION_MAX_LENGTH
@@ -60,6 +61,16 @@ class InvitationForm(PersonFields, FlaskForm):
 
 class RemindForm(FlaskForm):
     """Remind everyone of the region and round who has not submitted (only the CSRF token)."""
+
+
+class SharingForm(FlaskForm):
+    """How openly the region is compared (DESIGN: the region chooses)."""
+
+    sharing = RadioField(
+        _l("Who may compare our results by name"),
+        choices=choices(SHARING),
+        validators=[DataRequired(_l("Choose who may see the results."))],
+    )
 
 
 class ConfirmForm(FlaskForm):

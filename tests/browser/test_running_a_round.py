@@ -54,8 +54,7 @@ def test_programme_round_to_invitations_to_a_submitted_response(
     assert_accessible(page)
     page.get_by_role("link", name="Nieuwe ronde").click()
     assert_accessible(page)
-    page.get_by_label("Sleutel").fill("voorjaar-2027")
-    page.get_by_label("Titel").fill("Voorjaar 2027")
+    page.get_by_label("Titel").fill("Voorjaar 2027")  # its key: voorjaar-2027, from the title
     page.get_by_label("Opent op").fill(_moment(-timedelta(hours=1)))
     page.get_by_label("Sluit op").fill(_moment(timedelta(days=21)))
     page.get_by_role("group", name="Deelnemende regio's").get_by_label("Regio A").check()

@@ -210,12 +210,14 @@ def marked(db: Session, engine: Any, make: Any, world: dict[str, Any]) -> dict[s
 def test_markup_in_names_shows_as_text_in_charts(page: Page, live_server, marked):
     base = live_server.url
     _sign_in(page, base, "programme@example.org")
-    # Two lines, so that plotly draws a legend: the region's whole group and the pooled sectors.
+    # Two lines: the region's whole group and the pooled sectors. The radar has no legend (the
+    # switches above it name the lines); the names show in the switches and in plotly's hover.
     compare = f"{base}/vergelijken?round=ronde-0&region=regio-a&sector=all&sector=other"
     page.goto(compare)
-    legend = page.locator("#compare-radar .legendtext")
-    expect(legend.first).to_be_attached()
-    assert f"{MARKED_REGION} · {MARKED_ROUND}" in legend.all_text_contents()
+    expect(page.locator("#compare-radar .main-svg").first).to_be_attached()
+    switches = page.locator('[data-chart-switches="compare-radar"] label')
+    names = [text.strip() for text in switches.all_text_contents()]
+    assert f"{MARKED_REGION} · {MARKED_ROUND}" in names
     page.goto(f"{base}/programma/overzicht/ronde-0")
     ticks = page.locator("#trend .xtick text")
     expect(ticks.first).to_be_attached()
@@ -236,13 +238,17 @@ def test_markup_in_names_shows_as_text_in_charts(page: Page, live_server, marked
         )
         assert rendered == {"links": 0, "styled": 0}, rendered
     page.goto(compare)
-    expect(page.locator("#compare-radar .legendtext").first).to_be_attached()
+    expect(page.locator("#compare-radar .scatterlayer .point").first).to_be_attached()
+    page.locator("#compare-radar .scatterlayer .point").first.hover(force=True)
+    hover = page.locator("#compare-radar .hoverlayer .hovertext")
+    expect(hover.first).to_be_attached()
+    assert MARKED_REGION in " ".join(hover.all_text_contents())
     rendered = page.evaluate(
         """() => {
             const svg = document.querySelector('#compare-radar');
             return {
                 links: svg.querySelectorAll('a').length,
-                bold: [...svg.querySelectorAll('.legendtext tspan, .gtitle tspan')].filter(t =>
+                bold: [...svg.querySelectorAll('.hovertext tspan')].filter(t =>
                     /bold|italic/.test(t.getAttribute('style') || '')).length,
             };
         }"""

@@ -195,6 +195,11 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         lambda s: {"region": "regio-a"},
         lambda a, s: {"name": "Kinderopvang Zon", "sector": "kinderopvang"},
     ),
+    "region.sharing": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a"},
+        lambda a, s: {"sharing": "named"},
+    ),
     "region.edit_organisation": (
         "coordinator_a",
         lambda s: {"region": "regio-a", "organisation_id": s["org_a"].id},
