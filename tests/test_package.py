@@ -233,7 +233,7 @@ def test_the_wheel_installed_elsewhere_migrates_loads_fills_and_serves(
         upgraded = run(["selfscan", "db", "upgrade"], env=env, cwd=workdir)
         assert upgraded == f"Database at revision {HEAD}.\n"
         loaded = run(["selfscan", "questionnaires", "load"], env=env, cwd=workdir)
-        assert loaded.split() == ["added", "zelfscan-mao", "v1"]
+        assert loaded.split() == ["added", "zelfscan-mao", "v1", "added", "zelfscan-mao", "v2"]
         demo = run(["selfscan", "demo"], env=env, cwd=workdir)
         assert "programma@demo.selfscan.nl" in demo and f"127.0.0.1:{port}/i/" in demo
 
