@@ -144,8 +144,9 @@ def test_the_cli_refuses_an_open_round(runner, db, world, tmp_path):
 
 
 def test_a_worker_started_with_its_parent_stops_with_it(database_url, tmp_path):
-    """scripts/demo starts `selfscan worker --with-parent` and then becomes gunicorn: when that
-    process ends, the worker ends too instead of lingering."""
+    """scripts/demo starts `selfscan worker --parent $$` and then becomes gunicorn: when that
+    process ends, the worker ends too instead of lingering (also when it ended before the worker
+    got going)."""
     import os
     import subprocess
     import sys
@@ -164,8 +165,8 @@ def test_a_worker_started_with_its_parent_stops_with_it(database_url, tmp_path):
         [
             "bash",
             "-c",
-            f'"{selfscan}" worker --with-parent --interval 0.2 >/dev/null 2>&1 & '
-            f'echo $! > "{pid_file}"; sleep 2',
+            f'"{selfscan}" worker --parent $$ --interval 0.2 >/dev/null 2>&1 & '
+            f'echo $! > "{pid_file}"; sleep 1',
         ],
         env=env,
         timeout=60,

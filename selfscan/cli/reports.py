@@ -55,12 +55,13 @@ def zip_command(round_key: str, output: Path, language: str) -> None:
 @click.option("--once", is_flag=True, help="Do the queued jobs, then stop.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between looks.")
 @click.option(
-    "--with-parent",
-    is_flag=True,
-    help="Stop when the process that started the worker stops (scripts/demo).",
+    "--parent",
+    type=int,
+    default=None,
+    help="Stop when the process with this id, which started the worker, stops (scripts/demo).",
 )
 @with_appcontext
-def worker_command(once: bool, interval: float, with_parent: bool) -> None:
+def worker_command(once: bool, interval: float, parent: int | None) -> None:
     """Do the long work the pages queue (the region reports' ZIP), one job at a time.
 
     Run one or more next to the app servers (the Containerfile's `selfscan worker`)."""
@@ -68,9 +69,8 @@ def worker_command(once: bool, interval: float, with_parent: bool) -> None:
     from selfscan.programme.reports import run_job
     from selfscan.services import jobs
 
-    parent = os.getppid()
     while True:
-        if with_parent and os.getppid() != parent:
+        if parent is not None and os.getppid() != parent:  # it stopped: we were handed on
             return
         # A request context for the templates, and a writing one (POST): a GET's database
         # session reads without a transaction (selfscan.infra.db.get_session).

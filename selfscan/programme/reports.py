@@ -118,9 +118,11 @@ def report_bundle_download(round_key: str, job_id: int):  # type: ignore[no-unty
     path = reports_folder() / job.result
     if not path.is_file():
         abort(404)
-    return send_file(
+    response = send_file(
         path, mimetype="application/zip", as_attachment=True, download_name=bundle_name(round_)
     )
+    response.headers["Cache-Control"] = "no-store"  # send_file's no-cache would keep a copy
+    return response
 
 
 def run_job(job: Job) -> None:

@@ -19,6 +19,7 @@ from werkzeug.routing import Rule
 from security.conftest import changed_tables, reset_token, sign_in_as, snapshot
 from selfscan import create_app
 from selfscan.access import POLICY, Access
+from selfscan.models import Job
 
 
 def _get_rules() -> list[Rule]:
@@ -45,6 +46,8 @@ def path_of(app: Flask, rule: Rule, scene: dict[str, Any]) -> str:
         "organisation_id": scene["org_a"].id,
         "invitation_id": scene["invitation_a"].id,
         "action_id": scene["action_a"].id,
+        "topic_id": scene["topic_a"].id,
+        "job_id": scene["job"].id if "job" in scene else 999_999,  # none made: a 404
         "user_id": scene["coordinator_a"].id,
         "token": scene["token_a"],
         "filename": "css/selfscan.css",
@@ -105,7 +108,14 @@ CSP_REQUIRED = (
 )
 
 
-def test_every_page_sends_a_strict_csp_and_the_other_headers(app: Flask, scene, db):
+def test_every_page_sends_a_strict_csp_and_the_other_headers(app: Flask, scene, db, tmp_path):
+    # A region reports' ZIP a worker made, so that its download answers too.
+    (tmp_path / "scene.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    app.config["REPORTS_FOLDER"] = str(tmp_path)
+    job = Job(kind="report_bundle", round_id=scene["round"].id, status="done", result="scene.zip")
+    db.add(job)
+    db.commit()
+    scene = {**scene, "job": job}
     for rule in GET_RULES:
         client = app.test_client()
         sign_in_as(client, owner_of(rule), scene, db)

@@ -107,6 +107,8 @@ def valid_values(app: Flask, scene: dict[str, Any], endpoint: str) -> dict[str, 
         "organisation_id": scene["org_a"].id,
         "invitation_id": scene["invitation_a"].id,
         "action_id": scene["action_a"].id,
+        "topic_id": scene["topic_a"].id,
+        "job_id": 999_999,  # no ZIP made: the download answers 404
         "user_id": scene["coordinator_a"].id,
         "token": scene["token_a"],
         "filename": "css/selfscan.css",
