@@ -170,7 +170,7 @@ def _strips(shown: dict[str, Group]) -> list[Strip]:
             principle=principle_label(principle),
         )
         svg = dot_strip_svg(dots, mean, title=title, mean_label=_("region"), decimal=decimal)
-        found.append(Strip(principle, Markup(svg), dots, mean))  # noqa: S704 (escaped in the core)
+        found.append(Strip(principle, Markup(svg), dots, mean))  # noqa: S704  # nosec B704 (escaped in the core)
     return found
 
 

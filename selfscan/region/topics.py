@@ -208,7 +208,7 @@ def conversation_agenda_pdf(region: str, round_key: str):  # type: ignore[no-unt
         region=row,
         round=round_,
         styles=(static / "css" / "report.css").read_text(encoding="utf-8"),
-        body=Markup(body),  # noqa: S704  (rendered, escaped)
+        body=Markup(body),  # noqa: S704  # nosec B704 (rendered, escaped)
     )
     word = _("agenda")
     return Response(
