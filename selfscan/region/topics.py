@@ -232,6 +232,14 @@ REFUSALS = {
 }
 
 
+def _adopt_proposal(region: Region, round_: Round) -> None:
+    """Keep Selfscan's current proposal as the region's agenda (TopicError before the close)."""
+    db = get_session()
+    q = questionnaire_for(questionnaire_version(db, round_))
+    found = topics.figures(db, region, round_, min_group_size(), q, utcnow())
+    topics.adopt(db, region=region, round_=round_, proposal=ranking.propose(found.ranked))
+
+
 def _refused(error: TopicError, region: Region, round_: Round):  # type: ignore[no-untyped-def]
     flash(REFUSALS[error.reason](), "error")
     return _back(region, round_)
@@ -243,11 +251,7 @@ def adopt_agenda(region: str, round_key: str):  # type: ignore[no-untyped-def]
     row, round_ = get_region_round(region, round_key)
     db = get_session()
     try:
-        version = questionnaire_version(db, round_)
-        found = topics.figures(
-            db, row, round_, min_group_size(), questionnaire_for(version), utcnow()
-        )
-        topics.adopt(db, region=row, round_=round_, proposal=ranking.propose(found.ranked))
+        _adopt_proposal(row, round_)
     except TopicError as error:
         return _refused(error, row, round_)
     db.commit()
@@ -263,15 +267,7 @@ def add_topic(region: str, round_key: str):  # type: ignore[no-untyped-def]
     kind = request.form.get("kind", "")
     try:
         if not topics.kept(db, region=row, round_=round_):
-            found = topics.figures(
-                db,
-                row,
-                round_,
-                min_group_size(),
-                questionnaire_for(questionnaire_version(db, round_)),
-                utcnow(),
-            )
-            topics.adopt(db, region=row, round_=round_, proposal=ranking.propose(found.ranked))
+            _adopt_proposal(row, round_)
         if kind == "own":
             topics.add_own(db, region=row, round_=round_, title=request.form.get("title", ""))
         else:
