@@ -85,18 +85,32 @@ def test_a_bad_file_names_every_problem_and_stores_nothing(programme, db, world)
     assert answer.status_code == 400
     text = answer.get_data(as_text=True)
     assert "Het bestand is niet geïmporteerd" in text
-    assert "row 3, column &#39;region&#39;" in text  # the service's messages, escaped
-    assert "row 4, column &#39;kc-1&#39;" in text
+    # The service's messages, in the page's language and escaped.
+    assert "rij 3, kolom &#39;region&#39;: &#39;regio-x&#39; is geen regio van deze ronde" in text
+    assert "rij 4, kolom &#39;kc-1&#39;: &#39;9&#39; kan niet: vul een heel getal" in text
+    assert "row " not in text
     assert _count(db, Response) == 0 and _count(db, PendingUpload) == 0
     assert _count(db, Organisation) == organisations
     assert programme.post(f"{PAGE}/bevestigen").status_code == 400
     assert _count(db, Response) == 0
 
 
+def test_the_problems_are_named_in_english_in_the_english_interface(programme, db):
+    programme.post("/taal", data={"lang": "en", "next": PAGE})
+    answer = _upload(programme, responses_csv([row("regio-x", "School A", "po", "4")]))
+    assert answer.status_code == 400
+    text = answer.get_data(as_text=True)
+    assert "row 2, column &#39;region&#39;: &#39;regio-x&#39; is not a region of this round" in text
+    assert "rij " not in text
+    assert _count(db, Response) == 0
+
+
 def test_a_file_that_is_not_utf8_is_refused_by_row(programme, db):
     answer = _upload(programme, responses_csv(ROWS).encode("utf-16"))
     assert answer.status_code == 400
-    assert "UTF-16" in answer.get_data(as_text=True)
+    assert "rij 1: het bestand is UTF-16; sla het bestand op als UTF-8" in answer.get_data(
+        as_text=True
+    )
     assert _count(db, Response) == 0
 
 
@@ -123,7 +137,9 @@ def test_rule_8_refuses_a_small_import_into_released_figures(programme, db, worl
     close_round(db, world["round"])
     answer = _upload(programme, responses_csv([row("regio-a", "School A", "po", "1")]))
     assert answer.status_code == 400
-    assert "were released when it closed" in answer.get_data(as_text=True)
+    text = answer.get_data(as_text=True)
+    assert "zijn vrijgegeven toen de ronde sloot" in text
+    assert "regio &#39;regio-a&#39;, groep &#39;all&#39;, principe &#39;kind-centraal&#39;" in text
     assert _count(db, Response) == 9
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+from itertools import combinations
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,9 +18,12 @@ from selfscan.core.scoring import (
     all_regions,
     group_figures,
     hidden_sectors,
+    import_refusals,
     pool,
     principle_scores,
     shown_groups,
+    small_sectors,
+    subtraction_leaks,
 )
 from selfscan.core.vocabulary import SECTOR_KEYS
 
@@ -104,3 +110,97 @@ def test_principle_scores_lie_on_the_scale(answers):
     items = {"a1": "p", "a2": "p", "a3": "p", "b1": "q", "b2": "q"}
     for value in principle_scores(answers, items).values():
         assert 1 <= value <= 5
+
+
+# --- rule 8: nothing shown before and after an import, added or subtracted, gives fewer than k ---
+# Worked out response by response, without the cells the app reasons with: every figure shown
+# before or after is the sum over a set of people's scores, so a set T of people's scores can
+# be worked out exactly when T's indicator is a rational combination of the shown sets'.
+# Statements follow the same rules as principles (DESIGN 5b), so a key here is either.
+
+KEYS = ("kind-centraal", "kc-1")
+person = st.tuples(
+    st.sampled_from(SECTOR_KEYS[:4]),
+    st.fixed_dictionaries({}, optional={key: score for key in KEYS}),
+)
+
+
+def _group(people: list[tuple[str, dict[str, float]]]) -> dict[str, Group]:
+    by_sector: dict[str, list[dict[str, float]]] = {}
+    for sector, scores in people:
+        by_sector.setdefault(sector, []).append(scores)
+    return {
+        sector: Group(
+            len(found), {key: Stats.of(s[key] for s in found if key in s) for key in KEYS}
+        )
+        for sector, found in by_sector.items()
+    }
+
+
+def _shown_sets(people, k: int, key: str) -> list[set[int]]:
+    """Each figure shown on `key` as the set of the people (indices) it sums."""
+    sectors = _group([p for p in people if p is not None])
+    found = []
+    for group, figures in shown_groups(sectors, k).items():
+        if figures.stats.get(key, Stats()).n == 0 or key not in figures.stats:
+            continue
+        members = (
+            set(sectors)
+            if group == ALL
+            else set(small_sectors(sectors, k))
+            if group == OTHER
+            else {group}
+        )
+        found.append({i for i, p in enumerate(people) if p and p[0] in members and key in p[1]})
+    return found
+
+
+def _rank(rows: list[list[int]]) -> int:
+    matrix = [[Fraction(v) for v in row] for row in rows]
+    rank, columns = 0, len(matrix[0]) if matrix else 0
+    for column in range(columns):
+        pivot = next((r for r in range(rank, len(matrix)) if matrix[r][column]), None)
+        if pivot is None:
+            continue
+        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
+        for r in range(len(matrix)):
+            if r != rank and matrix[r][column]:
+                factor = matrix[r][column] / matrix[rank][column]
+                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def _worked_out(before, added, k: int, key: str) -> list[set[int]]:
+    """The sets of 1..k-1 scores on `key` that the figures before and after give."""
+    everyone = before + added
+    sets = _shown_sets(before + [None] * len(added), k, key) + _shown_sets(everyone, k, key)
+    scored = [i for i, p in enumerate(everyone) if key in p[1]]
+    rows = [[int(i in s) for i in scored] for s in sets]
+    if not rows:
+        return []
+    rank = _rank(rows)
+    return [
+        set(chosen)
+        for size in range(1, k)
+        for chosen in combinations(scored, size)
+        if _rank([*rows, [int(i in chosen) for i in scored]]) == rank
+    ]
+
+
+@given(
+    st.lists(person, max_size=9),
+    st.lists(person, min_size=1, max_size=5),
+    st.integers(min_value=2, max_value=4),
+)
+@settings(max_examples=300, deadline=None)
+def test_an_import_that_is_let_in_gives_nobodys_scores(before, added, k):
+    old, new = {1: _group(before)}, {1: _group(added)}
+    leaks = subtraction_leaks(old, new, k)
+    let_in = not leaks and not import_refusals(old, new, k, across_regions=False)
+    for key in KEYS:
+        worked_out = _worked_out(before, added, k, key)
+        if let_in:
+            assert worked_out == [], (key, worked_out)
+        # And the check names exactly the leaks there are (by size, as it reasons in cells).
+        assert bool(worked_out) == any(leak.principle == key for leak in leaks), key

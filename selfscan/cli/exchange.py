@@ -10,6 +10,7 @@ from typing import IO
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from selfscan.cli.common import round_by_key
 from selfscan.infra import db
@@ -55,14 +56,15 @@ def import_responses_command(round_key: str, file: IO[bytes]) -> None:
     from selfscan.services import exchange
 
     try:
-        text = io.StringIO(exchange.read_import_file(file.read()))
-        with db.session_scope() as session:
-            report = exchange.import_responses(
-                session,
-                round_by_key(session, round_key),
-                text,
-                k=current_app.config["MIN_GROUP_SIZE"],
-            )
+        with force_locale("en"):  # the CLI speaks English, the page the person's language
+            text = io.StringIO(exchange.read_import_file(file.read()))
+            with db.session_scope() as session:
+                report = exchange.import_responses(
+                    session,
+                    round_by_key(session, round_key),
+                    text,
+                    k=current_app.config["MIN_GROUP_SIZE"],
+                )
     except exchange.ImportRejected as error:
         for message in error.errors:
             click.echo(f"error: {message}", err=True)

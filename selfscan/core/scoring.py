@@ -15,8 +15,9 @@ module decides what those sums mean and what may be shown.
 - `all_regions(regions, k)`: rule 6, pooling the shown groups of several regions; `Pooled.
   for_viewer` and `for_viewer` what one viewer (`Viewer`) may see of them and of the regions.
 - `change(before, after)`: rule 7, the difference of two means where both are shown.
-- `beside_own(total, own, k)` and `import_refusals(before, added, k)`: rule 8, what a respondent
-  sees beside their own scores, and which imports may change released figures.
+- `beside_own(total, own, k)`, `import_refusals(before, added, k)` and `subtraction_leaks(before,
+  added, k)`: rule 8, what a respondent sees beside their own scores, and which imports may
+  change released figures.
 - `sector_differences(groups)` and `largest_changes(now, before)`: what the dashboard says in words.
 - `perspective_groups(cells, k)`: rule 5 for professionals beside parents and young people: a
   region's perspective groups, only where no figure of fewer than k can be worked out from
@@ -28,6 +29,8 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import combinations
 
 from selfscan.core.vocabulary import PERSPECTIVE_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
 
@@ -451,6 +454,8 @@ def import_refusals(
     added: Mapping[int, Mapping[str, Group]],
     k: int,
     order: Sequence[str] = SECTOR_KEYS,
+    *,
+    across_regions: bool = True,
 ) -> list[Refusal]:
     """Rule 8: the figures of a released round may change only by an import that adds at least
     k scores to every shown figure it changes (one that appears counts as changed).
@@ -458,6 +463,9 @@ def import_refusals(
     `before` and `added` map region id -> sector -> Group: the round's submitted responses and
     the import's. Returns every shown figure (as the programme team sees them) that the import
     would change with fewer than k new scores on that principle; none means it may go ahead.
+    The groups' stats may be kept per statement instead of per principle (statement figures
+    follow rules 5 and 5b the same way); those are shown per region only, so the all-regions
+    pool is left out with `across_regions=False`.
     """
     after: dict[int, dict[str, Group]] = {}
     for region in {*before, *added}:
@@ -467,8 +475,9 @@ def import_refusals(
         after[region] = sectors
     shown_before = {r: shown_groups(g, k, order) for r, g in before.items()}
     shown_after = {r: shown_groups(g, k, order) for r, g in after.items()}
-    pooled_before = all_regions(shown_before, k, order)
-    pooled_after = all_regions(shown_after, k, order)
+    if across_regions:
+        pooled_before = all_regions(shown_before, k, order)
+        pooled_after = all_regions(shown_after, k, order)
 
     def new_scores(region: int, key: str, principle: str) -> int:
         sectors = after[region]
@@ -483,7 +492,8 @@ def import_refusals(
 
     refusals = []
     figures = [(r, shown_after[r], shown_before.get(r, {})) for r in sorted(shown_after)]
-    figures.append((None, pooled_after.groups, pooled_before.groups))
+    if across_regions:
+        figures.append((None, pooled_after.groups, pooled_before.groups))
     for region, now, then in figures:
         for key, group in now.items():
             for principle, stats in group.stats.items():
@@ -497,6 +507,112 @@ def import_refusals(
                 if count < k:
                     refusals.append(Refusal(region, key, principle, count))
     return refusals
+
+
+@dataclass(frozen=True)
+class Leak:
+    """Scores of fewer than k responses that the figures before and after an import, taken
+    together, would give: `size` scores on `principle` of `cells`, each a sector's responses
+    already stored (False) or in the import (True)."""
+
+    region: int
+    principle: str
+    cells: tuple[tuple[str, bool], ...]
+    size: int
+
+
+def subtraction_leaks(
+    before: Mapping[int, Mapping[str, Group]],
+    added: Mapping[int, Mapping[str, Group]],
+    k: int,
+    order: Sequence[str] = SECTOR_KEYS,
+) -> list[Leak]:
+    """The one test behind rules 5-8, for a region's figures before and after an import: no
+    sum or difference of the figures shown before and after may give the figures of fewer
+    than k scores. (Rule 8's count alone does not see it when an import moves rule 5's
+    suppression: a sector shown before may be hidden after, and the total minus the shown
+    sectors after, minus that sector before, is one small sector's answers.)
+
+    Every shown figure is the sum over whole cells, a cell being a sector's old or new scores
+    on a principle, so a figure can be worked out exactly when its cells' indicator lies in the
+    span of the shown groups' indicators; only sets of cells with 1..k-1 scores are tried.
+    """
+    leaks = []
+    for region, adding in sorted(added.items()):
+        old = dict(before.get(region, {}))
+        new = {s: old.get(s, Group()) + g for s, g in adding.items()}
+        after = {**old, **new}
+        keys = {p for g in after.values() for p in g.stats}
+        for principle in sorted(keys):
+            cells = [(s, False) for s in order if s in old] + [
+                (s, True) for s in order if s in adding
+            ]
+            size = {
+                (s, fresh): (adding if fresh else old)[s].stats.get(principle, Stats()).n
+                for s, fresh in cells
+            }
+            cells = [c for c in cells if size[c] > 0]
+            rows = [
+                [int(c in members) for c in cells]
+                for members in (
+                    *_shown_cells(old, {}, principle, k, order),
+                    *_shown_cells(after, adding, principle, k, order),
+                )
+            ]
+            span = _Span(rows)
+            small = [c for c in cells if size[c] < k]
+            for count in range(1, k):
+                for chosen in combinations(small, count):
+                    total = sum(size[c] for c in chosen)
+                    if total < k and span.holds([int(c in chosen) for c in cells]):
+                        leaks.append(Leak(region, principle, chosen, total))
+    return leaks
+
+
+def _shown_cells(
+    sectors: Mapping[str, Group],
+    adding: Mapping[str, Group],
+    principle: str,
+    k: int,
+    order: Sequence[str],
+) -> list[set[tuple[str, bool]]]:
+    """The cells of each group shown on the principle (rules 5 and 5b)."""
+    present = {s: g for s, g in sectors.items() if g.responses > 0}
+    found = []
+    for key, group in shown_groups(present, k, order).items():
+        if principle not in group.stats:
+            continue
+        if key == ALL:
+            members = list(present)
+        elif key == OTHER:
+            members = small_sectors(present, k, order)
+        else:
+            members = [key]
+        found.append({(s, fresh) for s in members for fresh in (False, s in adding)})
+    return found
+
+
+class _Span:
+    """The span of some 0/1 vectors over the rationals, kept in echelon form: whether another
+    vector is a combination of them."""
+
+    def __init__(self, rows: Iterable[Sequence[int]]) -> None:
+        self.basis: list[tuple[int, list[Fraction]]] = []
+        for row in rows:
+            rest = self._reduce([Fraction(v) for v in row])
+            pivot = next((i for i, v in enumerate(rest) if v), None)
+            if pivot is not None:
+                self.basis.append((pivot, [v / rest[pivot] for v in rest]))
+
+    def _reduce(self, vector: list[Fraction]) -> list[Fraction]:
+        for pivot, row in self.basis:
+            if vector[pivot]:
+                factor = vector[pivot]
+                vector = [v - factor * r for v, r in zip(vector, row, strict=True)]
+        return vector
+
+    def holds(self, vector: Sequence[int]) -> bool:
+        return not any(self._reduce([Fraction(v) for v in vector]))
 
 
 # --- rule 7: changes ----------------------------------------------------------------------------

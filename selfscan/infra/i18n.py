@@ -13,7 +13,8 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    chosen = session.get("lang")
+    """The person's chosen language; outside a request (the CLI, the worker) the default."""
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -2,7 +2,8 @@
 
 Exports neutralise every text cell that a spreadsheet would run as a formula; numbers stay
 numbers. The import is all-or-nothing: every problem is reported with its row and column, and
-nothing is stored unless the whole file is right.
+nothing is stored unless the whole file is right. The import's messages are in the language of
+the one reading them (the page's; the CLI asks for English).
 """
 
 from __future__ import annotations
@@ -16,11 +17,20 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from selfscan.core.scoring import ALL, Group, Stats, import_refusals, principle_scores
+from selfscan.core.scoring import (
+    ALL,
+    Group,
+    Refusal,
+    Stats,
+    import_refusals,
+    principle_scores,
+    subtraction_leaks,
+)
 from selfscan.core.vocabulary import PRINCIPLE_KEYS, SECTOR_KEYS, default_perspective
 from selfscan.models import (
     Answer,
@@ -33,7 +43,7 @@ from selfscan.models import (
     RoundRegion,
 )
 from selfscan.models.types import utcnow
-from selfscan.services.scores import sector_groups
+from selfscan.services.scores import sector_groups, statement_figures
 
 SCORE_COLUMNS = ("round", "region", "sector", "principle", "n", "mean", "sd", "min", "max")
 IMPORT_COLUMNS = ("region", "organisation", "sector")
@@ -42,7 +52,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 MAX_ERRORS = 50
 ORGANISATION_MAX_LENGTH = 160  # the column's length
-SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel: Save as, CSV UTF-8)"
 
 Cell = str | int | float | None
 
@@ -154,18 +163,36 @@ class _Row:
     answers: dict[int, int | None]  # item id -> value, None for "don't know"
 
 
+def _at(row: int, column: str | None = None, position: int | None = None) -> str:
+    """Where a problem is: "row 3", "row 3, column 'kc-1'", "row 1, column 33 'zz-9'"."""
+    if column is None:
+        return _("row %(row)d", row=row)
+    if position is None:
+        return _("row %(row)d, column %(column)s", row=row, column=_shown(column))
+    return _(
+        "row %(row)d, column %(position)d %(column)s",
+        row=row,
+        position=position,
+        column=_shown(column),
+    )
+
+
+def _save_as_utf8() -> str:
+    return _("save the file as UTF-8 (in Excel: Save as, CSV UTF-8)")
+
+
 def read_import_file(data: bytes) -> str:
     """The text of a responses file, which must be UTF-8 (a BOM is allowed); raises
     ImportRejected naming the row where it stops being readable text."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportRejected([f"row 1: the file is UTF-16; {SAVE_AS_UTF8}"])
+        problem = _("the file is UTF-16")
+        raise ImportRejected([f"{_at(1)}: {problem}; {_save_as_utf8()}"])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         row = _row_of(data[: error.start].decode("utf-8-sig"))
-        raise ImportRejected(
-            [f"row {row}: the file is not UTF-8 (byte {error.start + 1}); {SAVE_AS_UTF8}"]
-        ) from None
+        problem = _("the file is not UTF-8 (byte %(byte)d)", byte=error.start + 1)
+        raise ImportRejected([f"{_at(row)}: {problem}; {_save_as_utf8()}"]) from None
     if "\x00" in text:
         row = _row_of(text[: text.index("\x00")])
         raise ImportRejected([_nul_message(row)])
@@ -175,13 +202,14 @@ def read_import_file(data: bytes) -> str:
 def _row_of(text_before: str) -> int:
     """The row (of the CSV) that the text after `text_before` is in."""
     try:
-        return sum(1 for _ in csv.reader(io.StringIO(text_before + "x")))
+        return sum(1 for _row in csv.reader(io.StringIO(text_before + "x")))
     except csv.Error:  # an overlong cell before: count lines instead
         return text_before.count("\n") + 1
 
 
 def _nul_message(row: int) -> str:
-    return f"row {row}: the file holds a NUL character, so it is not CSV text; {SAVE_AS_UTF8}"
+    problem = _("the file holds a NUL character, so it is not CSV text")
+    return f"{_at(row)}: {problem}; {_save_as_utf8()}"
 
 
 def _csv_rows(source: IO[str]) -> Iterator[list[str]]:
@@ -195,11 +223,15 @@ def _csv_rows(source: IO[str]) -> Iterator[list[str]]:
         except csv.Error as error:
             row = reader.line_num
             if "field limit" in str(error):
-                message = f"row {row}: a cell is longer than {csv.field_size_limit()} characters"
+                message = (
+                    _at(row)
+                    + ": "
+                    + _("a cell is longer than %(n)d characters", n=csv.field_size_limit())
+                )
             elif "NUL" in str(error):
                 message = _nul_message(row)
             else:
-                message = f"row {row}: not readable as CSV ({error})"
+                message = _at(row) + ": " + _("not readable as CSV (%(error)s)", error=error)
             raise ImportRejected([message]) from None
         yield cells
 
@@ -250,7 +282,7 @@ def import_responses(session: Session, round_: Round, source: IO[str], *, k: int
     if errors:
         raise ImportRejected(errors[:MAX_ERRORS])
     if not rows:
-        raise ImportRejected(["the file has no rows with responses"])
+        raise ImportRejected([_("the file has no rows with responses")])
     if round_.figures_released():
         errors = _release_errors(session, round_, version, rows, k)
         if errors:
@@ -261,59 +293,157 @@ def import_responses(session: Session, round_: Round, source: IO[str], *, k: int
 def _release_errors(
     session: Session, round_: Round, version: QuestionnaireVersion, rows: list[_Row], k: int
 ) -> list[str]:
-    """Why the import may not change the round's released figures, if it may not (rule 8)."""
+    """Why the import may not change the round's released figures, if it may not (rule 8):
+    every shown figure it would change, of a principle or of a statement, needs at least k new
+    scores; and a shown region, whose statements' "don't know" shares change with every
+    response, at least k new responses."""
     items = {
         i.id: (i.key, i.principle)
         for i in session.exec(select(Item).where(Item.questionnaire_version_id == version.id))
     }
     principles = {key: principle for key, principle in items.values()}
     scores: dict[tuple[int, str], list[dict[str, float]]] = defaultdict(list)
+    answers: dict[tuple[int, str], list[dict[str, float]]] = defaultdict(list)
     for row in rows:
-        answers = {items[i][0]: value for i, value in row.answers.items()}
-        own = principle_scores(answers, principles, (version.scale_min, version.scale_max))
+        valid = {items[i][0]: v for i, v in row.answers.items() if v is not None}
+        own = principle_scores(valid, principles, (version.scale_min, version.scale_max))
         scores[(row.region.id, row.sector)].append(own)  # type: ignore[index]
-    added: dict[int, dict[str, Group]] = defaultdict(dict)
-    for (region_id, sector), found in scores.items():
-        added[region_id][sector] = Group(
-            len(found),
-            {p: Stats.of(s[p] for s in found if p in s) for p in {p for s in found for p in s}},
-        )
-    refusals = import_refusals(sector_groups(session, round_), added, k)
-    if not refusals:
-        return []
-    ids = {r.region for r in refusals if r.region is not None}
-    keys = dict(session.exec(select(Region.id, Region.key).where(col(Region.id).in_(ids))).all())
-    return [
-        f"the figures of round {round_.key} were released when it closed; an import may change "
-        f"them only by adding at least {k} responses with a score to every group whose "
-        f"figures it changes, so that nobody can work out the answers of fewer than {k} "
-        f"people by comparing the figures before and after"
-    ] + [
-        f"region {ALL if r.region is None else keys[r.region]!r}, group {r.key!r}, "
-        f"principle {r.principle!r}: would change with {r.added} new score(s)"
-        for r in refusals[:MAX_ERRORS]
+        answers[(row.region.id, row.sector)].append(valid)  # type: ignore[index]
+    added = _groups(scores)
+    added_answers = _groups(answers)
+    statements = {
+        region_id: statement_figures(session, round_, region_id).sectors for region_id in added
+    }
+    groups = sector_groups(session, round_)
+    principle_refusals = import_refusals(groups, added, k)
+    statement_refusals = import_refusals(statements, added_answers, k, across_regions=False)
+    leaks = subtraction_leaks(groups, added, k) + subtraction_leaks(statements, added_answers, k)
+    region_refusals = [
+        (region_id, new)
+        for region_id, sectors in added_answers.items()
+        if (new := sum(g.responses for g in sectors.values())) < k
+        and _total_shown(statements[region_id], sectors, k)
     ]
+    if not (principle_refusals or statement_refusals or region_refusals or leaks):
+        return []
+    ids = {r.region for r in principle_refusals if r.region is not None} | set(statements)
+    keys = dict(session.exec(select(Region.id, Region.key).where(col(Region.id).in_(ids))).all())
+
+    def region_of(refusal: Refusal) -> str:
+        return repr(ALL if refusal.region is None else keys[refusal.region])
+
+    lines = [
+        _(
+            'region %(region)s: its figures (among them the share of "don\'t know" per '
+            "statement) would change with %(n)d new response(s)",
+            region=repr(keys[region_id]),
+            n=new,
+        )
+        for region_id, new in region_refusals
+    ]
+    lines += [
+        _(
+            "region %(region)s, group %(group)s, principle %(principle)s: would change with "
+            "%(n)d new score(s)",
+            region=region_of(r),
+            group=repr(r.key),
+            principle=repr(r.principle),
+            n=r.added,
+        )
+        for r in principle_refusals
+    ]
+    lines += [
+        _(
+            "region %(region)s, group %(group)s, statement %(statement)s: would change with "
+            "%(n)d new answer(s)",
+            region=region_of(r),
+            group=repr(r.key),
+            statement=repr(r.principle),
+            n=r.added,
+        )
+        for r in statement_refusals
+    ]
+    lines += [
+        _(
+            "region %(region)s, %(figure)s: the figures before and after together would give "
+            "the figures of %(n)d score(s) (%(cells)s)",
+            region=repr(keys[leak.region]),
+            figure=_figure_name(leak.principle, principles),
+            n=leak.size,
+            cells=", ".join(_cell_name(sector, fresh) for sector, fresh in leak.cells),
+        )
+        for leak in leaks
+    ]
+    reason = _(
+        "the figures of round %(round)s were released when it closed; an import may change them "
+        "only by adding at least %(k)d responses with a score to every group whose figures it "
+        "changes, so that nobody can work out the answers of fewer than %(k)d people by "
+        "comparing the figures before and after",
+        round=round_.key,
+        k=k,
+    )
+    return [reason, *lines[:MAX_ERRORS]]
+
+
+def _figure_name(key: str, principles: Mapping[str, str]) -> str:
+    """A principle or statement key as a refusal names it."""
+    if key in principles:
+        return _("statement %(statement)s", statement=repr(key))
+    return _("principle %(principle)s", principle=repr(key))
+
+
+def _cell_name(sector: str, fresh: bool) -> str:
+    if fresh:
+        return _("sector %(sector)s in the file", sector=repr(sector))
+    return _("sector %(sector)s already stored", sector=repr(sector))
+
+
+def _groups(found: Mapping[tuple[int, str], list[dict[str, float]]]) -> dict[int, dict[str, Group]]:
+    """Region id -> sector -> Group of the import's rows, from each row's scores (per principle
+    or per statement)."""
+    groups: dict[int, dict[str, Group]] = defaultdict(dict)
+    for (region_id, sector), values in found.items():
+        groups[region_id][sector] = Group(
+            len(values),
+            {
+                key: Stats.of(v[key] for v in values if key in v)
+                for key in {k for v in values for k in v}
+            },
+        )
+    return groups
+
+
+def _total_shown(before: Mapping[str, Group], added: Mapping[str, Group], k: int) -> bool:
+    """Whether the region's total is shown after the import (rule 5: it reaches k)."""
+    groups = [*before.values(), *added.values()]
+    return sum(g.responses for g in groups) >= k
 
 
 def _check_header(header: list[str] | None, items: Mapping[str, int]) -> list[str]:
     if not header:
-        return ["row 1: the file is empty; it needs a header row"]
+        problem = _("the file is empty; it needs a header row")
+        return [f"{_at(1)}: {problem}"]
     names = [h.strip().lstrip("\ufeff") for h in header]
     if tuple(names[:3]) != IMPORT_COLUMNS:
-        return [f"row 1: the first columns must be {', '.join(IMPORT_COLUMNS)}"]
+        return [
+            _at(1)
+            + ": "
+            + _("the first columns must be %(names)s", names=", ".join(IMPORT_COLUMNS))
+        ]
     errors = []
     seen: set[str] = set()
     for position, name in enumerate(names[3:], start=4):
         if name not in items:
-            errors.append(
-                f"row 1, column {position} {_shown(name)}: not an item of this round's questionnaire"
-            )
+            problem = _("not a statement of this round's questionnaire")
+            errors.append(f"{_at(1, name, position)}: {problem}")
         elif name in seen:
-            errors.append(f"row 1, column {position} {_shown(name)}: this item appears twice")
+            problem = _("this statement appears twice")
+            errors.append(f"{_at(1, name, position)}: {problem}")
         seen.add(name)
     missing = [key for key in items if key not in seen]
     if missing:
-        errors.append(f"row 1: columns missing for items {', '.join(sorted(missing))}")
+        problem = _("columns missing for statements %(keys)s", keys=", ".join(sorted(missing)))
+        errors.append(f"{_at(1)}: {problem}")
     return errors
 
 
@@ -328,22 +458,25 @@ def _parse_row(
 ) -> _Row | None:
     before = len(errors)
     if len(cells) != len(header):
-        errors.append(f"row {number}: {len(cells)} cells where the header has {len(header)}")
+        problem = _(
+            "%(cells)d cells where the header has %(header)d", cells=len(cells), header=len(header)
+        )
+        errors.append(f"{_at(number)}: {problem}")
         return None
     region_key, organisation, sector = (c.strip() for c in cells[:3])
     region = regions.get(region_key)
     if region is None:
-        errors.append(
-            f"row {number}, column 'region': {_shown(region_key)} is not a region of this round"
-        )
+        problem = _("%(value)s is not a region of this round", value=_shown(region_key))
+        errors.append(f"{_at(number, 'region')}: {problem}")
     if not organisation:
-        errors.append(f"row {number}, column 'organisation': empty")
+        problem = _("empty")
+        errors.append(f"{_at(number, 'organisation')}: {problem}")
     elif len(organisation) > ORGANISATION_MAX_LENGTH:
-        errors.append(
-            f"row {number}, column 'organisation': longer than {ORGANISATION_MAX_LENGTH} characters"
-        )
+        problem = _("longer than %(n)d characters", n=ORGANISATION_MAX_LENGTH)
+        errors.append(f"{_at(number, 'organisation')}: {problem}")
     if sector not in SECTOR_KEYS:
-        errors.append(f"row {number}, column 'sector': unknown sector {_shown(sector)}")
+        problem = _("unknown sector %(value)s", value=_shown(sector))
+        errors.append(f"{_at(number, 'sector')}: {problem}")
     answers: dict[int, int | None] = {}
     for (column, item_id), raw in zip(item_columns, cells[3:], strict=True):
         cell = raw.strip()
@@ -354,10 +487,14 @@ def _parse_row(
         elif cell.isdigit() and version.scale_min <= int(cell) <= version.scale_max:
             answers[item_id] = int(cell)
         else:
-            errors.append(
-                f"row {number}, column {_shown(column.strip())}: {_shown(cell)} is not a whole number from "
-                f"{version.scale_min} to {version.scale_max}, {DONT_KNOW!r} or empty"
+            problem = _(
+                "%(value)s is not a whole number from %(low)d to %(high)d, %(dont_know)s or empty",
+                value=_shown(cell),
+                low=version.scale_min,
+                high=version.scale_max,
+                dont_know=repr(DONT_KNOW),
             )
+            errors.append(f"{_at(number, column.strip())}: {problem}")
     if len(errors) > before or region is None:
         return None
     return _Row(number, region, organisation, sector, answers)
@@ -378,10 +515,14 @@ def _organisations(
         known = found.setdefault(key, row.sector)  # type: ignore[arg-type]
         sector = known.sector if isinstance(known, Organisation) else known
         if sector != row.sector:
-            errors.append(
-                f"row {row.number}, column 'sector': {row.organisation!r} in region "
-                f"{row.region.key!r} has sector {sector!r}, not {row.sector!r}"
+            problem = _(
+                "%(organisation)s in region %(region)s has sector %(known)s, not %(given)s",
+                organisation=_shown(row.organisation),
+                region=repr(row.region.key),
+                known=repr(sector),
+                given=repr(row.sector),
             )
+            errors.append(f"{_at(row.number, 'sector')}: {problem}")
     return found
 
 

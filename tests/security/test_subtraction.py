@@ -9,13 +9,15 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from respondent_support import answer_all, current_revision, enter, page_form
 from sqlmodel import func, select
 from test_dashboard import chart_data
-from test_exchange import HEADER, import_rows, responses_csv, row
+from test_exchange import HEADER, ROWS, import_rows, responses_csv, row
 
 from conftest import close_round, login
 from selfscan.models import Response
+from selfscan.services.exchange import ImportRejected
 
 DASHBOARD = "/regio/regio-a/resultaten/ronde-1"
 SCORES = DASHBOARD + "/scores.csv"
@@ -173,3 +175,75 @@ def test_one_persons_score_on_one_principle_is_never_shown(client, db, world):
     # The statements of kind-centraal have one valid answer each: no statement mean either.
     statements = page.split('id="statements-heading"', 1)[1].split("</table>", 1)[0]
     assert "4,00" not in statements
+
+
+# --- 4. before and after an import into released figures ----------------------------------------
+# Region a holds po 3, gemeente 3 and vo 1 (test_exchange.ROWS): vo is hidden, and so is po
+# (the smallest remaining sector, first in the list). The total and gemeente are shown.
+
+
+def _refused(db, world, rows) -> list[str]:
+    with pytest.raises(ImportRejected) as rejected:
+        import_rows(db, world["round"], rows)
+    db.rollback()
+    assert db.exec(select(func.count()).select_from(Response)).one() == len(ROWS)
+    return rejected.value.errors
+
+
+@pytest.fixture
+def released(db, world):
+    import_rows(db, world["round"], ROWS)
+    close_round(db, world["round"])
+
+
+def test_an_import_that_moves_the_suppression_is_refused(released, db, world):
+    # Three po responses: po (6) is shown and gemeente (3) now hidden. Every changed figure
+    # gains three scores, as rule 8's count asks, yet the total after, minus po after, minus
+    # gemeente before, is the one vo response.
+    errors = _refused(db, world, [row("regio-a", "School A", "po", "5")] * 3)
+    assert any(
+        "principle 'samen-beter': the figures before and after together would give the figures "
+        "of 1 score(s) (sector 'vo' already stored)" in error
+        for error in errors
+    ), errors
+
+
+def test_an_import_that_changes_a_statement_figure_with_fewer_than_k_answers_is_refused(
+    released, db, world
+):
+    # Three gemeente responses: enough for every principle, but only one answers kc-1, so the
+    # statement's figure for gemeente (shown in the report) would move by one person's answer.
+    only_one = [row("regio-a", "Gemeente X", "gemeente", "4", kc=["1"])] + [
+        row("regio-a", "Gemeente X", "gemeente", "4", kc=["nvt"])
+    ] * 2
+    errors = _refused(db, world, only_one)
+    assert any(
+        "group 'gemeente', statement 'kc-1': would change with 1 new answer(s)" in e for e in errors
+    ), errors
+    assert any("statement 'kc-1': the figures before and after together" in e for e in errors)
+    assert not any("principle 'kind-centraal'" in e for e in errors)  # the principles may change
+
+
+def test_an_import_of_dont_know_only_is_refused_as_it_moves_the_shares(released, db, world):
+    # No scores at all, but the share of "don't know" per statement would move by two people.
+    errors = _refused(db, world, [row("regio-a", "Gemeente X", "gemeente", "nvt")] * 2)
+    assert any("region 'regio-a': its figures" in e and "2 new response(s)" in e for e in errors)
+
+
+def test_an_import_that_moves_a_statement_out_of_hiding_is_refused(released, db, world):
+    # Three more gemeente responses look harmless, but gemeente has two answers on kc-4 (hidden
+    # there, rule 5b) and five after: the total before, minus (the total after minus gemeente
+    # after), is those two answers.
+    errors = _refused(db, world, [row("regio-a", "Gemeente X", "gemeente", "4")] * 3)
+    assert any(
+        "statement 'kc-4': the figures before and after together would give the figures of "
+        "2 score(s) (sector 'gemeente' already stored)" in e
+        for e in errors
+    ), errors
+
+
+def test_an_import_that_reveals_nothing_goes_ahead(released, db, world):
+    # Three jgz responses: a new group of three, shown, and nothing else moves.
+    report = import_rows(db, world["round"], [row("regio-a", "GGD A", "jgz", "4")] * 3)
+    assert report.responses == 3
+    assert db.exec(select(func.count()).select_from(Response)).one() == len(ROWS) + 3
