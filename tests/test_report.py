@@ -111,6 +111,9 @@ def test_the_pdf_opens_on_a4_with_a_page_per_principle_and_the_page_figures(clie
     # Summary, at least one page per principle, the learning agenda.
     assert len(pages) >= 7
     assert "Regio A: rapport van Ronde 1" in pages[0] and "Wie deden mee" in pages[0]
+    # The summary is one page: its last part is on the first page, the first principle next.
+    assert "Grootste verschillen tussen sectoren" in pages[0]
+    assert "Het kind centraal Per sector" in pages[1]
     # The principle pages: each holds exactly the figures its section on the page holds.
     html = client.get(PAGE).text
     for key, title in (("kind-centraal", "Het kind centraal"), ("samen-beter", "Samen steeds")):

@@ -34,6 +34,7 @@ from selfscan.services.participation import SectorParticipation, sector_particip
 from selfscan.services.previous_agenda import PreviousAgenda, previous_agenda, previous_round
 
 DIFFERENCES_SHOWN = 3  # the summary's largest differences between sectors
+CHANGES_SHOWN = 3  # the summary's largest changes since the previous round
 STATEMENT_DIFFERENCES_SHOWN = 3  # per principle
 FLAGGED_SHOWN = 3  # per principle
 
@@ -133,7 +134,7 @@ def region_report(
         shown=shown,
         previous=previous,
         differences=sector_differences(shown)[:DIFFERENCES_SHOWN],
-        changes=largest_changes(total, previous[1] if previous else None),
+        changes=largest_changes(total, previous[1] if previous else None)[:CHANGES_SHOWN],
         previous_agenda=previous_agenda(session, region, round_, shown, k),
         principles=_sections(session, region, round_, k, shown, questionnaire, locale, agreed)
         if total is not None
