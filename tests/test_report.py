@@ -87,7 +87,7 @@ def test_the_report_page_has_summary_principles_and_agenda_in_order(client, worl
     ]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
-    assert "<svg" in text and 'class="radar"' in text and 'class="dots"' in text
+    assert "<svg" in text and 'class="radar"' in text and 'class="dot-strip"' in text
     assert "Ouders &lt;b&gt;eerder&lt;/b&gt; betrekken" in text  # escaped
     assert "Gezamenlijke positie: 3,5." in text
     # Region a's groups on kind-centraal: po 4,00, gemeente 3,67, vo 1,67 (hand-computed).

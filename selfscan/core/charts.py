@@ -325,10 +325,11 @@ def dot_strip_svg(
     """An SVG dot strip: a row per (name, value) with its dot on the scale, the mean as a
     dashed line across the rows. Values off the scale are drawn at its end; None is left out by
     the caller (a hidden group has no dot). `title` names the picture for assistive technology
-    (role img); names and labels are escaped."""
+    (role img); names and labels are escaped. Colours are attributes as well as classes, so that
+    the drawing keeps them where no stylesheet reaches it (the report's PDF)."""
     low, high = scale
     top, bottom, right, line = 26, 30, 16, 16
-    names = [wrap_lines(name, label_width // 8) for name, _ in dots]
+    names = [wrap_lines(name, label_width // 9) for name, _ in dots]
     heights = [max(26, line * len(lines) + 10) for lines in names]
     rows_end = top + sum(heights) if dots else top + 26
     height = rows_end + bottom
@@ -347,10 +348,11 @@ def dot_strip_svg(
     for value in range(low, high + 1):
         tx = x(value)
         parts.append(
-            f'<line class="dot-strip__grid" x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{axis_y}"/>'
+            f'<line class="dot-strip__grid" stroke="#d5dbe1" x1="{tx:.1f}" y1="{top - 6}"'
+            f' x2="{tx:.1f}" y2="{axis_y}"/>'
         )
         parts.append(
-            f'<text class="dot-strip__tick" x="{tx:.1f}" y="{axis_y + 16}" text-anchor="middle">'
+            f'<text class="dot-strip__tick" fill="#4a5360" font-size="12" x="{tx:.1f}" y="{axis_y + 16}" text-anchor="middle">'
             f"{value}</text>"
         )
     y0 = top
@@ -362,25 +364,32 @@ def dot_strip_svg(
             f'<tspan x="{label_width - 10}" y="{first + line * i:.1f}">{escape(text)}</tspan>'
             for i, text in enumerate(lines)
         )
-        parts.append(f'<text class="dot-strip__name" text-anchor="end">{tspans}</text>')
         parts.append(
-            f'<line class="dot-strip__row" x1="{label_width}" y1="{cy:.1f}"'
+            f'<text class="dot-strip__name" fill="#1b1f24" text-anchor="end">{tspans}</text>'
+        )
+        parts.append(
+            f'<line class="dot-strip__row" stroke="#e6eaee" x1="{label_width}" y1="{cy:.1f}"'
             f' x2="{label_width + span}" y2="{cy:.1f}"/>'
         )
-        parts.append(f'<circle class="dot-strip__dot" cx="{x(value):.1f}" cy="{cy:.1f}" r="7"/>')
+        parts.append(
+            f'<circle class="dot-strip__dot" fill="#0072B2" stroke="#ffffff" cx="{x(value):.1f}"'
+            f' cy="{cy:.1f}" r="7"/>'
+        )
         near_end = value > high - 0.6
         parts.append(
-            f'<text class="dot-strip__value" x="{x(value) + (-12 if near_end else 12):.1f}"'
+            f'<text class="dot-strip__value" fill="#4a5360" font-size="12" x="{x(value) + (-12 if near_end else 12):.1f}"'
             f' y="{cy + 5:.1f}" text-anchor="{"end" if near_end else "start"}">'
             f"{_number(value, decimal)}</text>"
         )
     if mean is not None:
         mx = x(mean)
         parts.append(
-            f'<line class="dot-strip__mean" x1="{mx:.1f}" y1="{top - 8}" x2="{mx:.1f}" y2="{axis_y}"/>'
+            f'<line class="dot-strip__mean" stroke="#D55E00" stroke-width="2"'
+            f' stroke-dasharray="5 3" x1="{mx:.1f}" y1="{top - 8}" x2="{mx:.1f}" y2="{axis_y}"/>'
         )
         parts.append(
-            f'<text class="dot-strip__mean-label" x="{mx:.1f}" y="{top - 12}" text-anchor="middle">'
+            f'<text class="dot-strip__mean-label" fill="#a94400" font-size="12" font-weight="600"'
+            f' x="{mx:.1f}" y="{top - 12}" text-anchor="middle">'
             f"{escape(mean_label)} {_number(mean, decimal)}</text>"
         )
     parts.append("</svg>")

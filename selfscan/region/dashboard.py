@@ -125,7 +125,7 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         changes=[change_sentence(c, previous[0].title) for c in changes] if previous else [],
         previous=previous[0] if previous else None,
         extremes=_extremes(shown.get(ALL)),
-        strips=_strips(shown),
+        strips=sector_strips(shown),
         participation=scores.participation(db, round_, row.id),  # type: ignore[arg-type]
         previous_agenda=previous_agenda(db, row, round_, shown, k),
         details=_details(row, round_, shown.get(ALL), k, versions[0][1] if versions else None),
@@ -151,8 +151,10 @@ class Strip:
     mean: float | None
 
 
-def _strips(shown: dict[str, Group]) -> list[Strip]:
-    """Per principle, the shown sector groups as dots on the scale, and the region's mean."""
+def sector_strips(shown: dict[str, Group], least: int = 2, label_width: int = 170) -> list[Strip]:
+    """Per principle, the shown sector groups as dots on the scale, and the region's mean: on
+    the dashboard where at least two sectors can be compared, in the report on every principle
+    with a shown sector (`least`)."""
     total = shown.get(ALL)
     decimal = number(0.5)[1]
     found = []
@@ -162,14 +164,22 @@ def _strips(shown: dict[str, Group]) -> list[Strip]:
             for key, group in shown.items()
             if key != ALL and (mean := group.figures(principle).mean) is not None
         ]
-        if len(dots) < 2:
+        if len(dots) < least:
             continue
         mean = total.figures(principle).mean if total else None
         title = _(
             "%(principle)s: the mean score per sector on the scale from 1 to 5",
             principle=principle_label(principle),
         )
-        svg = dot_strip_svg(dots, mean, title=title, mean_label=_("region"), decimal=decimal)
+        svg = dot_strip_svg(
+            dots,
+            mean,
+            title=title,
+            mean_label=_("region"),
+            decimal=decimal,
+            width=290 + label_width,
+            label_width=label_width,
+        )
         found.append(Strip(principle, Markup(svg), dots, mean))  # noqa: S704  # nosec B704 (escaped in the core)
     return found
 

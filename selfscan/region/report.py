@@ -27,7 +27,7 @@ from selfscan.loaders import get_region_round
 from selfscan.models import Region, Round
 from selfscan.models.types import utcnow
 from selfscan.questionnaire_registry import questionnaire_for
-from selfscan.region.dashboard import min_group_size, not_released
+from selfscan.region.dashboard import min_group_size, not_released, sector_strips
 from selfscan.region.topics import agenda_for
 from selfscan.region.views import bp
 from selfscan.services import freshness, topics
@@ -40,7 +40,7 @@ from selfscan.texts import (
     number,
 )
 
-PDF_STYLESHEETS = ("css/report.css", "css/radar.css")
+PDF_STYLESHEETS = ("css/report.css", "css/charts.css")
 
 
 @bp.route("/rapport/<round>")
@@ -125,6 +125,10 @@ def _context(found: Report, scale_min: int, scale_max: int) -> dict[str, object]
         "round": found.round,
         "k": found.k,
         "radar": drawing,
+        "strips": {
+            strip.principle: strip.svg
+            for strip in sector_strips(found.shown, least=1, label_width=230)
+        },
         "scale": (scale_min, scale_max),
         "differences": [difference_sentence(d) for d in found.differences],
         "changes": [change_sentence(c, found.previous[0].title) for c in found.changes]

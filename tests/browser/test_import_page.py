@@ -28,7 +28,7 @@ def test_bad_then_good_file_through_the_page(page: Page, live_server, world, db,
     page.get_by_label("Bestand met antwoorden (CSV, UTF-8)").set_input_files(str(bad))
     page.get_by_role("button", name="Bestand controleren").click()
     expect(page.get_by_role("heading", name="Het bestand is niet geïmporteerd")).to_be_visible()
-    expect(page.locator("#import-errors")).to_contain_text("row 2, column 'region'")
+    expect(page.locator("#import-errors")).to_contain_text("rij 2, kolom 'region'")
     assert_accessible(page)
 
     page.get_by_label("Bestand met antwoorden (CSV, UTF-8)").set_input_files(str(good))
