@@ -277,3 +277,10 @@ def test_the_trend_escapes_every_text_and_keeps_lone_values_as_markers():
     assert root.findall(".//svg:b", SVG) == [] and root.findall(".//svg:i", SVG) == []
     assert set(_markers(root)) == {"<i>kind</i>, Ronde <2>: 3.00", f'a "b", {MARKED}: 2.50'}
     assert root.findall(".//svg:polyline", SVG) == []  # no two neighbours on either line
+
+
+def test_a_radar_carries_short_axis_names_for_a_narrow_plot():
+    spec = radar([Series("Regio", [3, 4, 5])], AXES, title="T", narrow_axes=["a", "b<br>c", "d"])
+    assert spec["narrow"] == {"theta": ["a", "b<br>c", "d", "a"]}  # closed, as the lines
+    assert "narrow" not in radar([], AXES, title="T")
+    assert json.loads(json.dumps(spec)) == spec

@@ -55,6 +55,7 @@ def radar(
     title: str,
     scale: tuple[int, int] = (1, 5),
     locale: str = "nl",
+    narrow_axes: Sequence[str] | None = None,
 ) -> dict[str, object]:
     """A radar (scatterpolar) chart: one closed line per series over the given axes.
 
@@ -62,6 +63,8 @@ def radar(
     first (`visible=False`) stays in the legend, where it can be switched on. Names and the
     title are plain text (`plain`); `axes` may hold plotly's <br> (`wrap`), nothing else.
     The title is the caption's, outside the plot (`title` is kept for the callers' sake).
+    `narrow_axes`, shorter labels (as `axes`), are what static/js/charts.js puts on the axes
+    of a narrow plot: around a radar on a phone the full names leave it a hundred pixels wide.
     """
 
     theta = [*axes, axes[0]] if axes else []
@@ -97,7 +100,10 @@ def radar(
         "font": {"family": "system-ui, sans-serif", "size": 13},
     }
     config = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
-    return {"data": data, "layout": layout, "config": config}
+    spec: dict[str, object] = {"data": data, "layout": layout, "config": config}
+    if narrow_axes is not None:
+        spec["narrow"] = {"theta": [*narrow_axes, narrow_axes[0]] if narrow_axes else []}
+    return spec
 
 
 def wrap_lines(label: str, width: int = 22) -> list[str]:
