@@ -200,3 +200,87 @@ def test_a_dot_strip_without_a_mean_and_with_values_off_the_scale():
     assert xs == [float(ticks[0].get("x")), float(ticks[-1].get("x"))]  # clamped to 1 and 5
     assert "9.00" in "".join(root.itertext())
     assert not [x for x in root.findall("svg:line", ns) if x.get("class") == "dot-strip__mean"]
+
+
+# --- the trend over the rounds, drawn on the server ----------------------------------------------
+
+SVG = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def _markers(root: ElementTree.Element) -> list[str]:
+    """The hover text of every marker."""
+    return [
+        marker.find("svg:title", SVG).text
+        for line in root.findall("svg:g", SVG)
+        if (line.get("class") or "").startswith("trend__line ")
+        for marker in line.findall("svg:path", SVG)
+    ]
+
+
+def test_the_trend_draws_a_line_per_principle_over_the_rounds():
+    from selfscan.core.charts import trend_svg
+
+    svg = trend_svg(
+        ["Ronde 0", "Ronde 1", "Ronde 2"],
+        [Series("Het kind centraal", [3.25, 3.67, 5.0]), Series("Samen beter", [1.0, 3.31, None])],
+        title="Lijngrafiek",
+        axis_title="Gemiddelde score",
+    )
+    root = ElementTree.fromstring(svg)  # noqa: S314 (our own output)
+    assert root.get("role") == "img" and root.get("aria-label") == "Lijngrafiek"
+    assert root.find("svg:title", SVG).text == "Lijngrafiek"
+    lines = [g for g in root.findall("svg:g", SVG) if "trend__line " in (g.get("class") or "")]
+    assert len(lines) == 2
+    # Each line its own colour and dash, as the legend's keys.
+    assert len({(g.get("stroke"), g.get("stroke-dasharray")) for g in lines}) == 2
+    assert lines[0].get("stroke") in charts.line_key_svg(0)
+    assert sorted(_markers(root)) == [
+        "Het kind centraal, Ronde 0: 3,25",
+        "Het kind centraal, Ronde 1: 3,67",
+        "Het kind centraal, Ronde 2: 5,00",
+        "Samen beter, Ronde 0: 1,00",
+        "Samen beter, Ronde 1: 3,31",
+    ]
+    ticks = {
+        t.text: float(t.get("y")) - 5  # a tick's text sits 5 below its grid line
+        for g in root.findall("svg:g", SVG)
+        if g.get("class") == "trend__ticks"
+        for t in g.findall("svg:text", SVG)
+    }
+    assert list(ticks) == ["1", "2", "3", "4", "5"]
+    [first] = lines[0].findall("svg:polyline", SVG)
+    points = [tuple(map(float, p.split(","))) for p in first.get("points").split()]
+    # Up is higher, on the scale's own range; the rounds run left to right, oldest first.
+    for (_x, y), value in zip(points, (3.25, 3.67, 5.0), strict=True):
+        assert y == pytest.approx(ticks["1"] + (ticks["5"] - ticks["1"]) * (value - 1) / 4, abs=0.1)
+    assert points[0][0] < points[1][0] < points[2][0]
+    # The hidden figure breaks the second line: it runs from round 0 to 1 only.
+    [polyline] = lines[1].findall("svg:polyline", SVG)
+    assert len(polyline.get("points").split()) == 2
+
+
+def test_the_trend_escapes_every_text_and_keeps_lone_values_as_markers():
+    from selfscan.core.charts import trend_svg
+
+    svg = trend_svg(
+        [MARKED, "Ronde <2>"],
+        [Series("<i>kind</i>", [None, 3.0]), Series('a "b"', [2.5, None])],
+        title='<script>alert("t")</script>',
+        axis_title="<b>score</b>",
+        decimal=".",
+    )
+    root = ElementTree.fromstring(svg)  # noqa: S314 (our own output): it parses, so no raw markup
+    texts = "".join(root.itertext())
+    for raw in (MARKED, "Ronde <2>", "<b>score</b>", '<script>alert("t")</script>'):
+        assert raw in texts  # shown as typed
+    assert root.findall(".//svg:a", SVG) == [] and root.findall(".//svg:script", SVG) == []
+    assert root.findall(".//svg:b", SVG) == [] and root.findall(".//svg:i", SVG) == []
+    assert set(_markers(root)) == {"<i>kind</i>, Ronde <2>: 3.00", f'a "b", {MARKED}: 2.50'}
+    assert root.findall(".//svg:polyline", SVG) == []  # no two neighbours on either line
+
+
+def test_a_radar_carries_short_axis_names_for_a_narrow_plot():
+    spec = radar([Series("Regio", [3, 4, 5])], AXES, title="T", narrow_axes=["a", "b<br>c", "d"])
+    assert spec["narrow"] == {"theta": ["a", "b<br>c", "d", "a"]}  # closed, as the lines
+    assert "narrow" not in radar([], AXES, title="T")
+    assert json.loads(json.dumps(spec)) == spec

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from sqlmodel import select
 from test_dashboard import B_SHOWN, chart_data
@@ -153,11 +154,89 @@ def test_the_invitation_mail_writes_the_closing_moment_as_people_do(app):
         assert format_moment(moment, "en") == "1 March 2026 at 17:00"
 
 
-def test_the_intro_names_the_time_it_takes_once(client, world, make):
-    _, token = make.invitation(world["round"], world["org_a"])
-    client.get(f"/i/{token}")
-    page = client.get("/vragenlijst").get_data(as_text=True)
-    assert page.count("10 tot 15 minuten") + page.count("10 to 15 minutes") == 1
+class _MainText(HTMLParser):
+    """The text a reader meets in <main>: no tags, attributes, scripts or styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # inside <main>
+        self.hidden = 0  # inside <script> or <style>
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "main":
+            self.depth += 1
+        elif tag in ("script", "style"):
+            self.hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main" and self.depth:
+            self.depth -= 1
+        elif tag in ("script", "style") and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.hidden:
+            self.parts.append(data)
+
+
+def main_text(page: str) -> str:
+    parser = _MainText()
+    parser.feed(page)
+    text = " ".join(" ".join(parser.parts).split())
+    assert text, "the page has a <main> with text"
+    return text
+
+
+# Any sentence that says how long the scan takes names minutes: "10 tot 15 minuten", "10–15
+# minuten", "ongeveer 10 minuten", "It takes 10 to 15 minutes" (or a quarter of an hour).
+DURATION = re.compile(r"\bminu(?:ten|tes|ut)\b|\bkwartier\b|\bquarter of an hour\b", re.I)
+
+
+def test_the_duration_counter_sees_a_repeated_sentence():
+    once = "<main><p>Het invullen duurt 10 tot 15 minuten.</p><ul><li>Eén pagina</li></ul></main>"
+    twice = once.replace("<li>Eén", "<li>Het invullen duurt 10–15 minuten.</li><li>Eén")
+    assert len(DURATION.findall(main_text(once))) == 1
+    assert len(DURATION.findall(main_text(twice))) == 2
+
+
+def _intro_pages(app, world, make):  # type: ignore[no-untyped-def]
+    """Every intro a reader can meet, in both languages: the respondent's own, and the
+    programme team's preview of each questionnaire version in each perspective."""
+    programme = app.test_client()
+    for perspective in ("professional", "parent", "young"):
+        _, token = make.invitation(world["round"], world["org_a"], perspective=perspective)
+        reader = app.test_client()
+        reader.get(f"/i/{token}")
+        yield from _in_both_languages(reader, ["/vragenlijst"], f"respondent, {perspective}")
+    login(programme, world["programme"])
+    listing = programme.get("/programma/vragenlijsten").get_data(as_text=True)
+    versions = sorted(set(re.findall(r'href="(/programma/vragenlijsten/[\w-]+/\d+)"', listing)))
+    assert len(versions) >= 2, versions
+    previews = [
+        f"{version}?perspectief={perspective}"
+        for version in versions
+        for perspective in ("professional", "parent", "young")
+    ]
+    yield from _in_both_languages(programme, previews, "preview")
+
+
+def _in_both_languages(client, urls, who):  # type: ignore[no-untyped-def]
+    for lang in ("nl", "en"):
+        client.post("/taal", data={"lang": lang, "next": "/"})
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (who, url)
+            yield f"{who}: {url} ({lang})", response.get_data(as_text=True)
+
+
+def test_the_intro_names_the_time_it_takes_once(app, world, make):
+    seen = 0
+    for where, page in _intro_pages(app, world, make):
+        text = main_text(page)
+        assert len(DURATION.findall(text)) == 1, (where, DURATION.findall(text), text)
+        seen += 1
+    assert seen >= 18  # 3 respondents' intros, 2 versions x 3 perspectives; in 2 languages
 
 
 def test_the_privacy_lookup_names_the_questionnaire_status_column(client, world, make):

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
@@ -232,6 +233,47 @@ def test_trend_pools_shown_groups_over_the_opened_rounds(client, world, rounds):
     assert spec["data"][0]["y"] == [3.25, 3.67]
     assert spec["data"][1]["y"] == [3.25, 3.31]
     assert 1.5 not in [y for trace in spec["data"] for y in trace["y"]]
+
+
+def _trend_drawing(page: str) -> ElementTree.Element:
+    found = re.search(r'<svg[^>]*class="trend".*?</svg>', page, re.S)
+    assert found, "the overview draws the trend on the server"
+    return ElementTree.fromstring(found.group(0))  # noqa: S314 (our own page)
+
+
+def test_the_trend_is_drawn_on_the_server_with_the_tables_numbers(client, db, world, rounds):
+    round_0 = db.exec(select(Round).where(Round.key == "ronde-0")).one()
+    round_0.title = '<b>Ronde</b> "0"'
+    db.commit()
+    login(client, world["programme"])
+    page = client.get("/programma/overzicht/ronde-1").text
+    drawing = _trend_drawing(page)
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert drawing.get("role") == "img"
+    title = drawing.find("svg:title", ns).text
+    assert title == drawing.get("aria-label") and "de tabel hieronder" in title
+    hovers = [marker.find("svg:title", ns).text for marker in drawing.iterfind(".//svg:path", ns)]
+    # The same figures as the table (and the CSV above): one line per principle, two rounds.
+    assert hovers[:2] == [
+        'Het kind centraal, <b>Ronde</b> "0": 3,25',
+        "Het kind centraal, Ronde 1: 3,67",
+    ]
+    assert len(hovers) == 10 and all(h.endswith(("3,25", "3,31", "3,67")) for h in hovers)
+    assert HIDDEN not in "".join(drawing.itertext())
+    assert '<b>Ronde</b> "0"' in "".join(drawing.itertext())  # escaped: shown as typed
+    table = page[page.index('id="trend-table-caption"') :]
+    assert "3,25" in table and "3,67" in table
+    # The legend names each line with its key; the picture sits before its table.
+    legend = re.search(r'<ul class="line-legend".*?</ul>', page, re.S).group(0)
+    assert legend.count('class="line-key"') == 5 and "Samen steeds beter worden" in legend
+    assert page.index('class="trend"') < page.index('id="trend-table-caption"')
+
+
+def test_without_a_released_round_the_trend_says_so_instead_of_empty_axes(client, world):
+    login(client, world["programme"])
+    page = client.get("/programma/overzicht/ronde-1").text
+    assert 'class="trend"' not in page
+    assert "de grafiek begint zodra de eerste ronde sluit" in page
 
 
 def test_agendas_at_a_glance(client, db, world, rounds):

@@ -12,6 +12,7 @@ from sqlmodel import select
 from conftest import close_round, login
 from selfscan.models import Action, Invitation
 from selfscan.services import agenda
+from selfscan.services import invitations as invitation_service
 
 INVITATIONS = "/regio/regio-a/rondes/ronde-1/uitnodigingen"
 AGENDA = "/regio/regio-a/rondes/ronde-1/leeragenda"
@@ -75,6 +76,70 @@ def test_a_revoked_person_can_be_invited_again(coordinator, world, make, db, mai
     assert again.revoked_at is None
     assert again.name == "Piet"
     assert len(mailbox.wait_for(1)) == 1
+
+
+def test_a_pasted_list_invites_a_revoked_person_again_and_says_so(
+    app, coordinator, world, make, db, mailbox
+):
+    piet, old_token = make.invitation(
+        world["round"], world["org_a"], email="piet@example.org", name="P. Jansen"
+    )
+    assert coordinator.post(f"{INVITATIONS}/{piet.id}/intrekken").status_code == 302
+    text = "Piet Jansen;PIET@example.org;School A\nAnna de Vries;anna@example.org;School A\n"
+    response = coordinator.post(f"{INVITATIONS}/lijst", data={"people": text})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    # Restored, not refused and not invited twice: one invitation per person, both working.
+    invitations = db.exec(select(Invitation).order_by(Invitation.email)).all()
+    assert [(i.email, i.name, i.revoked_at) for i in invitations] == [
+        ("anna@example.org", "Anna de Vries", None),
+        ("piet@example.org", "Piet Jansen", None),
+    ]
+    assert invitations[1].id == piet.id
+    messages = {m["To"]: m for m in mailbox.wait_for(2)}
+    assert set(messages) == {"anna@example.org", "piet@example.org"}
+    new_token = link_in(messages["piet@example.org"]).rsplit("/", 1)[1]
+    assert new_token != old_token
+    assert app.test_client().get(f"/i/{new_token}").status_code == 302
+    assert app.test_client().get(f"/i/{old_token}").status_code == 404  # revoked for a reason
+    page = coordinator.get(INVITATIONS).get_data(as_text=True)
+    assert "2 uitnodigingen zijn verstuurd." in page
+    assert (
+        "1 persoon op de lijst had een ingetrokken uitnodiging; die is hersteld met een nieuwe "
+        "link: piet@example.org." in page
+    )
+    assert "al uitgenodigd" not in page
+
+
+def test_a_list_still_refuses_people_invited_and_not_revoked(coordinator, world, make, db):
+    make.invitation(world["round"], world["org_a"], email="piet@example.org")
+    revoked, _ = make.invitation(world["round"], world["org_a"], email="ria@example.org")
+    assert coordinator.post(f"{INVITATIONS}/{revoked.id}/intrekken").status_code == 302
+    text = "Piet;piet@example.org;School A\nRia;ria@example.org;School A\n"
+    response = coordinator.post(f"{INVITATIONS}/lijst", data={"people": text})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Regel 1: piet@example.org is al uitgenodigd voor deze ronde." in page
+    assert "Regel 2:" not in page
+    db.refresh(revoked)
+    assert revoked.revoked_at is not None  # a refused list changes nothing, not even a restore
+
+
+def test_a_revoked_invitation_of_another_region_is_not_restored(coordinator, world, make, db):
+    theirs, _ = make.invitation(world["round"], world["org_b"], email="bob@example.org")
+    invitation_service.revoke(db, theirs)
+    db.commit()
+    listed = coordinator.post(
+        f"{INVITATIONS}/lijst", data={"people": "Bob;bob@example.org;School A"}
+    )
+    assert listed.status_code == 400
+    assert "Regel 1: bob@example.org is al uitgenodigd" in listed.get_data(as_text=True)
+    single = coordinator.post(
+        f"{INVITATIONS}/een",
+        data={"name": "Bob", "email": "bob@example.org", "organisation": world["org_a"].id},
+    )
+    assert single.status_code == 400
+    db.refresh(theirs)
+    assert theirs.revoked_at is not None and theirs.region_id == world["region_b"].id
 
 
 def test_a_closed_round_cannot_restore(coordinator, world, make, db):

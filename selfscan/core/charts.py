@@ -55,6 +55,7 @@ def radar(
     title: str,
     scale: tuple[int, int] = (1, 5),
     locale: str = "nl",
+    narrow_axes: Sequence[str] | None = None,
 ) -> dict[str, object]:
     """A radar (scatterpolar) chart: one closed line per series over the given axes.
 
@@ -62,6 +63,8 @@ def radar(
     first (`visible=False`) stays in the legend, where it can be switched on. Names and the
     title are plain text (`plain`); `axes` may hold plotly's <br> (`wrap`), nothing else.
     The title is the caption's, outside the plot (`title` is kept for the callers' sake).
+    `narrow_axes`, shorter labels (as `axes`), are what static/js/charts.js puts on the axes
+    of a narrow plot: around a radar on a phone the full names leave it a hundred pixels wide.
     """
 
     theta = [*axes, axes[0]] if axes else []
@@ -97,7 +100,10 @@ def radar(
         "font": {"family": "system-ui, sans-serif", "size": 13},
     }
     config = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
-    return {"data": data, "layout": layout, "config": config}
+    spec: dict[str, object] = {"data": data, "layout": layout, "config": config}
+    if narrow_axes is not None:
+        spec["narrow"] = {"theta": [*narrow_axes, narrow_axes[0]] if narrow_axes else []}
+    return spec
 
 
 def wrap_lines(label: str, width: int = 22) -> list[str]:
@@ -392,5 +398,131 @@ def dot_strip_svg(
             f' x="{mx:.1f}" y="{top - 12}" text-anchor="middle">'
             f"{escape(mean_label)} {_number(mean, decimal)}</text>"
         )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --- a line chart over the rounds drawn on the server -------------------------------------------
+# The programme overview's trend: one line per principle over the rounds, on the scale's range,
+# with a gap where a round's figure is hidden. Like the dot strip it returns the SVG itself, every
+# text escaped; the caller places the legend (`line_key_svg`) and the table with the same numbers
+# beside it. Colours and line styles are SVG attributes (see templates/_radar_svg.html), so the
+# picture is the same without the page's stylesheet and on paper.
+
+LINE_DASHES = ("none", "7 4", "2 3", "10 3 2 3", "12 3 3 3 3 3", "4 4", "1 4")
+LINE_SHAPES = ("circle", "square", "diamond", "triangle", "triangle-down")
+
+
+def _shape_path(shape: str, x: float, y: float, size: float = 4.5) -> str:
+    if shape == "triangle-down":
+        d = size * 1.3
+        return f"M{x:.1f} {y + d:.1f}L{x + d:.1f} {y - d * 0.8:.1f}L{x - d:.1f} {y - d * 0.8:.1f}Z"
+    return _marker_path(shape, x, y, size)
+
+
+def _line_style(index: int) -> tuple[str, str, str]:
+    """Colour, dash pattern and marker shape of the index-th line."""
+    return (
+        PALETTE[index % len(PALETTE)],
+        LINE_DASHES[index % len(LINE_DASHES)],
+        LINE_SHAPES[index % len(LINE_SHAPES)],
+    )
+
+
+def line_key_svg(index: int) -> str:
+    """The legend's key of the index-th line of `trend_svg`: its colour, dash and marker."""
+    colour, dash, shape = _line_style(index)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="line-key" viewBox="0 0 36 14" width="36"'
+        f' height="14" focusable="false" aria-hidden="true" stroke="{colour}" fill="{colour}">'
+        f'<line x1="2" y1="7" x2="34" y2="7" stroke-width="2.5" stroke-dasharray="{dash}"/>'
+        f'<path d="{_shape_path(shape, 18, 7, 4)}" stroke="none"/></svg>'
+    )
+
+
+def trend_svg(
+    rounds: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    axis_title: str,
+    scale: tuple[int, int] = (1, 5),
+    decimal: str = ",",
+    width: int = 360,
+) -> str:
+    """An SVG line chart: the rounds (oldest first) across, the scale up, one line per series
+    with a value per round (None breaks the line there; a lone value is a marker). Values off
+    the scale are drawn at its end. `title` names the picture for assistive technology (role
+    img); round titles, names and titles are escaped."""
+    low, high = scale
+    left, right, top, plot_height, font, line = 46, 10, 14, 190, 15, 17
+    step = (width - left - right) / max(len(rounds), 1)
+    labels = [wrap_lines(name, max(6, int(step / (0.55 * font)))) or [""] for name in rounds]
+    label_lines = max((len(lines) for lines in labels), default=1)
+    axis_y = top + plot_height
+    height = axis_y + 10 + label_lines * line + 8
+
+    def x(index: int) -> float:
+        return left + step * (index + 0.5)
+
+    def y(value: float) -> float:
+        clamped = min(max(value, low), high)
+        return top + plot_height * (high - clamped) / (high - low)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-label="{escape(title)}" focusable="false" font-size="{font}">',
+        f"<title>{escape(title)}</title>",
+        '<g class="trend__grid" stroke="#d5dbe1" stroke-width="1">',
+    ]
+    for value in range(low, high + 1):
+        parts.append(
+            f'<line x1="{left}" y1="{y(value):.1f}" x2="{width - right}" y2="{y(value):.1f}"/>'
+        )
+    parts.append("</g>")
+    parts.append('<g class="trend__ticks" fill="#555555" text-anchor="end">')
+    for value in range(low, high + 1):
+        parts.append(f'<text x="{left - 8}" y="{y(value) + 5:.1f}">{value}</text>')
+    parts.append("</g>")
+    middle = top + plot_height / 2
+    parts.append(
+        f'<text class="trend__axis-title" fill="#555555" x="14" y="{middle:.1f}"'
+        f' transform="rotate(-90 14 {middle:.1f})" text-anchor="middle">{escape(axis_title)}</text>'
+    )
+    parts.append('<g class="trend__rounds" fill="#1b1b1b" text-anchor="middle">')
+    for index, lines in enumerate(labels):
+        tspans = "".join(
+            f'<tspan x="{x(index):.1f}" y="{axis_y + 10 + line * (i + 0.75):.1f}">{escape(t)}</tspan>'
+            for i, t in enumerate(lines)
+        )
+        parts.append(f"<text>{tspans}</text>")
+    parts.append("</g>")
+    for index, item in enumerate(series):
+        colour, dash, shape = _line_style(index)
+        coords = [
+            None if value is None else (x(i), y(value)) for i, value in enumerate(item.values)
+        ]
+        parts.append(
+            f'<g class="trend__line trend__line--{index % len(PALETTE)}" stroke="{colour}"'
+            f' fill="{colour}" stroke-width="2.5" stroke-dasharray="{dash}">'
+        )
+        run: list[tuple[float, float]] = []
+        for coord in [*coords, None]:
+            if coord is not None:
+                run.append(coord)
+                continue
+            if len(run) > 1:
+                points = " ".join(f"{px:.1f},{py:.1f}" for px, py in run)
+                parts.append(f'<polyline points="{points}" fill="none"/>')
+            run = []
+        for i, (coord, value) in enumerate(zip(coords, item.values, strict=True)):
+            if coord is None or value is None:
+                continue
+            hover = f"{item.name}, {rounds[i]}: {_number(value, decimal)}"
+            parts.append(
+                f'<path class="trend__marker" d="{_shape_path(shape, *coord)}" stroke="none">'
+                f"<title>{escape(hover)}</title></path>"
+            )
+        parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)

@@ -97,6 +97,11 @@ class Reader:
     def principle(self, key: str) -> str:
         return self.label(PRINCIPLES, key)
 
+    def principle_short(self, key: str) -> str:
+        """A principle in a few short words, where its name does not fit (a radar on a phone)."""
+        term = find(PRINCIPLES, key)
+        return self.gettext(term.short or term.label) if term else key
+
     def group(self, key: str) -> str:
         """A group's name: a sector, "all sectors" or "other sectors together"."""
         if key == ALL:
@@ -199,6 +204,8 @@ def table_for_people(
 
 # Lines on a radar drawn on the server: a few can be told apart, more are a tangle.
 STATIC_LINES = 4
+# The line length of a radar's short axis labels on a phone (static/js/charts.js uses them).
+NARROW_WRAP = 10
 
 
 @dataclass(frozen=True)
@@ -219,7 +226,13 @@ def radar_chart(chart_id: str, title: str, series: Sequence[Series], reader: Rea
 
     The server's drawing holds the lines switched on at first (at most STATIC_LINES)."""
     labels = [reader.principle(p) for p in PRINCIPLE_KEYS]
-    spec = radar(series, [wrap(label) for label in labels], title=title, locale=reader.language)
+    spec = radar(
+        series,
+        [wrap(label) for label in labels],
+        title=title,
+        locale=reader.language,
+        narrow_axes=[wrap(reader.principle_short(p), NARROW_WRAP) for p in PRINCIPLE_KEYS],
+    )
     rows = [(label, [reader.number(s.values[i]) for s in series]) for i, label in enumerate(labels)]
     shown = [s for s in series if s.visible][:STATIC_LINES]
     drawing = radar_drawing(shown, labels, from_lowest=True) if shown else None

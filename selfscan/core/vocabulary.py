@@ -21,14 +21,23 @@ def N_(text: str) -> str:
 class Term:
     key: str
     label: str  # the English source text; translated where it is shown
+    short: str = ""  # a few short words, where the label does not fit (a radar on a phone)
 
 
 PRINCIPLES: tuple[Term, ...] = (
-    Term("kind-centraal", N_("The child at the centre")),
-    Term("geintegreerd-aanbod", N_("Working together on an integrated offer")),
-    Term("inclusief-nabij", N_("Inclusive, fitting and as close to home as possible")),
-    Term("partnerschap-regie", N_("Partnership and direction")),
-    Term("samen-beter", N_("Getting better together, continuously")),
+    Term("kind-centraal", N_("The child at the centre"), N_("Child central")),
+    Term(
+        "geintegreerd-aanbod",
+        N_("Working together on an integrated offer"),
+        N_("Integrated offer"),
+    ),
+    Term(
+        "inclusief-nabij",
+        N_("Inclusive, fitting and as close to home as possible"),
+        N_("Inclusive, nearby"),
+    ),
+    Term("partnerschap-regie", N_("Partnership and direction"), N_("Partnership, direction")),
+    Term("samen-beter", N_("Getting better together, continuously"), N_("Better together")),
 )
 PRINCIPLE_KEYS: tuple[str, ...] = tuple(p.key for p in PRINCIPLES)
 

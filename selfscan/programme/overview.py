@@ -18,8 +18,10 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from selfscan.core import overview
+from selfscan.core.charts import Series, line_key_svg, trend_svg
 from selfscan.core.questionnaire import VersionChange
 from selfscan.core.scoring import PROGRAMME
 from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
@@ -205,6 +207,8 @@ def _body(round_: Round, opened: list[Round], now: datetime) -> str:
     return render_template(
         "programme/_overview_body.html",
         o=data,
+        trend_svg=_trend_svg(data, labels),
+        line_key=lambda index: Markup(line_key_svg(index)),  # noqa: S704  # nosec B704 (no text)
         previous_change=change_between(data.previous, round_) if data.previous else None,
         trend_changes=_trend_changes(data.rounds, round_, now),
         k=data.k,
@@ -250,6 +254,29 @@ def overview_download(round: str, table: str, fmt: str):  # type: ignore[no-unty
         mimetype=DOWNLOADS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _trend_svg(data: Overview, labels: list[str]) -> Markup | None:
+    """The trend drawn on the server (shown without JavaScript and on paper); None before any
+    round's figures are released."""
+    if not data.trend:
+        return None
+    series = [
+        Series(label, [point.means[index] for point in data.trend])
+        for index, label in enumerate(labels)
+    ]
+    svg = trend_svg(
+        [point.round.title for point in data.trend],
+        series,
+        title=_(
+            "Line chart of the mean score per principle of all regions over the rounds; "
+            "the table below holds the same numbers."
+        ),
+        axis_title=_("Mean score"),
+        scale=data.scale,
+        decimal=number(0.5)[1],
+    )
+    return Markup(svg)  # noqa: S704  # nosec B704 (escaped in the core)
 
 
 def _trend_changes(

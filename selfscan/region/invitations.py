@@ -74,7 +74,8 @@ def invite_one(region: str, round_key: str):  # type: ignore[no-untyped-def]
     earlier = db.exec(
         select(Invitation).where(Invitation.round_id == round_.id, Invitation.email == email)
     ).first()
-    if earlier is not None and earlier.revoked_at is None:
+    # A revoked invitation of another region of the round is not this coordinator's to restore.
+    if earlier is not None and (earlier.revoked_at is None or earlier.region_id != row.id):
         form.email.errors.append(_("This person is already invited to this round."))
         return _page(row, round_, form, InvitationListForm(formdata=None), status=400)
     if earlier is not None:  # revoked earlier: invited again, with a new link
@@ -113,8 +114,8 @@ def invite_list(region: str, round_key: str):  # type: ignore[no-untyped-def]
     if text is None:
         return _page(row, round_, InvitationForm(formdata=None), form, status=400)
     people, errors = read_list(text)
-    matched, region_errors = check_against_region(db, region=row, round_=round_, people=people)
-    errors = sorted(errors + region_errors, key=lambda e: e.line)  # stable: a line's own order
+    checked = check_against_region(db, region=row, round_=round_, people=people)
+    errors = sorted(errors + checked.errors, key=lambda e: e.line)  # stable: a line's own order
     if errors:
         return _page(
             row,
@@ -124,20 +125,46 @@ def invite_list(region: str, round_key: str):  # type: ignore[no-untyped-def]
             list_errors=[describe(e) for e in errors],
             status=400,
         )
-    created = [
-        invitation_service.create_invitation(
-            db,
-            round_=round_,
-            organisation=matched[p.line],
-            name=p.name,
-            email=p.email,
-            secret=current_app.secret_key,
-            perspective=p.perspective,
-        )
-        for p in people
-    ]
+    invited: list[tuple[Invitation, str]] = []
+    for p in people:
+        earlier = checked.revoked.get(p.line)
+        if earlier is None:
+            invited.append(
+                invitation_service.create_invitation(
+                    db,
+                    round_=round_,
+                    organisation=checked.organisations[p.line],
+                    name=p.name,
+                    email=p.email,
+                    secret=current_app.secret_key,
+                    perspective=p.perspective,
+                )
+            )
+        else:  # revoked earlier: invited again, with a new link (as a single invitation does)
+            token = invitation_service.restore(
+                db,
+                earlier,
+                current_app.secret_key,
+                name=p.name,
+                organisation=checked.organisations[p.line],
+                perspective=p.perspective,
+            )
+            invited.append((earlier, token))
     db.commit()
-    _send_and_report(row, round_, created)
+    _send_and_report(row, round_, invited)
+    restored = [checked.revoked[p.line].email for p in people if p.line in checked.revoked]
+    if restored:
+        flash(
+            ngettext(
+                "%(num)s person on the list had a revoked invitation; it has been restored "
+                "with a new link: %(emails)s.",
+                "%(num)s people on the list had a revoked invitation; those have been restored "
+                "with a new link: %(emails)s.",
+                len(restored),
+                emails=", ".join(restored),
+            ),
+            "info",
+        )
     return _to_the_messages(row, round_)
 
 

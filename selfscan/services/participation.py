@@ -139,36 +139,59 @@ def _is_header(fields: list[str]) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class RegionCheck:
+    """A list checked against the region: the organisation per line, the revoked invitation
+    per line of a person invited again (restored, not refused), and the errors."""
+
+    organisations: dict[int, Organisation]
+    revoked: dict[int, Invitation]
+    errors: list[LineError]
+
+
 def check_against_region(
     session: Session, *, region: Region, round_: Round, people: Sequence[ListedPerson]
-) -> tuple[dict[int, Organisation], list[LineError]]:
+) -> RegionCheck:
     """Match the list's organisations (by name, any case) and find people already invited.
 
-    Returns the organisation per line, and the errors.
+    A person whose invitation in this region was revoked is invited again (the caller restores
+    that invitation); one invited in another region of the round is refused like anyone else
+    already invited, since that invitation is not this coordinator's to change.
     """
     organisations = {
         o.name.casefold(): o
         for o in session.exec(select(Organisation).where(Organisation.region_id == region.id))
     }
-    invited = set(
-        session.exec(
-            select(Invitation.email).where(
+    earlier = {
+        invitation.email: invitation
+        for invitation in session.exec(
+            select(Invitation).where(
                 Invitation.round_id == round_.id,
                 Invitation.email.in_([p.email for p in people]),  # type: ignore[attr-defined]
             )
         )
-    )
+    }
     matched: dict[int, Organisation] = {}
+    revoked: dict[int, Invitation] = {}
     errors: list[LineError] = []
     for person in people:
         organisation = organisations.get(person.organisation.casefold())
         if organisation is None:
             errors.append(LineError(person.line, LineProblem.ORGANISATION, person.organisation))
-        if person.complete and person.email in invited:
+        invitation = earlier.get(person.email) if person.complete else None
+        again = (
+            invitation is not None
+            and invitation.revoked_at is not None
+            and invitation.region_id == region.id
+        )
+        if invitation is not None and not again:
             errors.append(LineError(person.line, LineProblem.INVITED, person.email))
-        if organisation is not None and person.complete and person.email not in invited:
+            continue
+        if organisation is not None and person.complete:
             matched[person.line] = organisation
-    return matched, errors
+            if again:
+                revoked[person.line] = invitation  # type: ignore[assignment]
+    return RegionCheck(matched, revoked, errors)
 
 
 # --- status per invitation and per sector -------------------------------------------------------

@@ -134,6 +134,44 @@ def test_the_dashboard_with_javascript_draws_plotly_and_hides_the_drawing(
     expect(page.locator("#radar-svg")).to_be_visible()  # paper gets the drawing
 
 
+def test_the_dashboard_radar_is_readable_at_360_pixels(page: Page, live_server, results):
+    """Around the principles' full names the radar itself was about a hundred pixels wide and
+    its labels were cut off at the plot's edge; on a phone it gets their short names."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    sign_in(page, live_server.url, "coordinator-a@example.org")
+    page.goto(live_server.url + "/regio/regio-a/resultaten/ronde-1")
+    expect(page.locator("#radar .main-svg").first).to_be_attached()
+    page.locator("#radar").scroll_into_view_if_needed()
+    plot = page.locator("#radar").bounding_box()
+    assert plot and plot["width"] >= 300 and plot["x"] >= 0 and plot["x"] + plot["width"] <= 360
+    # The radar's own circle, not just the box around it.
+    circle = page.locator("#radar .polarsublayer.plotbg path").bounding_box()
+    assert circle and circle["width"] >= 170, circle
+    labels = page.locator("#radar .angularaxistick text")
+    expect(labels).to_have_count(5)
+    for index in range(5):
+        label = labels.nth(index)
+        box = label.bounding_box()
+        text = label.text_content()
+        assert (
+            box and box["x"] >= plot["x"] and box["x"] + box["width"] <= plot["x"] + plot["width"]
+        ), (
+            text,
+            box,
+            plot,
+        )
+        assert box["y"] >= plot["y"] and box["y"] + box["height"] <= plot["y"] + plot["height"]
+        size = label.evaluate("t => parseFloat(getComputedStyle(t).fontSize)")
+        assert size >= 12, (text, size)
+    assert "Kindcentraal" in (labels.first.text_content() or "")  # its short name, on two lines
+    # The full names are in the table right below the chart.
+    table = page.locator("#radar-table")
+    expect(
+        table.get_by_role("rowheader", name="Samenwerken aan een geïntegreerd aanbod")
+    ).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
 def test_a_refused_list_puts_the_focus_on_its_errors(page: Page, live_server, world):
     sign_in(page, live_server.url, "coordinator-a@example.org")
     page.goto(live_server.url + "/regio/regio-a/rondes/ronde-1/uitnodigingen")

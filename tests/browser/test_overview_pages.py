@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from test_overview_previous_agenda import history  # noqa: F401  (the fixture)
 
 from browser.conftest import assert_accessible
@@ -64,4 +64,46 @@ def test_dashboard_with_the_previous_agenda_is_accessible(
     page.goto(live_server.url + "/regio/regio-a/resultaten/ronde-1")
     expect(page.get_by_role("heading", name="Leeragenda van Ronde 0")).to_be_visible()
     expect(page.get_by_role("row", name="Ouders aan tafel")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_trend_is_drawn_without_javascript_and_on_paper(
+    browser: Browser,
+    live_server,
+    world,
+    history,  # noqa: F811
+):
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 360, "height": 800}, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, "programme@example.org")
+        page.goto(live_server.url + "/programma/overzicht/ronde-1")
+        drawing = page.get_by_role("img", name=re.compile("^Lijngrafiek van de gemiddelde score"))
+        expect(drawing).to_be_visible()
+        box = drawing.bounding_box()
+        assert box and box["width"] >= 280 and box["height"] >= 150, box
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+        expect(page.locator("#trend")).to_be_hidden()  # no empty box for plotly
+        expect(page.locator('[data-chart-switches="trend"]')).to_be_hidden()
+        expect(page.locator(".line-legend li")).to_have_count(5)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+
+
+def test_with_javascript_plotly_replaces_the_drawing_but_paper_gets_it(
+    page: Page,
+    live_server,
+    world,
+    history,  # noqa: F811
+):
+    sign_in(page, live_server.url, "programme@example.org")
+    page.goto(live_server.url + "/programma/overzicht/ronde-1")
+    expect(page.locator("#trend svg.main-svg").first).to_be_attached()
+    drawing = page.locator("#trend-static svg.trend")
+    expect(drawing).to_be_hidden()
+    page.emulate_media(media="print")
+    expect(drawing).to_be_visible()
     assert_accessible(page)

@@ -10,8 +10,9 @@
     });
   }
 
-  // On a phone the axis labels get shorter lines, a smaller font and more room, so that they
-  // are not cut off at the plot's edge.
+  // On a phone a radar gets its axes' short names (spec.narrow, from the server) on short lines,
+  // and small margins: around the full names the radar itself was a hundred pixels wide, its
+  // labels cut off at the plot's edge. The table below the chart names every principle in full.
   function rewrap(label, width) {
     var lines = [];
     label.split("<br>").join(" ").split(" ").forEach(function (word) {
@@ -26,14 +27,15 @@
   }
 
   function fitNarrow(plot, spec) {
-    if (plot.clientWidth >= 560) {
+    if (plot.clientWidth >= 560 || !spec.layout.polar) {
       return;
     }
+    var short = spec.narrow && spec.narrow.theta;
     spec.data.forEach(function (trace) {
-      trace.theta = (trace.theta || []).map(function (label) { return rewrap(label, 11); });
+      trace.theta = short ? short.slice() : (trace.theta || []).map(function (label) { return rewrap(label, 11); });
     });
-    spec.layout.font = Object.assign({}, spec.layout.font, { size: 11 });
-    spec.layout.margin = { t: 50, b: 50, l: 92, r: 92 };
+    spec.layout.font = Object.assign({}, spec.layout.font, { size: 12 });
+    spec.layout.margin = short ? { t: 36, b: 36, l: 58, r: 58 } : { t: 50, b: 50, l: 92, r: 92 };
   }
 
   function draw(plot) {
