@@ -82,7 +82,7 @@ def test_publishing_makes_it_usable_and_frozen(programme, db, make, world):
     assert f'value="{row.id}"' in programme.get("/programma/rondes/nieuw").get_data(as_text=True)
     again = _upload(programme, THIRD.replace("Ik krijg de hulp", "Ik krijg alle hulp"))
     assert again.status_code == 400
-    assert "is published and never changes" in again.get_data(as_text=True)
+    assert "is gepubliceerd en verandert nooit meer" in again.get_data(as_text=True)
     assert "zelfscan-mao-v4.toml" in again.get_data(as_text=True)
     db.refresh(row)
     assert row.content == THIRD
@@ -113,26 +113,26 @@ BAD = [
             THIRD,
         ),
         "zelfscan-mao-v3.toml",
-        "zelfscan-mao-v3.toml: item &#39;kc-2&#39;, field &#39;text.en&#39;: is missing or empty",
+        "zelfscan-mao-v3.toml: item &#39;kc-2&#39;, veld &#39;text.en&#39;: ontbreekt of is leeg",
     ),
     (
         "a name that does not match the version",
         THIRD,
         "zelfscan-mao-v4.toml",
-        "the file must be named zelfscan-mao-v3.toml",
+        "het bestand moet zelfscan-mao-v3.toml heten",
     ),
     (
         "a young variant in an unknown language",
         THIRD.replace('young = { nl = "Ik krijg', 'young = { de = "x", nl = "Ik krijg', 1),
         "zelfscan-mao-v3.toml",
-        "field &#39;young.de&#39;: is not a known language",
+        "veld &#39;young.de&#39;: is geen bekende taal",
     ),
-    ("not UTF-8", THIRD.encode("utf-16"), "zelfscan-mao-v3.toml", "the file is not UTF-8 text"),
+    ("not UTF-8", THIRD.encode("utf-16"), "zelfscan-mao-v3.toml", "het bestand is geen UTF-8-tekst"),
     (
         "a shipped version",
         SECOND.replace("De hulp die ik krijg", "Hulp"),
         "zelfscan-mao-v2.toml",
-        "zelfscan-mao v2 is published and never changes",
+        "zelfscan-mao v2 is gepubliceerd en verandert nooit meer",
     ),
 ]
 
@@ -148,6 +148,17 @@ def test_a_bad_file_is_refused_with_the_loaders_message_and_nothing_is_kept(
     assert answer.status_code == 400
     assert message in answer.get_data(as_text=True)
     assert db.exec(select(func.count()).select_from(QuestionnaireVersion)).one() == before
+
+
+def test_the_loaders_message_is_english_in_the_english_interface(programme, db):
+    programme.post("/taal", data={"lang": "en", "next": PAGE})
+    content, name, _dutch = BAD[0][1:]
+    answer = _upload(programme, content, name)
+    assert answer.status_code == 400
+    assert (
+        "zelfscan-mao-v3.toml: item &#39;kc-2&#39;, field &#39;text.en&#39;: is missing or empty"
+        in answer.get_data(as_text=True)
+    )
 
 
 def test_no_file_is_a_clear_400(programme, db):

@@ -7,12 +7,12 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from selfscan.core.vocabulary import PRINCIPLE_KEYS, PROFESSIONAL, TAG_KEYS
+from selfscan.core.vocabulary import N_, PRINCIPLE_KEYS, PROFESSIONAL, TAG_KEYS
 
 LANGUAGES = ("nl", "en")
 # The perspectives a file may word its texts for, beside the professional text it always has.
@@ -24,7 +24,51 @@ MAX_TEXT = 1000
 
 
 class QuestionnaireError(ValueError):
-    """A questionnaire file that cannot be used; the message names file, item and field."""
+    """A questionnaire file that cannot be used; the message names file, item and field.
+
+    The message is English (the CLI's). An error of the loader also keeps its parts, so that a
+    page can say it in the reader's language with `say(gettext)`: `problem`, an English
+    template marked for the catalogue, filled with `params`; and where: `filename`, `item` or
+    `principle`, `field`.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        filename: str = "",
+        problem: str = "",
+        params: Mapping[str, object] | None = None,
+        item: str | None = None,
+        principle: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.filename = filename
+        self.problem = problem
+        self.params = dict(params or {})
+        self.item = item
+        self.principle = principle
+        self.field = field
+        self.message = message
+        super().__init__(self.say(lambda text: text))
+
+    def say(self, gettext: Callable[[str], str]) -> str:
+        """The message in the language of `gettext` (a function from English to that)."""
+        if self.message is not None:
+            return self.message
+        problem = gettext(self.problem)
+        if self.params:
+            problem = problem % self.params
+        place = []
+        if self.item:
+            place.append(gettext("item %(item)s") % {"item": repr(self.item)})
+        elif self.principle:
+            place.append(gettext("principle %(principle)s") % {"principle": repr(self.principle)})
+        if self.field:
+            place.append(gettext("field %(field)s") % {"field": repr(self.field)})
+        return ": ".join(
+            [self.filename, ", ".join(place), problem] if place else [self.filename, problem]
+        )
 
 
 @dataclass(frozen=True)
@@ -140,14 +184,23 @@ class _Checker:
         self.filename = filename
 
     def fail(
-        self, where: str, problem: str, item: str | None = None, *, principle: str | None = None
+        self,
+        where: str,
+        problem: str,
+        item: str | None = None,
+        *,
+        principle: str | None = None,
+        **params: object,
     ) -> QuestionnaireError:
-        place = f"field {where!r}"
-        if item:
-            place = f"item {item!r}, {place}"
-        elif principle:
-            place = f"principle {principle!r}, {place}"
-        return QuestionnaireError(f"{self.filename}: {place}: {problem}")
+        """The error of `problem` (a template marked with N_, filled with `params`) at a field."""
+        return QuestionnaireError(
+            filename=self.filename,
+            problem=problem,
+            params=params,
+            item=item,
+            principle=principle,
+            field=where,
+        )
 
     def text(
         self,
@@ -157,21 +210,21 @@ class _Checker:
         *,
         principle: str | None = None,
     ) -> Text:
-        def fail(where: str, problem: str) -> QuestionnaireError:
-            return self.fail(where, problem, item, principle=principle)
+        def fail(where: str, problem: str, **params: object) -> QuestionnaireError:
+            return self.fail(where, problem, item, principle=principle, **params)
 
         value = data.get(name)
         if not isinstance(value, Mapping):
-            raise fail(name, "must be a table with a text per language (nl, en)")
+            raise fail(name, N_("must be a table with a text per language (nl, en)"))
         for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                raise fail(f"{name}.{lang}", "is missing or empty")
+                raise fail(f"{name}.{lang}", N_("is missing or empty"))
             if len(text) > MAX_TEXT:
-                raise fail(f"{name}.{lang}", f"is longer than {MAX_TEXT} characters")
+                raise fail(f"{name}.{lang}", N_("is longer than %(n)d characters"), n=MAX_TEXT)
         unknown = set(value) - set(LANGUAGES)
         if unknown:
-            raise fail(f"{name}.{sorted(unknown)[0]}", "is not a known language")
+            raise fail(f"{name}.{sorted(unknown)[0]}", N_("is not a known language"))
         return Text(nl=value["nl"].strip(), en=value["en"].strip())
 
     def optional_text(
@@ -189,34 +242,37 @@ class _Checker:
     ) -> tuple[Text, ...]:
         """`questions = { nl = [...], en = [...] }`: one or two questions, in both languages."""
 
-        def fail(where: str, problem: str) -> QuestionnaireError:
-            return self.fail(where, problem, item, principle=principle)
+        def fail(where: str, problem: str, **params: object) -> QuestionnaireError:
+            return self.fail(where, problem, item, principle=principle, **params)
 
         if "questions" not in data:
             return ()
         value = data["questions"]
         if not isinstance(value, Mapping):
-            raise fail("questions", "must be a table with a list per language (nl, en)")
+            raise fail("questions", N_("must be a table with a list per language (nl, en)"))
         unknown = set(value) - set(LANGUAGES)
         if unknown:
-            raise fail(f"questions.{sorted(unknown)[0]}", "is not a known language")
+            raise fail(f"questions.{sorted(unknown)[0]}", N_("is not a known language"))
         lists = {}
         for lang in LANGUAGES:
             entries = value.get(lang)
             if not isinstance(entries, list) or not 1 <= len(entries) <= MAX_QUESTIONS:
-                raise fail(f"questions.{lang}", f"must list 1 to {MAX_QUESTIONS} questions")
+                raise fail(
+                    f"questions.{lang}", N_("must list 1 to %(n)d questions"), n=MAX_QUESTIONS
+                )
             for entry in entries:
                 if not isinstance(entry, str) or not entry.strip():
-                    raise fail(f"questions.{lang}", "holds an empty question")
+                    raise fail(f"questions.{lang}", N_("holds an empty question"))
                 if len(entry) > MAX_TEXT:
                     raise self.fail(
                         f"questions.{lang}",
-                        f"holds a question longer than {MAX_TEXT} characters",
+                        N_("holds a question longer than %(n)d characters"),
                         item,
+                        n=MAX_TEXT,
                     )
             lists[lang] = entries
         if len(lists["nl"]) != len(lists["en"]):
-            raise fail("questions", "needs as many questions in nl as in en")
+            raise fail("questions", N_("needs as many questions in nl as in en"))
         return tuple(
             Text(nl=nl.strip(), en=en.strip())
             for nl, en in zip(lists["nl"], lists["en"], strict=True)
@@ -225,14 +281,14 @@ class _Checker:
     def integer(self, data: Mapping[str, Any], name: str, item: str | None = None) -> int:
         value = data.get(name)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise self.fail(name, "must be a whole number", item)
+            raise self.fail(name, N_("must be a whole number"), item)
         return value
 
     def key(self, data: Mapping[str, Any], name: str, item: str | None = None) -> str:
         value = data.get(name)
         if not isinstance(value, str) or not KEY_RE.match(value) or len(value) > 60:
             raise self.fail(
-                name, "must be lowercase letters, digits and single hyphens (at most 60)", item
+                name, N_("must be lowercase letters, digits and single hyphens (at most 60)"), item
             )
         return value
 
@@ -243,22 +299,28 @@ def parse(content: bytes, filename: str) -> Questionnaire:
     try:
         data = tomllib.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
-        raise QuestionnaireError(f"{filename}: the file is not UTF-8 text") from None
+        raise QuestionnaireError(
+            filename=filename, problem=N_("the file is not UTF-8 text")
+        ) from None
     except tomllib.TOMLDecodeError as error:
-        raise QuestionnaireError(f"{filename}: not valid TOML: {error}") from None
+        raise QuestionnaireError(
+            filename=filename, problem=N_("not valid TOML: %(error)s"), params={"error": error}
+        ) from None
 
     if not isinstance(data, Mapping):  # pragma: no cover - tomllib always gives a table
-        raise QuestionnaireError(f"{filename}: not a questionnaire")
+        raise QuestionnaireError(filename=filename, problem=N_("not a questionnaire"))
     unknown = set(data) - TOP_FIELDS
     if unknown:
-        raise check.fail(sorted(unknown)[0], "is not a known field")
+        raise check.fail(sorted(unknown)[0], N_("is not a known field"))
     key = check.key(data, "key")
     version = check.integer(data, "version")
     if version < 1:
-        raise check.fail("version", "must be 1 or higher")
+        raise check.fail("version", N_("must be 1 or higher"))
     name_match = FILE_RE.match(Path(filename).name)
     if not name_match or name_match["key"] != key or int(name_match["version"]) != version:
-        raise check.fail("key", f"the file must be named {key}-v{version}.toml")
+        raise check.fail(
+            "key", N_("the file must be named %(name)s"), name=f"{key}-v{version}.toml"
+        )
 
     scale = _parse_scale(check, data.get("scale"))
     principles = _parse_principles(check, data.get("principles"))
@@ -306,37 +368,42 @@ def _parse_changed(
 ) -> frozenset[str]:
     value = data.get("changed_wording", [])
     if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
-        raise check.fail("changed_wording", "must be a list of item keys")
+        raise check.fail("changed_wording", N_("must be a list of item keys"))
     if value and version == 1:
-        raise check.fail("changed_wording", "a first version has no earlier wording to differ from")
+        raise check.fail(
+            "changed_wording", N_("a first version has no earlier wording to differ from")
+        )
     keys = {i.key for i in items}
     for key in value:
         if key not in keys:
-            raise check.fail("changed_wording", "is not an item of this file", item=key)
+            raise check.fail("changed_wording", N_("is not an item of this file"), item=key)
     if len(set(value)) != len(value):
-        raise check.fail("changed_wording", "names an item more than once")
+        raise check.fail("changed_wording", N_("names an item more than once"))
     return frozenset(value)
 
 
 def _parse_scale(check: _Checker, data: Any) -> Scale:
     if not isinstance(data, Mapping):
-        raise check.fail("scale", "is missing")
+        raise check.fail("scale", N_("is missing"))
     low, high = check.integer(data, "min"), check.integer(data, "max")
     if not 0 <= low < high <= 10:
-        raise check.fail("scale.max", "the scale must run upwards within 0..10")
+        raise check.fail("scale.max", N_("the scale must run upwards within 0..10"))
     labels = data.get("labels")
     if not isinstance(labels, list):
-        raise check.fail("scale.labels", "must be a list with a label for every value")
+        raise check.fail("scale.labels", N_("must be a list with a label for every value"))
     parsed = []
     for entry in labels:
         if not isinstance(entry, Mapping):
-            raise check.fail("scale.labels", "every label must be a table")
+            raise check.fail("scale.labels", N_("every label must be a table"))
         value = check.integer(entry, "value")
         parsed.append(ScaleLabel(value, _label_text(check, entry, value)))
     values = [label.value for label in parsed]
     if values != list(range(low, high + 1)):
         raise check.fail(
-            "scale.labels", f"needs exactly one label for each value {low}..{high}, in order"
+            "scale.labels",
+            N_("needs exactly one label for each value %(low)d..%(high)d, in order"),
+            low=low,
+            high=high,
         )
     return Scale(low, high, tuple(parsed), check.text(data, "dont_know"))
 
@@ -345,20 +412,20 @@ def _label_text(check: _Checker, entry: Mapping[str, Any], value: int) -> Text:
     try:
         return check.text({"label": {k: entry.get(k) for k in LANGUAGES}}, "label")
     except QuestionnaireError:
-        raise check.fail(f"scale.labels[{value}]", "needs a text in nl and en") from None
+        raise check.fail(f"scale.labels[{value}]", N_("needs a text in nl and en")) from None
 
 
 def _parse_principles(check: _Checker, data: Any) -> tuple[PrincipleSpec, ...]:
     if not isinstance(data, list):
-        raise check.fail("principles", "is missing")
+        raise check.fail("principles", N_("is missing"))
     specs = []
     for entry in data:
         if not isinstance(entry, Mapping):
-            raise check.fail("principles", "every principle must be a table")
+            raise check.fail("principles", N_("every principle must be a table"))
         key = check.key(entry, "key")
         unknown = set(entry) - PRINCIPLE_FIELDS
         if unknown:
-            raise check.fail(sorted(unknown)[0], "is not a known field", principle=key)
+            raise check.fail(sorted(unknown)[0], N_("is not a known field"), principle=key)
         specs.append(
             PrincipleSpec(
                 key,
@@ -371,32 +438,40 @@ def _parse_principles(check: _Checker, data: Any) -> tuple[PrincipleSpec, ...]:
     if tuple(s.key for s in specs) != PRINCIPLE_KEYS:
         raise check.fail(
             "principles",
-            "must list exactly these principles in this order: " + ", ".join(PRINCIPLE_KEYS),
+            N_("must list exactly these principles in this order: %(keys)s"),
+            keys=", ".join(PRINCIPLE_KEYS),
         )
     return tuple(specs)
 
 
 def _parse_items(check: _Checker, data: Any) -> tuple[ItemSpec, ...]:
     if not isinstance(data, list) or not data:
-        raise check.fail("items", "must list at least one item")
+        raise check.fail("items", N_("must list at least one item"))
     items: list[ItemSpec] = []
     seen: set[str] = set()
     for position, entry in enumerate(data, start=1):
         if not isinstance(entry, Mapping):
-            raise check.fail("items", f"entry {position} must be a table")
+            raise check.fail("items", N_("entry %(position)d must be a table"), position=position)
         key = check.key(entry, "key")
         if key in seen:
-            raise check.fail("key", "is used by more than one item", item=key)
+            raise check.fail("key", N_("is used by more than one item"), item=key)
         seen.add(key)
         principle = entry.get("principle")
         if principle not in PRINCIPLE_KEYS:
-            raise check.fail("principle", "must be one of: " + ", ".join(PRINCIPLE_KEYS), item=key)
+            raise check.fail(
+                "principle",
+                N_("must be one of: %(keys)s"),
+                item=key,
+                keys=", ".join(PRINCIPLE_KEYS),
+            )
         tags = entry.get("tags", [])
         if not isinstance(tags, list) or any(t not in TAG_KEYS for t in tags):
-            raise check.fail("tags", "may only hold: " + ", ".join(TAG_KEYS), item=key)
+            raise check.fail(
+                "tags", N_("may only hold: %(keys)s"), item=key, keys=", ".join(TAG_KEYS)
+            )
         unknown = set(entry) - ITEM_FIELDS
         if unknown:
-            raise check.fail(sorted(unknown)[0], "is not a known field", item=key)
+            raise check.fail(sorted(unknown)[0], N_("is not a known field"), item=key)
         items.append(
             ItemSpec(
                 key,
@@ -411,7 +486,7 @@ def _parse_items(check: _Checker, data: Any) -> tuple[ItemSpec, ...]:
         )
     missing = [p for p in PRINCIPLE_KEYS if not any(i.principle == p for i in items)]
     if missing:
-        raise check.fail("items", f"principle {missing[0]!r} has no items")
+        raise check.fail("items", N_("principle %(key)s has no items"), key=repr(missing[0]))
     return tuple(items)
 
 

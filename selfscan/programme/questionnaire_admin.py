@@ -68,10 +68,13 @@ def questionnaire_upload():  # type: ignore[no-untyped-def]
     db = get_session()
     try:
         if len(data) > MAX_BYTES:
-            raise QuestionnaireError(f"{name}: the file is larger than 1 MB")
+            raise QuestionnaireError(f"{name}: " + _("the file is larger than 1 MB"))
         questionnaire = parse(data, name)
         row = service.store_upload(db, questionnaire, data.decode("utf-8"), all_questionnaires())
-    except (QuestionnaireError, service.UploadRefused) as error:
+    except QuestionnaireError as error:
+        db.rollback()
+        return questionnaires_page(form, [error.say(_)]), 400
+    except service.UploadRefused as error:
         db.rollback()
         return questionnaires_page(form, [str(error)]), 400
     db.commit()

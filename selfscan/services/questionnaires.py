@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -128,7 +129,8 @@ def _replace(session: Session, row: QuestionnaireVersion, questionnaire: Questio
 
 
 class UploadRefused(ValueError):
-    """An uploaded questionnaire file that cannot be kept; the message says why."""
+    """An uploaded questionnaire file that cannot be kept; the message says why, in the
+    reader's language (only the page uploads)."""
 
 
 def store_upload(
@@ -146,11 +148,16 @@ def store_upload(
         )
     ).first()
     if (key, number) in shipped or (row is not None and row.published_at is not None):
-        raise UploadRefused(
-            f"{questionnaire.filename}: {key} v{number} is published and never changes; "
-            f"upload it as {key}-v{_next_version(session, key)}.toml with version = "
-            f"{_next_version(session, key)}"
+        following = _next_version(session, key)
+        problem = _(
+            "%(key)s v%(number)d is published and never changes; upload it as %(name)s with "
+            "version = %(following)d",
+            key=key,
+            number=number,
+            name=f"{key}-v{following}.toml",
+            following=following,
         )
+        raise UploadRefused(f"{questionnaire.filename}: {problem}")
     if row is None:
         row = QuestionnaireVersion(
             key=key,
