@@ -139,7 +139,10 @@ def test_rule_8_refuses_a_small_import_into_released_figures(programme, db, worl
     assert answer.status_code == 400
     text = answer.get_data(as_text=True)
     assert "zijn vrijgegeven toen de ronde sloot" in text
-    assert "regio &#39;regio-a&#39;, groep &#39;all&#39;, principe &#39;kind-centraal&#39;" in text
+    assert (
+        "regio &#39;regio-a&#39;, groep &#39;all&#39;, principe &#39;kind-centraal&#39;: zou "
+        "veranderen met 1 nieuwe score(s)" in text
+    )
     assert _count(db, Response) == 9
 
 

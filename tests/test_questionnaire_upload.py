@@ -127,7 +127,12 @@ BAD = [
         "zelfscan-mao-v3.toml",
         "veld &#39;young.de&#39;: is geen bekende taal",
     ),
-    ("not UTF-8", THIRD.encode("utf-16"), "zelfscan-mao-v3.toml", "het bestand is geen UTF-8-tekst"),
+    (
+        "not UTF-8",
+        THIRD.encode("utf-16"),
+        "zelfscan-mao-v3.toml",
+        "het bestand is geen UTF-8-tekst",
+    ),
     (
         "a shipped version",
         SECOND.replace("De hulp die ik krijg", "Hulp"),

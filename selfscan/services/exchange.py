@@ -343,25 +343,13 @@ def _release_errors(
     ]
     lines += [
         _(
-            "region %(region)s, group %(group)s, principle %(principle)s: would change with "
-            "%(n)d new score(s)",
+            "region %(region)s, group %(group)s, %(figure)s: would change with %(n)d new score(s)",
             region=region_of(r),
             group=repr(r.key),
-            principle=repr(r.principle),
+            figure=_figure_name(r.principle, principles),
             n=r.added,
         )
-        for r in principle_refusals
-    ]
-    lines += [
-        _(
-            "region %(region)s, group %(group)s, statement %(statement)s: would change with "
-            "%(n)d new answer(s)",
-            region=region_of(r),
-            group=repr(r.key),
-            statement=repr(r.principle),
-            n=r.added,
-        )
-        for r in statement_refusals
+        for r in principle_refusals + statement_refusals
     ]
     lines += [
         _(

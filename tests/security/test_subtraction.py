@@ -218,7 +218,7 @@ def test_an_import_that_changes_a_statement_figure_with_fewer_than_k_answers_is_
     ] * 2
     errors = _refused(db, world, only_one)
     assert any(
-        "group 'gemeente', statement 'kc-1': would change with 1 new answer(s)" in e for e in errors
+        "group 'gemeente', statement 'kc-1': would change with 1 new score(s)" in e for e in errors
     ), errors
     assert any("statement 'kc-1': the figures before and after together" in e for e in errors)
     assert not any("principle 'kind-centraal'" in e for e in errors)  # the principles may change
