@@ -50,6 +50,10 @@ POLICY: dict[str, Access] = {
     "programme.questionnaire_preview": Access.PROGRAMME,
     "region.overview": Access.REGION,
     "region.dashboard": Access.REGION,
+    "region.path": Access.REGION,
+    "region.path_download": Access.REGION,
+    "programme.paths": Access.PROGRAMME,
+    "programme.paths_download": Access.PROGRAMME,
     "region.scores_download": Access.REGION,
     "compare.compare": Access.SIGNED_IN,  # regions limited to own and shared by name
     "compare.scores_download": Access.PROGRAMME,

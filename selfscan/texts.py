@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from babel import Locale
-from flask import g, has_request_context
+from flask import Response, g, has_request_context
 from flask_babel import format_datetime, get_locale, gettext, ngettext
 from sqlmodel import select
 
@@ -17,6 +17,7 @@ from selfscan.core.texts import NONE, Chart, Reader, table_for_people
 from selfscan.core.texts import radar_chart as _radar_chart
 from selfscan.infra.db import get_session
 from selfscan.models import Region, Round
+from selfscan.services import exchange
 
 __all__ = ["NONE", "Chart", "reader"]
 
@@ -77,3 +78,26 @@ def for_people(
     rounds = dict(db.exec(select(Round.key, Round.title)).all())
     regions = dict(db.exec(select(Region.key, Region.name)).all())
     return table_for_people(header, rows, reader(), rounds=rounds, regions=regions)
+
+
+DOWNLOADS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def table_download(
+    header: Sequence[str], rows: Sequence[Sequence[object]], name: str, fmt: str, title: str
+) -> Response:
+    """A table as a CSV attachment with keys (for other systems, like DESIGN's scores export)
+    or an Excel workbook in the reader's words (for people); text never runs as a formula."""
+    if fmt == "csv":
+        body = exchange.table_csv_bytes(header, rows)  # type: ignore[arg-type]
+    else:
+        words_header, words = for_people(header, rows)
+        body = exchange.table_xlsx_bytes(words_header, words, title=title)  # type: ignore[arg-type]
+    return Response(
+        body,
+        mimetype=DOWNLOADS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )

@@ -153,6 +153,9 @@ HEADERS = {
     "response_rate_percent": N_("Response rate (%)"),
     "missing_sectors": N_("Sectors without responses"),
     "focus_principles": N_("Focus principles"),
+    "agreed": N_("Agreed"),
+    "sectors_asked": N_("Sectors asked"),
+    "sectors_heard": N_("Sectors that responded"),
 }
 DROPPED = ("region_name", "round_title")  # the key's column says it in words already
 

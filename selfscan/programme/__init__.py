@@ -4,6 +4,7 @@ from selfscan.programme import (  # noqa: F401  (registers routes)
     coordinators,
     imports,
     overview,
+    paths,
     privacy,
     questionnaire_admin,
     region_admin,

@@ -6,6 +6,7 @@ from selfscan.region import (  # noqa: F401  (registers routes)
     dashboard,
     invitations,
     organisations,
+    paths,
     report,
     topics,
 )
