@@ -9,7 +9,8 @@ import csv
 import io
 
 from openpyxl import load_workbook
-from test_overview import HIDDEN, rounds  # noqa: F401  (the fixture)
+from test_overview import HIDDEN
+from test_overview import rounds as _rounds  # noqa: F401  (the fixture "rounds")
 
 from conftest import login
 from selfscan.models import AgreedPosition
@@ -29,7 +30,7 @@ def _agree(db, round_, region, principle: str, tenths: int) -> None:
 
 
 def test_a_regions_path_holds_its_closed_rounds_with_shown_means_and_sectors(db, world, rounds):
-    round_0, round_1 = rounds
+    _, round_1 = rounds
     _agree(db, round_1, world["region_a"], "kind-centraal", 35)
     path = region_path(db, world["region_a"], k=3)
     # Round 2 is planned: not on the path. Oldest first.
@@ -74,7 +75,7 @@ def test_the_coordinator_reads_their_regions_path_and_no_other(client, db, world
 
 
 def test_the_region_download_has_keys_in_csv_and_words_in_excel(client, db, world, rounds):
-    round_0, round_1 = rounds
+    _, round_1 = rounds
     _agree(db, round_1, world["region_a"], "samen-beter", 40)
     login(client, world["coordinator_a"])
     answer = client.get(REGION_PATH + ".csv")
