@@ -65,6 +65,10 @@ PRINCIPLES = (
 @pytest.fixture
 def rounds(make, db, world):
     """Round 0 and round 1 (closed) with responses in regions a-d, and a planned round 2."""
+    return make_rounds(make, db, world)
+
+
+def make_rounds(make, db, world):
     now = utcnow()
     regions = (
         world["region_a"],

@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
-from test_overview import HIDDEN
-from test_overview import rounds as _rounds  # noqa: F401  (the fixture "rounds")
+from test_overview import HIDDEN, make_rounds
 
 from conftest import login
 from selfscan.models import AgreedPosition
@@ -18,6 +18,12 @@ from selfscan.services.paths import all_paths, region_path
 
 REGION_PATH = "/regio/regio-a/pad"
 ALL_PATHS = "/programma/paden"
+
+
+@pytest.fixture
+def rounds(make, db, world):
+    """The overview's rounds: 0 and 1 closed with responses in regions a-d, 2 planned."""
+    return make_rounds(make, db, world)
 
 
 def _agree(db, round_, region, principle: str, tenths: int) -> None:
