@@ -7,10 +7,12 @@
 It generates 40 regions x 30 submitted responses x 8 rounds (the last open), starts gunicorn
 (gunicorn.conf.py, 2 workers) on a free 127.0.0.1 port, signs in and opens personal links with
 real requests, and measures with wrk: the hello-world route /ping (the machine's ceiling), a
-questionnaire page, an autosave, the region dashboard, the compare page and the programme
-overview. Then page weights, 200 respondents saving for 60 s (a client of its own, see
-`crowd_run`), the dashboard with 4x and 16x the regions, and the memory of each worker. Needs
-Debian's `wrk` (`apt-get install wrk`).
+questionnaire page, an autosave, the region dashboard, the compare page, the programme overview
+and the region report page. Then one region's report as a PDF (one request at a time: median
+and p95), the ZIP of every region's report of a closed round made by `selfscan reports zip`
+(its time and peak memory), page weights, 200 respondents saving for 60 s (a client of its own,
+see `crowd_run`), the dashboard with 4x and 16x the regions, and the memory of each worker.
+Needs Debian's `wrk` (`apt-get install wrk`).
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -56,7 +60,11 @@ TARGETS = {  # page -> (least share of hello-world throughput, highest p99 in ms
     "region dashboard": (0.10, None),
     "programme overview": (None, 300),
     "programme overview, 1 connection": (None, 300),
+    # Issue 18: "a region report page < 100 ms when nothing changed" (a kept page), one at a time.
+    "region report page, 1 connection": (None, 100),
 }
+PDF_SECONDS = 2.0  # one region's PDF (issue 18)
+ZIP_SECONDS = 60.0  # the ZIP of 40 regions' PDFs on 2 CPUs (issue 18)
 
 
 @dataclass
@@ -73,6 +81,45 @@ class Result:
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (/proc/loadavg): how much else ran on the CPUs."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+@dataclass
+class Timings:
+    """Requests made one at a time: the first (its worker's first PDF) apart, then the rest."""
+
+    first_s: float
+    seconds: list[float]
+    cpu_s: float  # CPU time of the workers over the measured requests
+    load_before: str
+    load_after: str
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def p95_s(self) -> float:
+        ordered = sorted(self.seconds)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+@dataclass
+class Bundle:
+    """One run of `selfscan reports zip`: its wall time, CPU time and peak memory."""
+
+    regions: int
+    reports: int
+    seconds: float
+    cpu_s: float
+    peak_mb: float
+    size_mb: float
+    load_before: str
+    load_after: str
 
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -166,6 +213,9 @@ def main() -> None:
         help="the respondents' time between two saves (0: save again at once)",
     )
     parser.add_argument("--scales", default="1,4,16", help="region multiples for the dashboard")
+    parser.add_argument(
+        "--pdf-requests", type=int, default=10, help="one region's PDF, one at a time"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     wrk = shutil.which("wrk")
@@ -188,7 +238,7 @@ def main() -> None:
         finally:
             server.stop()
         report["database"] = database
-        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} (/proc/loadavg {load_average()})")
         if args.json:
             args.json.write_text(json.dumps(report, indent=2))
 
@@ -230,6 +280,15 @@ def run(
         "programme overview": [
             ("GET", f"/programma/overzicht/{closed_round}", sessions.programme, "", "")
         ],
+        "region report page": [
+            (
+                "GET",
+                f"/regio/{data.BENCH_REGION}/rapport/{closed_round}",
+                sessions.coordinator,
+                "",
+                "",
+            )
+        ],
     }
     for name, lines in pages.items():
         check(server.base, lines[0], name)
@@ -243,6 +302,20 @@ def run(
     results["programme overview, 1 connection"] = wrk_run(
         server, overview, folder, 1, 1, args.seconds, "overview alone"
     )
+    # A coordinator opening the report: one request at a time, the page kept since the runs above.
+    results["region report page, 1 connection"] = wrk_run(
+        server, pages["region report page"], folder, 1, 1, args.seconds, "report alone"
+    )
+    pdf = pdf_run(
+        server,
+        f"/regio/{data.BENCH_REGION}/rapport/{closed_round}.pdf",
+        sessions.coordinator,
+        args.pdf_requests,
+    )
+    print(f"  measured one region's PDF: median {pdf.median_s:.2f} s", flush=True)
+    # Before the dashboard's scaling adds regions: the closed round has its 40 regions.
+    bundle = zip_run(url, closed_round, folder)
+    print(f"  measured the ZIP of {bundle.reports} reports: {bundle.seconds:.0f} s", flush=True)
     weights = {
         name: page_weight(server.base, lines[0][1], lines[0][2])
         for name, lines in pages.items()
@@ -265,7 +338,8 @@ def run(
     rss_after_load = server.worker_rss_mb()
     scaling = dashboard_scaling(server, pages["region dashboard"], folder, url, args)
     rss_end = server.worker_rss_mb()
-    return print_report(results, weights, crowd, rss_after_load, rss_end, scaling, args.think_ms)
+    report = print_report(results, weights, crowd, rss_after_load, rss_end, scaling, args.think_ms)
+    return report | print_reports(pdf, bundle)
 
 
 # --- the server and the sessions -----------------------------------------------------------
@@ -277,13 +351,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, folder: Path) -> Server:
-    port = free_port()
-    env = {
+def app_env(url: str) -> dict[str, str]:
+    """The environment the app (gunicorn, or the `selfscan` command) runs with."""
+    return {
         **os.environ,
         "SELFSCAN_DATABASE_URL": url,
         "SELFSCAN_SECRET_KEY": secrets.token_hex(32),
         "SELFSCAN_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+    }
+
+
+def start_gunicorn(url: str, folder: Path) -> Server:
+    port = free_port()
+    env = {
+        **app_env(url),
         "SELFSCAN_BIND": f"127.0.0.1:{port}",
         "SELFSCAN_WORKERS": "2",
         "SELFSCAN_THREADS": "1",
@@ -538,6 +619,72 @@ def drain(base: str) -> None:
         time.sleep(0.2)
 
 
+# --- the region reports ----------------------------------------------------------------------
+
+
+def pdf_run(server: Server, path: str, cookie: str, count: int) -> Timings:
+    """One region's report as a PDF, `count` times one after the other (after a first one)."""
+    load_before = load_average()
+
+    def fetch() -> float:
+        started = time.perf_counter()
+        answer = requests.get(server.base + path, headers={"Cookie": cookie}, timeout=120)
+        took = time.perf_counter() - started
+        if answer.status_code != 200 or not answer.content.startswith(b"%PDF"):
+            sys.exit(f"region report PDF: GET {path} answered {answer.status_code}, not a PDF")
+        return took
+
+    first = fetch()
+    cpu_before = server.cpu()
+    seconds = [fetch() for _ in range(max(count, 1))]
+    return Timings(first, seconds, server.cpu() - cpu_before, load_before, load_average())
+
+
+def zip_run(url: str, round_key: str, folder: Path) -> Bundle:
+    """`selfscan reports zip` for the round, as the programme team would run it: wall time, and
+    CPU time and peak resident memory of that process, from the kernel (wait4's rusage)."""
+    target = folder / "reports.zip"
+    log = folder / "reports-zip.log"
+    command = Path(sys.executable).parent / "selfscan"
+    load_before = load_average()
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(command), "reports", "zip", "--round", round_key, "--output", str(target)],
+            cwd=ROOT,
+            env=app_env(url),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"selfscan reports zip failed ({process.returncode}):\n{log.read_text()}")
+    with zipfile.ZipFile(target) as bundle:
+        names = bundle.namelist()
+    engine = make_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        regions = connection.execute(
+            text(
+                "SELECT count(*) FROM round_region JOIN round ON round.id = round_region.round_id "
+                "WHERE round.key = :key"
+            ),
+            {"key": round_key},
+        ).scalar_one()
+    engine.dispose()
+    return Bundle(
+        regions=regions,
+        reports=sum(name.endswith(".pdf") for name in names),
+        seconds=seconds,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        peak_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        size_mb=target.stat().st_size / 1024 / 1024,
+        load_before=load_before,
+        load_after=load_average(),
+    )
+
+
 # --- page weight -----------------------------------------------------------------------------
 
 
@@ -729,6 +876,29 @@ def print_report(results, weights, crowd, rss_load, rss_end, scaling, think_ms) 
             for s, (one, many) in scaling.items()
         },
         "rss_mb": {"after_load": rss_load, "end": rss_end},
+    }
+
+
+def print_reports(pdf: Timings, bundle: Bundle) -> dict:  # type: ignore[type-arg]
+    """The region report's PDF and the round's ZIP, with issue 18's targets."""
+    print()
+    print(
+        f"one region's report PDF, {len(pdf.seconds)} requests one at a time: median "
+        f"{pdf.median_s:.2f} s, p95 {pdf.p95_s:.2f} s, CPU {pdf.cpu_s / len(pdf.seconds):.2f} s "
+        f"each (the first, before them: {pdf.first_s:.2f} s); target < {PDF_SECONDS:.0f} s: "
+        f"{_verdict(pdf.p95_s < PDF_SECONDS)} at p95, {_verdict(pdf.median_s < PDF_SECONDS)} "
+        f"at the median (load {pdf.load_before} before, {pdf.load_after} after)"
+    )
+    print(
+        f"selfscan reports zip, {bundle.reports} PDFs of {bundle.regions} regions: "
+        f"{bundle.seconds:.1f} s, CPU {bundle.cpu_s:.1f} s, peak memory {bundle.peak_mb:.0f} MB, "
+        f"{bundle.size_mb:.1f} MB written; target < {ZIP_SECONDS:.0f} s on 2 CPUs: "
+        f"{_verdict(bundle.seconds < ZIP_SECONDS and bundle.reports == bundle.regions)} "
+        f"(load {bundle.load_before} before, {bundle.load_after} after)"
+    )
+    return {
+        "report_pdf": pdf.__dict__ | {"median_s": pdf.median_s, "p95_s": pdf.p95_s},
+        "reports_zip": bundle.__dict__,
     }
 
 

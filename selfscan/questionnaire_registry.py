@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlmodel import col, select
 
 from selfscan.core.questionnaire import (
     Questionnaire,
@@ -83,7 +84,30 @@ def change_between(earlier: Round, later: Round) -> VersionChange | None:
     both used the same version)."""
     if earlier.questionnaire_version_id == later.questionnaire_version_id:
         return None
-    return version_change(questionnaire_of(earlier), questionnaire_of(later), all_questionnaires())
+    first, second = questionnaire_of(earlier), questionnaire_of(later)
+    return version_change(first, second, _versions_between(first, second))
+
+
+def _versions_between(
+    first: Questionnaire, second: Questionnaire
+) -> dict[tuple[str, int], Questionnaire]:
+    """Every version of the key up to the higher of the two: the files, and those uploaded in
+    the app (kept in the database), so that the changed wording of each one on the way counts."""
+    found = dict(all_questionnaires())
+    if first.key != second.key:
+        return found
+    low, high = sorted((first.version, second.version))
+    rows = get_session().exec(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.key == second.key,
+            col(QuestionnaireVersion.version) > low,
+            col(QuestionnaireVersion.version) <= high,
+            col(QuestionnaireVersion.content).is_not(None),
+        )
+    )
+    for row in rows:
+        found[(row.key, row.version)] = questionnaire_for(row)
+    return found
 
 
 @lru_cache(maxsize=32)

@@ -10,9 +10,9 @@ from privacy_support import answer_and_submit
 from sqlmodel import select
 
 from selfscan.core.scoring import PROGRAMME
-from selfscan.models import Invitation, Response, User
+from selfscan.models import Invitation, PendingUpload, Response, User
 from selfscan.models.types import utcnow
-from selfscan.services import privacy, scores
+from selfscan.services import privacy, scores, uploads
 from selfscan.services.coordinators import deactivate
 
 DAYS = 30
@@ -115,3 +115,59 @@ def test_purge_deletes_deactivated_accounts_unused_for_the_whole_window(db, worl
     assert "oud@example.org" not in left
     assert {"recent@example.org", "actief@example.org", world["programme"].email} <= left
     assert privacy.purge(db, retention_days=DAYS).accounts == 0
+
+
+def _kept_uploads(db, round_, ages: dict[int, float]) -> dict[int, str]:
+    """Responses files previewed by each account (by id) that many hours ago and never
+    confirmed; their tokens. (Kept first, aged afterwards: keeping a file drops the others
+    older than a day.)"""
+    tokens = {
+        account_id: uploads.keep(
+            db,
+            account_id=account_id,
+            round_=round_,
+            filename="antwoorden.csv",
+            content="region,organisation,sector\nregio-a,School A,po\n",
+        )
+        for account_id in ages
+    }
+    for account_id, hours in ages.items():
+        upload = db.exec(select(PendingUpload).where(PendingUpload.account_id == account_id)).one()
+        upload.created_at = utcnow() - timedelta(hours=hours)
+        db.add(upload)
+    db.commit()
+    return tokens
+
+
+def test_purge_deletes_uploads_previewed_more_than_a_day_ago_whatever_the_retention(
+    runner, app, db, world, make
+):
+    app.config["RETENTION_DAYS"] = 10_000  # a day is the limit for previews, not the retention
+    late = make.user("laat@example.org", programme=True)
+    tokens = _kept_uploads(db, world["round"], {world["programme"].id: 25, late.id: 23})
+
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "1 unconfirmed upload(s)" in result.output
+    db.expire_all()
+    left = db.exec(select(PendingUpload)).all()
+    assert [upload.account_id for upload in left] == [late.id]
+    assert uploads.find(db, tokens[late.id], late.id) is not None  # still confirmable
+
+    again = runner.invoke(args=["purge"])
+    assert "0 unconfirmed upload(s)" in again.output
+    assert len(db.exec(select(PendingUpload)).all()) == 1
+
+
+def test_purge_counts_the_old_upload_of_an_account_it_deletes(db, world, make):
+    now = utcnow()
+    gone = make.user("weg@example.org", regions=(world["region_a"],))
+    _kept_uploads(db, world["round"], {gone.id: 24 * (DAYS + 1)})
+    gone.created_at = now - timedelta(days=DAYS + 2)
+    deactivate(db, gone)
+    db.add(gone)
+    db.commit()
+    result = privacy.purge(db, retention_days=DAYS)
+    db.commit()
+    assert (result.accounts, result.uploads) == (1, 1)
+    assert db.exec(select(PendingUpload)).all() == []

@@ -4,15 +4,20 @@ programme overview); rounds of one version carry no such note."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 from test_exchange import import_rows, row
 
 from conftest import close_round, login
 from selfscan.core.questionnaire import parse, version_change
 from selfscan.infra.config import PROJECT_ROOT
+from selfscan.models import QuestionnaireVersion
 from selfscan.models.types import utcnow
+from selfscan.questionnaire_registry import all_questionnaires, change_between
+from selfscan.services import questionnaires, rounds
 
 FOLDER = PROJECT_ROOT / "questionnaires"
 NOTE = "Andere versie van de vragenlijst."
@@ -103,3 +108,92 @@ def test_the_overview_says_the_versions_differ(client, world, two_versions):
     assert NOTE in trend
     first = client.get("/programma/overzicht/ronde-1").get_data(as_text=True)
     assert NOTE not in first
+
+
+# A questionnaire the programme team keeps in the app only: every version uploaded, v2 and v3
+# each changing the wording of one statement.
+KC1_V1 = "In onze regio bepaalt wat een kind nodig heeft welke hulp er komt"
+KC1_V3 = "In onze regio bepaalt de behoefte van het kind welke hulp er komt"
+KC2_V1 = "Ouders denken mee over de afspraken"
+KC2_UPLOADED = "Ouders praten mee over de afspraken"
+PROEF_V1 = (
+    (FOLDER / "zelfscan-mao-v1.toml")
+    .read_text(encoding="utf-8")
+    .replace('key = "zelfscan-mao"', 'key = "zelfscan-proef"', 1)
+)
+PROEF_V2 = PROEF_V1.replace(
+    "version = 1\n", 'version = 2\nchanged_wording = ["kc-2"]\n', 1
+).replace(KC2_V1, KC2_UPLOADED, 1)
+PROEF_V3 = PROEF_V2.replace(
+    'version = 2\nchanged_wording = ["kc-2"]', 'version = 3\nchanged_wording = ["kc-1"]', 1
+).replace(KC1_V1, KC1_V3, 1)
+
+
+def _upload_and_publish(client, db, content: str, version: int) -> QuestionnaireVersion:
+    data = {"file": (io.BytesIO(content.encode("utf-8")), f"zelfscan-proef-v{version}.toml")}
+    page = "/programma/vragenlijsten"
+    answer = client.post(page, data=data, content_type="multipart/form-data")
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert client.post(f"{page}/zelfscan-proef/{version}/publiceren").status_code == 302
+    return db.exec(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.key == "zelfscan-proef", QuestionnaireVersion.version == version
+        )
+    ).one()
+
+
+def test_the_changed_wording_of_every_uploaded_version_in_between_is_marked(client, db, world):
+    login(client, world["programme"])
+    first, _, third = (
+        _upload_and_publish(client, db, text, n)
+        for n, text in ((1, PROEF_V1), (2, PROEF_V2), (3, PROEF_V3))
+    )
+    client.post("/uitloggen")
+    now = utcnow()
+    made = []
+    for key, version, opens, closes in (
+        ("proef-1", first, now - timedelta(days=3), now + timedelta(days=7)),
+        ("proef-3", third, now - timedelta(minutes=1), now + timedelta(days=7)),
+    ):
+        round_ = rounds.add_round(
+            db,
+            key=key,
+            title=key.title(),
+            questionnaire=version,
+            opens_at=opens,
+            closes_at=closes,
+            regions=(world["region_a"],),
+        )
+        db.commit()
+        import_rows(db, round_, [row("regio-a", "School A", "po", v) for v in "234"])
+        close_round(db, round_)
+        made.append(round_)
+
+    login(client, world["coordinator_a"])
+    page = client.get("/regio/regio-a/resultaten/proef-3").get_data(as_text=True)
+    assert "Proef-1 gebruikte versie 1 van de vragenlijst, Proef-3 versie 3." in page
+    note = page[page.index("Proef-1 gebruikte versie 1") :].split("</div>")[0]
+    # kc-2 changed in v2, kc-1 in v3: both marked, in v3's wording; nothing else is.
+    assert KC1_V3 in note and KC2_UPLOADED in note
+    assert note.count(CHANGED) == 2
+    statements = page[page.index('id="statements-heading"') :]
+    for text in (KC1_V3, KC2_UPLOADED):
+        assert CHANGED in statements[statements.index(text) :].split("</th>")[0], text
+
+
+def test_shipped_and_uploaded_versions_in_between_add_up(app, db, make, world):
+    second = (FOLDER / "zelfscan-mao-v2.toml").read_text(encoding="utf-8")
+    third = second.replace("version = 2\n", "version = 3\n", 1).replace(
+        'changed_wording = ["kc-2", "ga-2"]', 'changed_wording = ["sb-1"]', 1
+    )
+    with app.test_request_context():
+        row = questionnaires.store_upload(
+            db, parse(third.encode("utf-8"), "zelfscan-mao-v3.toml"), third, all_questionnaires()
+        )
+        questionnaires.publish(db, row)
+        db.commit()
+        later = make.round("ronde-3", (world["region_a"],), version=3, title="Ronde 3")
+        change = change_between(world["round"], later)
+    assert change is not None
+    # v2 (a shipped file) marked kc-2 and ga-2, v3 (uploaded) sb-1.
+    assert [item.key for item in change.changed_wording] == ["kc-2", "ga-2", "sb-1"]

@@ -67,7 +67,8 @@ def purge_command(days: int | None) -> None:
 
     Invitations of those rounds lose name and e-mail address (their anonymous answers stay in
     the figures); deactivated coordinator accounts unused for that long are deleted. Running it
-    again changes nothing more. Rate-limit counters whose window has ended are deleted too.
+    again changes nothing more. Responses files previewed but not confirmed within a day, and
+    rate-limit counters whose window has ended, are deleted too.
     """
     from selfscan.infra import throttle
     from selfscan.services import privacy
@@ -78,5 +79,6 @@ def purge_command(days: int | None) -> None:
     counters = throttle.purge_ended(db.engine())
     click.echo(
         f"Purged personal data older than {retention} days: {result.invitations} invitation(s), "
-        f"{result.accounts} deactivated account(s); {counters} ended rate-limit counter(s)."
+        f"{result.accounts} deactivated account(s); {result.uploads} unconfirmed upload(s) "
+        f"older than a day; {counters} ended rate-limit counter(s)."
     )

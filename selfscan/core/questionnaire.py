@@ -494,7 +494,7 @@ def _parse_items(check: _Checker, data: Any) -> tuple[ItemSpec, ...]:
 class VersionChange:
     """What a comparison between rounds of two questionnaire versions must say: principle
     scores compare; statements only where both versions have the key; and which of those
-    changed wording on the way (as the files in between mark them)."""
+    changed wording on the way (as the versions in between mark them, files or uploaded)."""
 
     earlier: Questionnaire
     later: Questionnaire

@@ -29,6 +29,7 @@ from selfscan.models import (
     User,
 )
 from selfscan.models.types import utcnow
+from selfscan.services import uploads
 from selfscan.services.accounts import normalise_email
 
 # Invitations whose person was purged keep their row (participation figures of old rounds
@@ -209,6 +210,7 @@ class Purge:
 
     invitations: int
     accounts: int
+    uploads: int
 
 
 def purge(session: Session, *, retention_days: int, now: datetime | None = None) -> Purge:
@@ -216,11 +218,14 @@ def purge(session: Session, *, retention_days: int, now: datetime | None = None)
 
     Invitations keep their row (old rounds' participation figures count them), but lose the
     name and address and can no longer be used. Deactivated coordinator accounts that have not
-    signed in within the window are deleted.
+    signed in within the window are deleted. Responses files previewed but never confirmed are
+    deleted after a day, whatever the retention period: they hold people's answers.
     """
     if retention_days < 0:
         raise PrivacyError("the retention period cannot be negative")
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    # First, so that an old upload of an account deleted below is counted, not cascaded away.
+    expired_uploads = uploads.purge_expired(session, now=now)
     old_rounds = select(Round.id).where(col(Round.closes_at) < cutoff)
     erased = session.execute(
         update(Invitation)
@@ -249,4 +254,8 @@ def purge(session: Session, *, retention_days: int, now: datetime | None = None)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     session.flush()
-    return Purge(invitations=int(erased or 0), accounts=int(removed or 0))
+    return Purge(
+        invitations=int(erased or 0),
+        accounts=int(removed or 0),
+        uploads=expired_uploads,
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
@@ -20,15 +20,23 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def purge_expired(session: Session, *, now: datetime | None = None) -> int:
+    """Delete the files kept longer than a day (previews never confirmed; they hold people's
+    answers); returns how many."""
+    removed = session.execute(
+        delete(PendingUpload)
+        .where(col(PendingUpload.created_at) < (now or utcnow()) - KEPT_FOR)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    session.flush()
+    return int(removed or 0)
+
+
 def keep(session: Session, *, account_id: int, round_: Round, filename: str, content: str) -> str:
     """Keep a previewed file for its confirmation; replaces the account's earlier one and
     drops any kept longer than a day. Returns the token for the session."""
-    session.exec(
-        delete(PendingUpload).where(
-            (col(PendingUpload.account_id) == account_id)
-            | (col(PendingUpload.created_at) < utcnow() - KEPT_FOR)
-        )
-    )
+    session.exec(delete(PendingUpload).where(col(PendingUpload.account_id) == account_id))
+    purge_expired(session)
     token = secrets.token_urlsafe(32)
     session.add(
         PendingUpload(
