@@ -53,6 +53,8 @@ POLICY: dict[str, Access] = {
     "region.path": Access.REGION,
     "region.path_download": Access.REGION,
     "programme.paths": Access.PROGRAMME,
+    "programme.spearheads": Access.PROGRAMME,
+    "programme.spearheads_download": Access.PROGRAMME,
     "programme.paths_download": Access.PROGRAMME,
     "region.scores_download": Access.REGION,
     "compare.compare": Access.SIGNED_IN,  # regions limited to own and shared by name

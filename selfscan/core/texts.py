@@ -19,6 +19,7 @@ from selfscan.core.vocabulary import (
     PRINCIPLE_KEYS,
     PRINCIPLES,
     SECTORS,
+    TAGS,
     Term,
     find,
 )
@@ -156,6 +157,7 @@ HEADERS = {
     "agreed": N_("Agreed"),
     "sectors_asked": N_("Sectors asked"),
     "sectors_heard": N_("Sectors that responded"),
+    "tag": N_("Spearhead or condition"),
 }
 DROPPED = ("region_name", "round_title")  # the key's column says it in words already
 
@@ -193,6 +195,8 @@ def table_for_people(
             return reader.group(value)
         if name == "principle":
             return reader.principle(value)
+        if name == "tag":
+            return reader.label(TAGS, value)
         if name == "missing_sectors":
             return ", ".join(reader.group(key) for key in value.split())
         if name == "focus_principles":

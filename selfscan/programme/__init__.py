@@ -10,6 +10,7 @@ from selfscan.programme import (  # noqa: F401  (registers routes)
     region_admin,
     reports,
     rounds,
+    spearheads,
 )
 from selfscan.programme.views import bp
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, Float, and_, case, cast, func
+from sqlalchemy import Engine, Float, and_, case, cast, func, literal, union_all
 from sqlmodel import Session, select
 
 from selfscan.core.scoring import (
@@ -53,6 +53,15 @@ def sector_groups(
     """Per region and sector of one round: submitted responses and the principle-score sums."""
     result: RegionSectors = defaultdict(dict)
     for (region_id, sector), group in _group_sums(session, round_, region_ids).items():
+        result[region_id][sector] = group  # type: ignore[index]
+    return dict(result)
+
+
+def tag_groups(session: Session, round_: Round, tags: Mapping[str, Sequence[str]]) -> RegionSectors:
+    """Per region and sector of one round: submitted responses and the sums of their scores on
+    each tag (a spearhead or condition) over the tagged statements (`tags`: item key -> tags)."""
+    result: RegionSectors = defaultdict(dict)
+    for (region_id, sector), group in _group_sums(session, round_, None, tags=tags).items():
         result[region_id][sector] = group  # type: ignore[index]
     return dict(result)
 
@@ -96,8 +105,11 @@ def _group_sums(
     region_ids: Collection[int] | None,
     *,
     by_perspective: bool = False,
+    tags: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[tuple[object, ...], Group]:
-    """Per region and sector (and perspective): submitted responses and principle-score sums."""
+    """Per region and sector (and perspective): submitted responses and principle-score sums;
+    with `tags` (item key -> its tags) the sums of tag scores instead, a tag's statements
+    scored as a principle's are (rules 2 and 3)."""
     version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
     assert version is not None
     submitted = and_(Response.round_id == round_.id, Response.status == "submitted")
@@ -111,10 +123,29 @@ def _group_sums(
         select(*keys, func.count()).where(submitted).group_by(*keys)  # type: ignore[call-overload]
     ).all()
 
+    # What a score is of: a principle (the item's column) or a tag (items joined to their tags).
+    dimension = Item.principle
+    tagged = None
+    if tags is not None:
+        # A small table of (item key, tag) pairs written into the statement (SQLite has no
+        # VALUES with column names): one SELECT of two literals per pair.
+        pairs = [(key, tag) for key, found in tags.items() for tag in found] or [("", "")]
+        tagged = union_all(
+            *(select(literal(k).label("item_key"), literal(t).label("tag")) for k, t in pairs)
+        ).subquery("tagged")
+        dimension = tagged.c.tag
+
+    def with_dimension(statement):  # type: ignore[no-untyped-def]
+        return (
+            statement if tagged is None else statement.join(tagged, tagged.c.item_key == Item.key)
+        )
+
+    items_per_principle = with_dimension(
+        select(dimension.label("principle"), func.count().label("item_count")).select_from(Item)
+    )
     items_per_principle = (
-        select(Item.principle, func.count().label("item_count"))
-        .where(Item.questionnaire_version_id == version.id)
-        .group_by(Item.principle)
+        items_per_principle.where(Item.questionnaire_version_id == version.id)
+        .group_by(dimension)
         .subquery()
     )
     valid = and_(
@@ -122,17 +153,19 @@ def _group_sums(
         Answer.value.between(version.scale_min, version.scale_max),  # type: ignore[union-attr]
     )
     # Rule 3: a response's principle score, only with valid answers on at least half the items.
-    per_response = (
+    per_response = with_dimension(
         select(
             *[key.label(f"key{i}") for i, key in enumerate(keys)],  # type: ignore[attr-defined]
-            Item.principle,
+            dimension.label("principle"),
             func.avg(cast(Answer.value, Float)).label("score"),
         )
         .join(Answer, Answer.response_id == Response.id)
         .join(Item, Item.id == Answer.item_id)
-        .join(items_per_principle, items_per_principle.c.principle == Item.principle)
+    )
+    per_response = (
+        per_response.join(items_per_principle, items_per_principle.c.principle == dimension)
         .where(submitted, valid, Item.questionnaire_version_id == version.id)
-        .group_by(Response.id, *keys, Item.principle)
+        .group_by(Response.id, *keys, dimension)
         .having(2 * func.count(Answer.value) >= func.max(items_per_principle.c.item_count))
         .subquery()
     )
