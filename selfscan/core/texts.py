@@ -16,6 +16,7 @@ from selfscan.core.vocabulary import (
     ACTION_STATUS_KEYS,
     ACTION_STATUSES,
     N_,
+    PERSPECTIVES,
     PRINCIPLE_KEYS,
     PRINCIPLES,
     SECTORS,
@@ -158,6 +159,7 @@ HEADERS = {
     "sectors_asked": N_("Sectors asked"),
     "sectors_heard": N_("Sectors that responded"),
     "tag": N_("Spearhead or condition"),
+    "perspective": N_("Perspective"),
 }
 DROPPED = ("region_name", "round_title")  # the key's column says it in words already
 
@@ -197,6 +199,8 @@ def table_for_people(
             return reader.principle(value)
         if name == "tag":
             return reader.label(TAGS, value)
+        if name == "perspective":
+            return reader.label(PERSPECTIVES, value)
         if name == "missing_sectors":
             return ", ".join(reader.group(key) for key in value.split())
         if name == "focus_principles":

@@ -5,6 +5,7 @@ from selfscan.programme import (  # noqa: F401  (registers routes)
     imports,
     overview,
     paths,
+    perspectives,
     privacy,
     questionnaire_admin,
     region_admin,

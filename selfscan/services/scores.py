@@ -29,7 +29,7 @@ from selfscan.core.scoring import (
     perspective_groups,
     shown_groups,
 )
-from selfscan.core.vocabulary import SECTOR_KEYS
+from selfscan.core.vocabulary import PERSPECTIVE_KEYS, SECTOR_KEYS
 from selfscan.infra.db import engine_of
 from selfscan.models import (
     Answer,
@@ -82,6 +82,25 @@ def region_perspectives(
     if not round_.figures_released(now):
         return {}
     return perspective_groups(perspective_cells(session, round_, region_id), k)
+
+
+def all_perspectives(
+    session: Session, round_: Round, k: int, *, now: datetime | None = None
+) -> tuple[dict[int, dict[str, Group]], dict[str, Group]]:
+    """Professionals beside parents and young people in every region (as `region_perspectives`)
+    and across regions: per perspective the pool of exactly the regions' shown perspective
+    groups, of at least three regions (rule 6). For the programme team, who see every region;
+    nothing before the round closes (rule 8). One query for the whole round."""
+    if not round_.figures_released(now):
+        return {}, {}
+    cells: dict[int, dict[tuple[str, str], Group]] = defaultdict(dict)
+    for (region_id, sector, perspective), group in _group_sums(
+        session, round_, None, by_perspective=True
+    ).items():
+        cells[region_id][(sector, perspective)] = group  # type: ignore[index]
+    regions = {r: perspective_groups(c, k) for r, c in cells.items()}
+    shown = {r: groups for r, groups in regions.items() if groups}
+    return shown, all_regions(shown, k, PERSPECTIVE_KEYS).groups
 
 
 def perspectives_heard(session: Session, round_: Round, region_id: int) -> bool:
