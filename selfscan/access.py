@@ -54,6 +54,8 @@ POLICY: dict[str, Access] = {
     "region.path_download": Access.REGION,
     "programme.paths": Access.PROGRAMME,
     "programme.spearheads": Access.PROGRAMME,
+    "programme.annual": Access.PROGRAMME,
+    "programme.annual_pdf": Access.PROGRAMME,
     "programme.perspectives": Access.PROGRAMME,
     "programme.perspectives_download": Access.PROGRAMME,
     "programme.spearheads_download": Access.PROGRAMME,

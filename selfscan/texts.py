@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 from babel import Locale
-from flask import Response, g, has_request_context
+from flask import Response, current_app, g, has_request_context, render_template
 from flask_babel import format_datetime, get_locale, gettext, ngettext
+from markupsafe import Markup
 from sqlmodel import select
 
 from selfscan.core.charts import Series
@@ -16,6 +18,7 @@ from selfscan.core.scoring import Change, Difference
 from selfscan.core.texts import NONE, Chart, Reader, table_for_people
 from selfscan.core.texts import radar_chart as _radar_chart
 from selfscan.infra.db import get_session
+from selfscan.infra.pdf import html_to_pdf
 from selfscan.models import Region, Round
 from selfscan.services import exchange
 
@@ -101,3 +104,20 @@ def table_download(
         mimetype=DOWNLOADS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )
+
+
+PDF_STYLESHEETS = ("css/report.css", "css/charts.css")
+
+
+def document_pdf(title: str, body: str) -> bytes:
+    """A report's rendered body (escaped HTML) as an A4 PDF: in a complete document with the
+    reports' stylesheets inline (templates/pdf_document.html); WeasyPrint fetches nothing."""
+    static = Path(current_app.static_folder or "")
+    styles = "\n".join((static / name).read_text(encoding="utf-8") for name in PDF_STYLESHEETS)
+    document = render_template(
+        "pdf_document.html",
+        title=title,
+        styles=styles,
+        body=Markup(body),  # noqa: S704  # nosec B704 (rendered by a template, escaped)
+    )
+    return html_to_pdf(document)

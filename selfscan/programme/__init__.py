@@ -1,6 +1,7 @@
 """The programme team's pages."""
 
 from selfscan.programme import (  # noqa: F401  (registers routes)
+    annual,
     coordinators,
     imports,
     overview,

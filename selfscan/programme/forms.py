@@ -7,7 +7,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, RadioField, SelectField, StringField
+from wtforms import DateField, DateTimeLocalField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from selfscan.core.vocabulary import SHARING
@@ -115,3 +115,24 @@ class CoordinatorForm(PersonFields, CoordinatorRegionsForm):
     def validate_regions(self, field: CheckboxesField) -> None:
         if not field.data:
             raise ValidationError(_l("Choose at least one region."))
+
+
+class PeriodForm(FlaskForm):
+    """The period of the annual report: rounds that closed from the first day up to and with
+    the last. Read from the query string (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(
+        _l("From"),
+        validators=[DataRequired(_l("Enter the first day of the period.")), within_years],
+    )
+    end = DateField(
+        _l("Up to and including"),
+        validators=[DataRequired(_l("Enter the last day of the period.")), within_years],
+    )
+
+    def validate_end(self, field: DateField) -> None:
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(_l("The period must end on or after its first day."))

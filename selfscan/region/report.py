@@ -9,11 +9,9 @@ services.report gathers the figures (rules 5 and 5b, statements included) -> one
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
-from flask import Response, current_app, render_template
+from flask import Response, render_template
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from selfscan.core import charts
 from selfscan.core.scoring import ALL
@@ -21,7 +19,6 @@ from selfscan.core.vocabulary import ACTION_STATUSES, PRINCIPLE_KEYS
 from selfscan.infra import pagecache
 from selfscan.infra.db import get_session
 from selfscan.infra.i18n import current_language
-from selfscan.infra.pdf import html_to_pdf
 from selfscan.labels import label, principle_label
 from selfscan.loaders import get_region_round
 from selfscan.models import Region, Round
@@ -36,11 +33,10 @@ from selfscan.texts import (
     agreed_score,
     change_sentence,
     difference_sentence,
+    document_pdf,
     group_label,
     number,
 )
-
-PDF_STYLESHEETS = ("css/report.css", "css/charts.css")
 
 
 @bp.route("/rapport/<round>")
@@ -97,17 +93,10 @@ def report_body(region: Region, round_: Round, k: int, now: datetime) -> str:
 
 
 def report_pdf_bytes(region: Region, round_: Round, k: int, now: datetime) -> bytes:
-    """The report as a PDF: its body in a complete document with the stylesheets inline."""
-    static = Path(current_app.static_folder or "")
-    styles = "\n".join((static / name).read_text(encoding="utf-8") for name in PDF_STYLESHEETS)
-    document = render_template(
-        "region/report_document.html",
-        region=region,
-        round=round_,
-        styles=styles,
-        body=Markup(report_body(region, round_, k, now)),  # noqa: S704  # nosec B704 (rendered, escaped)
-    )
-    return html_to_pdf(document)
+    """The report as a PDF."""
+    word = _("Report")
+    title = f"{word} · {round_.title} · {region.name}"
+    return document_pdf(title, report_body(region, round_, k, now))
 
 
 def _context(found: Report, scale_min: int, scale_max: int) -> dict[str, object]:

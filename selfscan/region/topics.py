@@ -10,19 +10,16 @@ released (rule 8).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from markupsafe import Markup
 
 from selfscan.core import topics as ranking
 from selfscan.core.questionnaire import Questionnaire
 from selfscan.core.scoring import ALL
 from selfscan.infra.db import get_session
 from selfscan.infra.i18n import current_language
-from selfscan.infra.pdf import html_to_pdf
 from selfscan.labels import principle_label
 from selfscan.loaders import get_region_round, get_topic
 from selfscan.models import Region, Round
@@ -33,7 +30,7 @@ from selfscan.region.views import bp
 from selfscan.services import topics
 from selfscan.services.report import questionnaire_version
 from selfscan.services.topics import TopicError
-from selfscan.texts import group_label, number, signed
+from selfscan.texts import document_pdf, group_label, number, signed
 
 COMMENTS_PER_TOPIC = 3
 CANDIDATES_SHOWN = 10
@@ -195,7 +192,6 @@ def conversation_agenda_pdf(region: str, round_key: str):  # type: ignore[no-unt
     row, round_ = get_region_round(region, round_key)
     if (refused := _released_or_redirect(row, round_)) is not None:
         return refused
-    static = Path(current_app.static_folder or "")
     body = render_template(
         "region/_conversation_agenda_document.html",
         region=row,
@@ -203,16 +199,11 @@ def conversation_agenda_pdf(region: str, round_key: str):  # type: ignore[no-unt
         agenda=agenda_for(row, round_),
         number=number,
     )
-    document = render_template(
-        "region/report_document.html",
-        region=row,
-        round=round_,
-        styles=(static / "css" / "report.css").read_text(encoding="utf-8"),
-        body=Markup(body),  # noqa: S704  # nosec B704 (rendered, escaped)
-    )
+    heading = _("Conversation agenda")
+    pdf = document_pdf(f"{heading} · {round_.title} · {row.name}", body)
     word = _("agenda")
     return Response(
-        html_to_pdf(document),
+        pdf,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{word}-{round_.key}-{row.key}.pdf"'
