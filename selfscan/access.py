@@ -55,6 +55,7 @@ POLICY: dict[str, Access] = {
     "programme.paths": Access.PROGRAMME,
     "programme.spearheads": Access.PROGRAMME,
     "programme.annual": Access.PROGRAMME,
+    "programme.statements_download": Access.PROGRAMME,
     "programme.annual_pdf": Access.PROGRAMME,
     "programme.perspectives": Access.PROGRAMME,
     "programme.perspectives_download": Access.PROGRAMME,

@@ -160,6 +160,7 @@ HEADERS = {
     "sectors_heard": N_("Sectors that responded"),
     "tag": N_("Spearhead or condition"),
     "perspective": N_("Perspective"),
+    "statement": N_("Statement"),
 }
 DROPPED = ("region_name", "round_title")  # the key's column says it in words already
 

@@ -11,6 +11,7 @@ from selfscan.programme import (  # noqa: F401  (registers routes)
     questionnaire_admin,
     region_admin,
     reports,
+    research,
     rounds,
     spearheads,
 )
