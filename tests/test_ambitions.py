@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 from test_exchange import import_rows
-from test_overview import ROUND_0, ROUND_1, row
+from test_overview import ROUND_0, ROUND_1
 
 from conftest import close_round, login
 from selfscan.core.ambitions import Standing, region_rows, status_counts
