@@ -250,7 +250,7 @@ def test_bad_agreements_are_named_and_change_nothing(client, db, world, change, 
 @pytest.mark.parametrize(
     ("status", "note", "message"),
     [
-        ("", "Een notitie", "Kies ook hoe de afspraak ervoor staat, of laat de notitie leeg."),
+        ("", "Een notitie", "Kies ook hoe de afspraak ervoor staat, of laat de opmerking leeg."),
         ("misschien", "", "ongeldige keuze"),
         ("on_track", "x" * 501, "Maximaal 500 tekens."),
     ],
