@@ -6,9 +6,11 @@ and shown against the measured figures (rules 5-8) on the dashboard, the report 
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 from test_exchange import import_rows
 from test_overview import ROUND_0, ROUND_1
@@ -406,6 +408,11 @@ def test_the_report_and_the_overview_show_them(client, db, two_rounds):
     report = client.get("/regio/regio-a/rapport/ronde-1").text
     section = report[report.index('id="report-ambitions"') :]
     assert "3,83" in section and "op koers" in section and AGREEMENT["title"] in section
+    pdf = client.get("/regio/regio-a/rapport/ronde-1.pdf")
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split()
+    )
+    assert "Gemeten scores naast de ambities" in text and "op koers" in text
 
     overview = client.get("/programma/overzicht/ronde-1").text
     section = overview[overview.index('id="ambitions-heading"') :]

@@ -153,8 +153,8 @@ class Overview:
             [region.id for region in self.regions],
             PRINCIPLE_KEYS,
             {
-                rid: [(a.principle, a.target) for a in found]
-                for rid, found in found.ambitions.items()
+                rid: [(a.principle, a.target) for a in aimed]
+                for rid, aimed in found.ambitions.items()
             },
             means,
             found.agreements,

@@ -65,7 +65,7 @@ def _page(region: Region, ambition_form: AmbitionForm, agreement_form: Agreement
     ), status
 
 
-def _round_of(region: Region, form: AmbitionForm) -> Round:
+def _round_of(form: AmbitionForm) -> Round:
     db = get_session()
     found = db.get(Round, int(form.round_id.data))
     assert found is not None  # the choices are the region's rounds
@@ -83,7 +83,7 @@ def add_ambition(region: str):  # type: ignore[no-untyped-def]
             service.add_ambition(
                 db,
                 region=row,
-                round_=_round_of(row, form),
+                round_=_round_of(form),
                 principle=form.principle.data or "",
                 target=parse_score(form.target.data or "") or 0,
                 why=form.why.data or "",
@@ -120,7 +120,7 @@ def edit_ambition(region: str, ambition_id: int):  # type: ignore[no-untyped-def
             service.update_ambition(
                 db,
                 ambition,
-                round_=_round_of(row, form),
+                round_=_round_of(form),
                 principle=form.principle.data or "",
                 target=parse_score(form.target.data or "") or 0,
                 why=form.why.data or "",
