@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from selfscan.core.vocabulary import (
     ACTION_STATUSES,
+    AGREEMENT_STATUSES,
     PERSPECTIVES,
     PRINCIPLES,
     ROUND_STATES,
@@ -48,6 +49,10 @@ def action_status_label(key: str) -> str:
     return label(ACTION_STATUSES, key)
 
 
+def agreement_status_label(key: str) -> str:
+    return label(AGREEMENT_STATUSES, key)
+
+
 def round_state_label(state: object) -> str:
     return label(ROUND_STATES, str(state))
 
@@ -66,6 +71,7 @@ def init_app(app: Flask) -> None:
         sharing_label=sharing_label,
         round_state_label=round_state_label,
         action_status_label=action_status_label,
+        agreement_status_label=agreement_status_label,
         PRINCIPLES=PRINCIPLES,
         SECTORS=SECTORS,
     )

@@ -13,10 +13,12 @@ from sqlmodel import col, select
 from selfscan.infra.db import get_session
 from selfscan.models import (
     Action,
+    Ambition,
     ConversationTopic,
     Invitation,
     Organisation,
     Region,
+    ResultAgreement,
     Round,
     RoundRegion,
 )
@@ -84,3 +86,19 @@ def get_action(region: Region, round_: Round, action_id: int) -> Action:
     if action is None or (action.region_id, action.round_id) != (region.id, round_.id):
         abort(404)
     return action
+
+
+def get_ambition(region: Region, ambition_id: int) -> Ambition:
+    """An ambition of this region; another region's is a 404."""
+    ambition = get_session().get(Ambition, ambition_id)
+    if ambition is None or ambition.region_id != region.id:
+        abort(404)
+    return ambition
+
+
+def get_agreement(region: Region, agreement_id: int) -> ResultAgreement:
+    """A result agreement of this region; another region's is a 404."""
+    agreement = get_session().get(ResultAgreement, agreement_id)
+    if agreement is None or agreement.region_id != region.id:
+        abort(404)
+    return agreement

@@ -70,6 +70,8 @@ def url_values(rule: Rule, world: dict[str, Any], side: str) -> dict[str, Any]:
         "step": 1,
         "action_id": 1,
         "topic_id": 1,
+        "ambition_id": 1,
+        "agreement_id": 1,
         "job_id": 1,
         "fmt": "csv",
         "format": "csv",

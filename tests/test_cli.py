@@ -11,11 +11,15 @@ from sqlmodel import select
 from selfscan.infra.config import PROJECT_ROOT
 from selfscan.infra.passwords import verify_password
 from selfscan.models import (
+    Action,
     AgreedPosition,
+    AgreementProgress,
+    Ambition,
     Organisation,
     QuestionnaireVersion,
     Region,
     Response,
+    ResultAgreement,
     Round,
     User,
 )
@@ -286,5 +290,12 @@ def test_demo_fills_believable_data_and_prints_logins(runner, db):
     # The first two regions recorded an agreed position after both closed rounds.
     agreed = db.exec(select(AgreedPosition.region_id, AgreedPosition.round_id)).all()
     assert len(set(agreed)) == 4 and len(agreed) == 4 * 5
+    # The first region has ambitions, result agreements with their state in every round, and
+    # an action that serves one of them.
+    first = min(regions, key=lambda r: r.id)
+    assert {a.region_id for a in db.exec(select(Ambition))} == {first.id}
+    assert len(db.exec(select(ResultAgreement)).all()) == 2
+    assert len(db.exec(select(AgreementProgress)).all()) == 2 * 3
+    assert db.exec(select(Action).where(Action.agreement_id != None)).first()  # noqa: E711
     again = runner.invoke(args=["demo"])
     assert again.exit_code != 0 and "demo --reset" in again.output

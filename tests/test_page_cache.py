@@ -17,7 +17,7 @@ from conftest import close_round, login
 from selfscan.infra import pagecache
 from selfscan.models import Invitation, PrincipleComment, Region, Response, Round, RoundRegion
 from selfscan.models.types import utcnow
-from selfscan.services import agenda, privacy, regions, rounds
+from selfscan.services import agenda, ambitions, privacy, regions, rounds
 from selfscan.services.agenda import ReflectionInput
 from selfscan.services.invitations import create_invitation, revoke
 
@@ -69,7 +69,10 @@ def results(db, make, world, client):
         principle="kind-centraal",
         title="Samen kijken",
     )
-    invited = {**world, "earlier": earlier, "action": action}
+    agreement = ambitions.add_agreement(
+        db, region=world["region_a"], entry=ambitions.AgreementInput("Elk kind een plek")
+    )
+    invited = {**world, "earlier": earlier, "action": action, "agreement": agreement}
     # More open invitations in po than imported po responses (3), so that each one counts.
     for n in range(4):
         _invite(db, invited, f"bestaand-{n}@example.org")
@@ -153,6 +156,21 @@ CHANGES: dict[str, Callable] = {
     ),
     "a removed action": lambda db, w: agenda.delete_action(db, w["action"]),
     "a reflection": _reflect,
+    "an ambition": lambda db, w: ambitions.add_ambition(
+        db, region=w["region_a"], round_=w["round"], principle="samen-beter", target=4.5
+    ),
+    "a result agreement": lambda db, w: ambitions.add_agreement(
+        db, region=w["region_a"], entry=ambitions.AgreementInput("Minder thuiszitters")
+    ),
+    "a changed result agreement": lambda db, w: ambitions.update_agreement(
+        db, w["agreement"], ambitions.AgreementInput("Elk kind een plek", lead_sector="gemeente")
+    ),
+    "how an agreement stands": lambda db, w: ambitions.save_progress(
+        db,
+        region=w["region_a"],
+        round_=w["round"],
+        entries={w["agreement"].id: ambitions.ProgressInput("behind", "Te weinig plekken")},
+    ),
 }
 
 
@@ -176,6 +194,9 @@ OVERVIEW_CHANGES = [
     "the region's name",
     "a new action",
     "a reflection",
+    "an ambition",
+    "a result agreement",
+    "how an agreement stands",
 ]
 
 

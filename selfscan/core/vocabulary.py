@@ -94,6 +94,16 @@ ACTION_STATUSES: tuple[Term, ...] = (
 )
 ACTION_STATUS_KEYS: tuple[str, ...] = tuple(s.key for s in ACTION_STATUSES)
 
+# How a result agreement stands in a round, as the coordinator records it.
+AGREEMENT_STATUSES: tuple[Term, ...] = (
+    Term("not_started", N_("not started")),
+    Term("on_track", N_("on track")),
+    Term("behind", N_("behind")),
+    Term("achieved", N_("achieved")),
+    Term("stopped", N_("stopped")),
+)
+AGREEMENT_STATUS_KEYS: tuple[str, ...] = tuple(s.key for s in AGREEMENT_STATUSES)
+
 
 # The voice a respondent answers in; every perspective answers the same items (same keys and
 # principles), worded for them where the questionnaire has a variant.

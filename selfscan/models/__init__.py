@@ -2,6 +2,7 @@
 
 from selfscan.models.account import CoordinatorRegion, User
 from selfscan.models.agenda import Action, Reflection
+from selfscan.models.ambition import AgreementProgress, Ambition, ResultAgreement
 from selfscan.models.base import metadata
 from selfscan.models.conversation import AgreedPosition, ConversationTopic, Meeting
 from selfscan.models.job import Job
@@ -15,6 +16,8 @@ from selfscan.models.upload import PendingUpload
 __all__ = [
     "Action",
     "AgreedPosition",
+    "AgreementProgress",
+    "Ambition",
     "Answer",
     "ConversationTopic",
     "CoordinatorRegion",
@@ -30,6 +33,7 @@ __all__ = [
     "Reflection",
     "Region",
     "Response",
+    "ResultAgreement",
     "Round",
     "RoundRegion",
     "RoundState",

@@ -59,6 +59,10 @@ class Action(SQLModel, table=True):
     owner: str = Field(default="", sa_type=String(120))
     due_date: date | None = Field(default=None)
     status: str = Field(default="open", sa_type=String(12))
+    # The result agreement the action serves, if any (models.ambition.ResultAgreement).
+    agreement_id: int | None = Field(
+        default=None, foreign_key="result_agreement.id", ondelete="SET NULL", index=True
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}

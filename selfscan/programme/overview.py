@@ -21,10 +21,11 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from selfscan.core import overview
+from selfscan.core.ambitions import RegionAmbitions, region_rows
 from selfscan.core.charts import Series, line_key_svg, trend_svg
 from selfscan.core.questionnaire import VersionChange
 from selfscan.core.scoring import PROGRAMME
-from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
+from selfscan.core.vocabulary import ACTION_STATUS_KEYS, AGREEMENT_STATUS_KEYS, PRINCIPLE_KEYS
 from selfscan.infra import pagecache
 from selfscan.infra.db import get_session
 from selfscan.infra.i18n import current_language
@@ -34,7 +35,7 @@ from selfscan.models import QuestionnaireVersion, Round
 from selfscan.models.types import utcnow
 from selfscan.programme.views import bp
 from selfscan.questionnaire_registry import change_between
-from selfscan.services import conversation, exchange, freshness, scores
+from selfscan.services import ambitions, conversation, exchange, freshness, scores
 from selfscan.services import overview_counts as counts
 from selfscan.services.participation import asked_and_submitted
 from selfscan.texts import agreed_score, for_people, number, signed
@@ -138,6 +139,32 @@ class Overview:
         ]
 
     @cached_property
+    def ambitions(self) -> list[tuple[overview.RegionRef, RegionAmbitions]]:
+        """The regions' ambitions aimed at this round against their shown means, and how their
+        result agreements stand in this round and the previous one."""
+        found = ambitions.in_round(self.db, self.round, self.previous)
+        means = {
+            row.region.id: row.means
+            for row in self.heatmap
+            if row.region is not None and self.released
+        }
+        by_id = {region.id: region for region in self.regions}
+        rows = region_rows(
+            [region.id for region in self.regions],
+            PRINCIPLE_KEYS,
+            {
+                rid: [(a.principle, a.target) for a in aimed]
+                for rid, aimed in found.ambitions.items()
+            },
+            means,
+            found.agreements,
+            found.states.get(self.round.id, {}),  # type: ignore[arg-type]
+            found.states.get(self.previous.id, {}) if self.previous else None,  # type: ignore[arg-type]
+            AGREEMENT_STATUS_KEYS,
+        )
+        return [(by_id[row.region_id], row) for row in rows]
+
+    @cached_property
     def agendas(self) -> list[overview.RegionAgenda]:
         return overview.agendas(
             self.regions,
@@ -215,6 +242,7 @@ def _body(round_: Round, opened: list[Round], now: datetime) -> str:
         chart=chart,
         principles=PRINCIPLE_KEYS,
         statuses=[action_status_label(s) for s in ACTION_STATUS_KEYS],
+        agreement_statuses=AGREEMENT_STATUS_KEYS,
         heat_level=overview.heat_level,
         bands=_bands(data.scale),
         number=number,

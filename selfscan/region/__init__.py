@@ -2,6 +2,7 @@
 
 from selfscan.region import (  # noqa: F401  (registers routes)
     agenda,
+    ambitions,
     conversation,
     dashboard,
     invitations,

@@ -6,6 +6,8 @@ through the REGION policy and may edit it too (for example to help a region duri
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -17,6 +19,7 @@ from selfscan.models import Region, Round
 from selfscan.region.forms import ActionForm, ConfirmForm, principle_field, reflections_form
 from selfscan.region.views import bp
 from selfscan.services import agenda as agenda_service
+from selfscan.services import ambitions
 from selfscan.services.agenda import ReflectionInput
 
 
@@ -48,7 +51,7 @@ def agenda(region: str, round_key: str):  # type: ignore[no-untyped-def]
         flash(_("The reflections have been saved."), "success")
         return redirect(url_for("region.agenda", region=row.key, round_key=round_.key))
     status = 400 if request.method == "POST" else 200
-    return _page(row, round_, form, ActionForm(formdata=None), status)
+    return _page(row, round_, form, _action_form(row, formdata=None), status)
 
 
 @bp.route("/rondes/<round_key>/leeragenda/acties", methods=["POST"])
@@ -56,7 +59,7 @@ def add_action(region: str, round_key: str):  # type: ignore[no-untyped-def]
     """Add an action to the agenda."""
     row, round_ = get_region_round(region, round_key)
     db = get_session()
-    form = ActionForm()
+    form = _action_form(row)
     if not form.validate_on_submit():
         return _page(row, round_, reflections_form(formdata=None), form, 400)
     agenda_service.add_action(
@@ -68,6 +71,7 @@ def add_action(region: str, round_key: str):  # type: ignore[no-untyped-def]
         owner=form.owner.data or "",
         due_date=form.due_date.data,
         status=form.status.data or "open",
+        agreement_id=form.agreement,
     )
     db.commit()
     flash(_("The action has been added."), "success")
@@ -80,7 +84,7 @@ def edit_action(region: str, round_key: str, action_id: int):  # type: ignore[no
     row, round_ = get_region_round(region, round_key)
     action = get_action(row, round_, action_id)
     db = get_session()
-    form = ActionForm(obj=action if request.method == "GET" else None)
+    form = _action_form(row, obj=action if request.method == "GET" else None)
     if form.validate_on_submit():
         agenda_service.update_action(
             db,
@@ -90,6 +94,7 @@ def edit_action(region: str, round_key: str, action_id: int):  # type: ignore[no
             owner=form.owner.data or "",
             due_date=form.due_date.data,
             status=form.status.data or "open",
+            agreement_id=form.agreement,
         )
         db.commit()
         flash(_("The action has been saved."), "success")
@@ -124,6 +129,12 @@ def delete_action(region: str, round_key: str, action_id: int):  # type: ignore[
     ), 400 if form.is_submitted() else 200
 
 
+def _action_form(region: Region, **kwargs: Any) -> ActionForm:
+    """The action form, offering the region's result agreements."""
+    agreements = ambitions.agreements(get_session(), region)
+    return ActionForm(**kwargs).set_agreements((a.id, a.title) for a in agreements)  # type: ignore[misc]
+
+
 def _page(region: Region, round_: Round, form, action_form: ActionForm, status: int):  # type: ignore[no-untyped-def]
     db = get_session()
     return render_template(
@@ -133,6 +144,7 @@ def _page(region: Region, round_: Round, form, action_form: ActionForm, status: 
         form=form,
         action_form=action_form,
         actions=agenda_service.actions(db, region=region, round_=round_),
+        agreement_titles={a.id: a.title for a in ambitions.agreements(db, region)},
         principle_field=principle_field,
         action_status_label=lambda key: label(ACTION_STATUSES, key),
     ), status

@@ -41,7 +41,7 @@ from selfscan.questionnaire_registry import change_between, questionnaire_for
 from selfscan.region.conversation import measured_by_principle
 from selfscan.region.forms import RemindForm
 from selfscan.region.views import bp
-from selfscan.services import conversation, exchange, freshness, scores
+from selfscan.services import ambitions, conversation, exchange, freshness, scores
 from selfscan.services.participation import sector_participation
 from selfscan.services.previous_agenda import previous_agenda
 from selfscan.texts import (
@@ -135,6 +135,7 @@ def _body(row: Region, round_: Round, k: int, viewer: Viewer, now: datetime) -> 
         agreed=conversation.agreed(db, region=row, round_=round_),
         measured=measured_by_principle(shown),
         agreed_over_rounds=_agreed_over_rounds(row, now),
+        ambitions=ambitions.for_round(db, row, round_, k, now),
         principles=PRINCIPLE_KEYS,
         number=number,
         agreed_score=agreed_score,

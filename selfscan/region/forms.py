@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -136,6 +137,13 @@ def reflections_form(**kwargs: Any) -> FlaskForm:
     return form_class(**kwargs)
 
 
+def optional_id(value: object) -> str:
+    """A choice of an id or none, as text: "" for none; a ValueError for anything but digits."""
+    if value is None or value == "":
+        return ""
+    return str(int(str(value)))
+
+
 class ActionForm(FlaskForm):
     principle = SelectField(
         _l("Principle"),
@@ -158,6 +166,22 @@ class ActionForm(FlaskForm):
         default="open",
         validators=[DataRequired(_l("Choose a status."))],
     )
+    # The region's result agreements are the choices, set by the view (optional_id keeps "").
+    agreement_id = SelectField(
+        _l("Serves the result agreement"), choices=[], default="", coerce=optional_id
+    )
+
+    def set_agreements(self, agreements: Iterable[tuple[int, str]]) -> ActionForm:
+        """Offer the region's result agreements, and none."""
+        self.agreement_id.choices = [
+            SelectChoice("", _l("None")),
+            *(SelectChoice(str(i), title) for i, title in agreements),
+        ]
+        return self
+
+    @property
+    def agreement(self) -> int | None:
+        return int(self.agreement_id.data) if self.agreement_id.data else None
 
 
 def parse_score(text: str) -> float | None:

@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
-from selfscan.models import Action, Reflection, Region, Round
+from selfscan.models import Action, Reflection, Region, ResultAgreement, Round
 from selfscan.models.agenda import REFLECTION_MAX_LENGTH
 from selfscan.models.types import utcnow
 
@@ -81,6 +81,15 @@ def _check(principle: str, title: str, status: str) -> None:
         raise AgendaError("an action needs a description")
 
 
+def _check_agreement(session: Session, region_id: int, agreement_id: int | None) -> None:
+    """An action serves only a result agreement of its own region."""
+    if agreement_id is None:
+        return
+    agreement = session.get(ResultAgreement, agreement_id)
+    if agreement is None or agreement.region_id != region_id:
+        raise AgendaError("unknown result agreement")
+
+
 def add_action(
     session: Session,
     *,
@@ -91,9 +100,11 @@ def add_action(
     owner: str = "",
     due_date: date | None = None,
     status: str = "open",
+    agreement_id: int | None = None,
 ) -> Action:
-    """Record an action the region agreed on."""
+    """Record an action the region agreed on, serving one of its result agreements or none."""
     _check(principle, title, status)
+    _check_agreement(session, region.id, agreement_id)  # type: ignore[arg-type]
     action = Action(
         round_id=round_.id,  # type: ignore[arg-type]
         region_id=region.id,  # type: ignore[arg-type]
@@ -102,6 +113,7 @@ def add_action(
         owner=owner.strip(),
         due_date=due_date,
         status=status,
+        agreement_id=agreement_id,
     )
     session.add(action)
     session.flush()
@@ -117,11 +129,14 @@ def update_action(
     owner: str,
     due_date: date | None,
     status: str,
+    agreement_id: int | None = None,
 ) -> None:
     """Change an action, for example its status at the next round."""
     _check(principle, title, status)
+    _check_agreement(session, action.region_id, agreement_id)
     action.principle, action.title, action.owner = principle, title.strip(), owner.strip()
     action.due_date, action.status, action.updated_at = due_date, status, utcnow()
+    action.agreement_id = agreement_id
     session.flush()
 
 

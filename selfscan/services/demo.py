@@ -24,7 +24,8 @@ from selfscan.models import (
     Round,
 )
 from selfscan.models.types import utcnow
-from selfscan.services import accounts, conversation, regions, rounds
+from selfscan.services import accounts, agenda, ambitions, conversation, regions, rounds
+from selfscan.services.ambitions import AgreementInput, ProgressInput
 from selfscan.services.conversation import PositionInput
 from selfscan.services.invitations import create_invitation, invitation_path, new_link
 
@@ -203,6 +204,7 @@ def fill(
         ),
         ("demo-nu", "Meetronde nu", now - timedelta(days=21), now + timedelta(days=21), 2),
     )
+    created_rounds = []
     for index, (key, title, opens_at, closes_at, number) in enumerate(windows):
         version = versions[number]
         items = list(
@@ -217,6 +219,7 @@ def fill(
             closes_at=closes_at,
             regions=created_regions,
         )
+        created_rounds.append(round_)
         is_open = closes_at > now
         for region, (_, _, _, level, growth) in zip(created_regions, REGIONS, strict=True):
             _fill_region_round(
@@ -247,7 +250,72 @@ def fill(
                 email="respondent@demo.selfscan.nl",
                 secret=secret,
             )
+    _ambitions(session, created_regions[0], created_rounds, REGIONS[0][3])
     return Demo(logins, invitation_path(token))
+
+
+# title, direction (sector, name), indicator, how it is checked, status in each round
+AGREEMENTS = (
+    (
+        "Elk kind met een ondersteuningsvraag heeft binnen vier weken een passende plek",
+        ("gemeente", "Gemeente, wethouder jeugd en onderwijs"),
+        "Aantal thuiszitters en wachttijd jeugdhulp in weken",
+        "Monitor van het samenwerkingsverband, elk voorjaar",
+        ("not_started", "on_track", "behind"),
+        ("", "Eerste casusoverleg op drie scholen.", "Wachtlijst jeugdhulp loopt weer op."),
+    ),
+    (
+        "Op elke basisschool een vast interprofessioneel team",
+        ("swv", ""),
+        "Aandeel scholen met een team dat elke maand samenkomt",
+        "Telling door de coördinator bij elke meetronde",
+        ("on_track", "on_track", "achieved"),
+        ("Vier scholen begonnen.", "Twaalf van de twintig scholen.", "Alle scholen doen mee."),
+    ),
+)
+
+
+def _ambitions(session: Session, region: Region, rounds_: list[Round], level: float) -> None:
+    """The first region's ambitions for its later rounds, its result agreements with how they
+    stood in every round, and an action of the learning agenda that serves one of them."""
+    for principle, target_round, lift in (
+        ("kind-centraal", rounds_[1], 0.4),
+        ("partnerschap-regie", rounds_[2], 0.6),
+        ("samen-beter", rounds_[2], 0.8),
+    ):
+        ambitions.add_ambition(
+            session,
+            region=region,
+            round_=target_round,
+            principle=principle,
+            target=round(min(5.0, level + lift), 1),
+            why="Afgesproken in het regionale gesprek na de eerste meetronde.",
+        )
+    made = []
+    for title, (sector, name), indicator, check, statuses, notes in AGREEMENTS:
+        agreement = ambitions.add_agreement(
+            session,
+            region=region,
+            entry=AgreementInput(title, sector, name, indicator, check),
+        )
+        for round_, status, note in zip(rounds_, statuses, notes, strict=True):
+            ambitions.save_progress(
+                session,
+                region=region,
+                round_=round_,
+                entries={agreement.id: ProgressInput(status, note)},  # type: ignore[dict-item]
+            )
+        made.append(agreement)
+    agenda.add_action(
+        session,
+        region=region,
+        round_=rounds_[1],
+        principle="partnerschap-regie",
+        title="Gemeente en samenwerkingsverband bespreken de wachtlijst elk kwartaal",
+        owner="Gemeente",
+        status="in_progress",
+        agreement_id=made[0].id,
+    )
 
 
 AGREED_REGIONS = 2  # the first regions record an agreed position after each closed round

@@ -6,7 +6,8 @@ changed (a row removed changes the number, a row added the sum and the latest mo
 Submitted responses never change (their answers and comments are fixed at submission), so
 their number, id sum and latest submission cover them. Invitations note when they were made
 and revoked; regions, organisations, rounds, actions and reflections note every change in
-`updated_at`, as do the meetings, agreed positions and agenda topics of the regional conversation. Figures are released when a round closes, which no row records: the stamps count
+`updated_at`, as do the meetings, agreed positions and agenda topics of the regional conversation,
+and the ambitions, result agreements and their progress per round. Figures are released when a round closes, which no row records: the stamps count
 the rounds that have closed by the request's moment.
 
 Each stamp is one statement, built once, that reads each table once: a kept page costs that
@@ -24,6 +25,8 @@ from sqlmodel import Session, select
 from selfscan.models import (
     Action,
     AgreedPosition,
+    AgreementProgress,
+    Ambition,
     ConversationTopic,
     Invitation,
     Meeting,
@@ -32,6 +35,7 @@ from selfscan.models import (
     Reflection,
     Region,
     Response,
+    ResultAgreement,
     Round,
     RoundRegion,
 )
@@ -128,6 +132,10 @@ _REGION_STAMP = _one_row(
     _changed(AgreedPosition, AgreedPosition.region_id == REGION),
     _changed(Meeting, Meeting.region_id == REGION),
     _changed(ConversationTopic, ConversationTopic.region_id == REGION),
+    # The region's ambitions and result agreements, and how they stood in its rounds.
+    _changed(Ambition, Ambition.region_id == REGION),
+    _changed(ResultAgreement, ResultAgreement.region_id == REGION),
+    _changed(AgreementProgress, AgreementProgress.region_id == REGION),
 )
 
 _OVERVIEW_STAMP = _one_row(
@@ -143,6 +151,11 @@ _OVERVIEW_STAMP = _one_row(
     _changed(Action, Action.round_id == ROUND),
     _changed(Reflection, Reflection.round_id == ROUND),
     _changed(AgreedPosition, AgreedPosition.round_id == ROUND),
+    # The ambitions that aim at this round, and the agreements' states (this round and the
+    # previous: any round, as the previous one follows from the clock).
+    _changed(Ambition, Ambition.round_id == ROUND),
+    _changed(ResultAgreement),
+    _changed(AgreementProgress),
 )
 
 

@@ -29,7 +29,8 @@ from selfscan.models import (
     Region,
     Round,
 )
-from selfscan.services import agenda, conversation, scores
+from selfscan.services import agenda, ambitions, conversation, scores
+from selfscan.services.ambitions import AmbitionsView
 from selfscan.services.participation import SectorParticipation, sector_participation
 from selfscan.services.previous_agenda import PreviousAgenda, previous_agenda, previous_round
 
@@ -85,6 +86,7 @@ class Report:
     reflections: dict[str, Reflection]
     actions: list[Action]
     meeting: Meeting | None
+    ambitions: AmbitionsView
 
     @property
     def total(self) -> Group | None:
@@ -142,6 +144,7 @@ def region_report(
         reflections=agenda.reflections(session, region=region, round_=round_),
         actions=agenda.actions(session, region=region, round_=round_),
         meeting=agreed.meeting,
+        ambitions=ambitions.for_round(session, region, round_, k, now),
     )
 
 

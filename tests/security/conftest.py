@@ -19,7 +19,8 @@ from selfscan.account.links import LinkPurpose, make_token
 from selfscan.infra.config import PROJECT_ROOT
 from selfscan.models import ConversationTopic, metadata
 from selfscan.models.types import utcnow
-from selfscan.services import agenda
+from selfscan.services import agenda, ambitions
+from selfscan.services.ambitions import AgreementInput
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
@@ -55,8 +56,8 @@ def app(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def scene(world: dict[str, Any], make: Any, db: Session) -> dict[str, Any]:
-    """`world` plus invitations and actions in both regions, and a round ("ronde-2") that only
-    region B takes part in, with its own invitation and action."""
+    """`world` plus invitations, actions, ambitions and result agreements in both regions, and
+    a round ("ronde-2") that only region B takes part in, with its own invitation and action."""
     region_a, region_b = world["region_a"], world["region_b"]
     round_2 = make.round("ronde-2", (region_b,), title="Ronde 2")
     invitation_a, token_a = make.invitation(world["round"], world["org_a"], name="Person A")
@@ -82,8 +83,17 @@ def scene(world: dict[str, Any], make: Any, db: Session) -> dict[str, Any]:
             round_id=round_.id, region_id=region.id, position=position, kind="own", title=name
         )
         db.add(topics[name])
+    owned = {}
+    for side, region in (("a", region_a), ("b", region_b)):
+        owned[f"ambition_{side}"] = ambitions.add_ambition(
+            db, region=region, round_=world["round"], principle="kind-centraal", target=4
+        )
+        owned[f"agreement_{side}"] = ambitions.add_agreement(
+            db, region=region, entry=AgreementInput(f"Afspraak {side}", lead_sector="gemeente")
+        )
     db.commit()
     return {
+        **owned,
         **world,
         **topics,
         "round_2": round_2,
@@ -284,6 +294,55 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
             "sectors": ["po", "gemeente"],
             "score_kind_centraal": "3,5",
             "why_kind_centraal": "Scholen en gemeente zien het zo",
+        },
+    ),
+    "region.add_ambition": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a"},
+        lambda a, s: {
+            "principle": "samen-beter",
+            "target": "3,8",
+            "round_id": s["round"].id,
+            "why": "Samen beter",
+        },
+    ),
+    "region.edit_ambition": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "ambition_id": s["ambition_a"].id},
+        lambda a, s: {"principle": "kind-centraal", "target": "4,5", "round_id": s["round"].id},
+    ),
+    "region.delete_ambition": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "ambition_id": s["ambition_a"].id},
+        lambda a, s: {},
+    ),
+    "region.add_agreement": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a"},
+        lambda a, s: {
+            "title": "Elk kind een passende plek",
+            "lead_sector": "gemeente",
+            "lead_name": "Gemeente A",
+            "indicator": "Thuiszitters",
+            "verification": "Monitor",
+        },
+    ),
+    "region.edit_agreement": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "agreement_id": s["agreement_a"].id},
+        lambda a, s: {"title": "Afspraak a, scherper", "lead_sector": "gemeente"},
+    ),
+    "region.delete_agreement": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "agreement_id": s["agreement_a"].id},
+        lambda a, s: {},
+    ),
+    "region.agreement_progress": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        lambda a, s: {
+            f"status_{s['agreement_a'].id}": "on_track",
+            f"note_{s['agreement_a'].id}": "Loopt",
         },
     ),
     "region.adopt_agenda": (

@@ -47,6 +47,8 @@ def path_of(app: Flask, rule: Rule, scene: dict[str, Any]) -> str:
         "invitation_id": scene["invitation_a"].id,
         "action_id": scene["action_a"].id,
         "topic_id": scene["topic_a"].id,
+        "ambition_id": scene["ambition_a"].id,
+        "agreement_id": scene["agreement_a"].id,
         "job_id": scene["job"].id if "job" in scene else 999_999,  # none made: a 404
         "user_id": scene["coordinator_a"].id,
         "token": scene["token_a"],

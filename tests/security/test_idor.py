@@ -28,7 +28,16 @@ def _region_rules() -> list[Rule]:
     )
 
 
-OBJECT_ARGS = {"round", "round_key", "organisation_id", "invitation_id", "action_id", "topic_id"}
+OBJECT_ARGS = {
+    "round",
+    "round_key",
+    "organisation_id",
+    "invitation_id",
+    "action_id",
+    "topic_id",
+    "ambition_id",
+    "agreement_id",
+}
 RULES = [r for r in _region_rules() if r.arguments & OBJECT_ARGS]
 
 
@@ -41,6 +50,8 @@ def own_values(scene: dict[str, Any]) -> dict[str, Any]:
         "invitation_id": scene["invitation_a"].id,
         "action_id": scene["action_a"].id,
         "topic_id": scene["topic_a"].id,
+        "ambition_id": scene["ambition_a"].id,
+        "agreement_id": scene["agreement_a"].id,
         "fmt": "csv",
     }
 
@@ -55,6 +66,8 @@ def foreign_values(scene: dict[str, Any]) -> dict[str, list[Any]]:
         "invitation_id": [scene["invitation_b"].id, scene["invitation_b2"].id],
         "action_id": [scene["action_b"].id, scene["action_b2"].id],
         "topic_id": [scene["topic_b"].id, scene["topic_b2"].id],
+        "ambition_id": [scene["ambition_b"].id, 999_999],
+        "agreement_id": [scene["agreement_b"].id, 999_999],
     }
 
 
