@@ -70,6 +70,18 @@ def check(page: Page, width: int, javascript: bool) -> None:
         assert_accessible(page)
 
 
+def cells_in_view(page: Page, width: int) -> None:
+    """Every cell of the page's tables is on screen: the table reflows rather than scrolls."""
+    hidden = page.evaluate(
+        """w => [...document.querySelectorAll('td, th')]
+            .filter(c => !c.closest('.table--reflow thead'))  // visually hidden on a phone
+            .filter(c => c.getClientRects().length && c.getBoundingClientRect().right > w + 0.5)
+            .map(c => c.textContent.trim())""",
+        width,
+    )
+    assert hidden == [], (page.url, hidden)
+
+
 def sign_in(page: Page, url: str, email: str) -> None:
     page.goto(url + "/inloggen")
     page.get_by_label("E-mailadres").fill(email)
@@ -199,10 +211,12 @@ def test_the_programme_teams_work_from_regions_to_exports(way, mail_server, mail
     expect(page.get_by_text("De regio is aangemaakt.")).to_be_visible()
     expect(page.get_by_role("row", name="Regio Twente-Oost")).to_be_visible()
     check(page, width, javascript)
+    cells_in_view(page, width)
 
     # Its coordinator, invited by mail.
     menu(page, "Coördinatoren")
     check(page, width, javascript)
+    cells_in_view(page, width)
     go(page, page.get_by_role("link", name="Coördinator uitnodigen"))
     check(page, width, javascript)
     page.get_by_label("Naam", exact=True).fill("Coördinator Twente-Oost")
