@@ -146,6 +146,10 @@ def test_the_coordinators_work_from_the_start_page(way, mail_server, mailbox, se
     go(page, page.get_by_role("button", name="Uitnodiging sturen"))
     expect(page.get_by_role("row", name="Greet Jansen")).to_be_visible()
     check(page, width, javascript)
+    cells_in_view(page, width)
+    go(page, page.get_by_role("link", name="Partnerorganisaties toevoegen of wijzigen"))
+    check(page, width, javascript)
+    cells_in_view(page, width)
 
     # The last closed round: results, with the radar, the sector dots and the downloads.
     page.goto(url + "/")
@@ -187,6 +191,7 @@ def test_the_coordinators_work_from_the_start_page(way, mail_server, mailbox, se
     page.goto(url + "/")
     go(page, page.get_by_role("link", name="Gespreksagenda · Ronde 0 · Regio A"))
     check(page, width, javascript)
+    cells_in_view(page, width)  # the figures behind each topic, their means too
 
 
 def _moment(delta: timedelta) -> str:
@@ -241,6 +246,12 @@ def test_the_programme_teams_work_from_regions_to_exports(way, mail_server, mail
     expect(page.get_by_text("De ronde is aangemaakt.")).to_be_visible()
     expect(page.get_by_role("row", name="Voorjaar 2027")).to_contain_text("gepland")
     check(page, width, javascript)
+    cells_in_view(page, width)
+
+    # The questionnaires in use.
+    menu(page, "Vragenlijsten")
+    check(page, width, javascript)
+    cells_in_view(page, width)
 
     # The overview of the last closed round: the heatmap, the trend, a download.
     menu(page, "Overzicht")
