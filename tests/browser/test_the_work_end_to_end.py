@@ -204,6 +204,10 @@ def test_the_programme_teams_work_from_regions_to_exports(way, mail_server, mail
     url = mail_server.url
     sign_in(page, url, "programme@example.org")
     check(page, width, javascript)
+    start = page.get_by_role("region", name="Aan de slag")  # the work, from the start page
+    expect(
+        start.get_by_role("link", name="Regio's, rondes en sectoren vergelijken")
+    ).to_be_visible()
 
     # A new region: its name and how openly it is compared, no technical key.
     menu(page, "Regio's")
