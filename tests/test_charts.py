@@ -189,6 +189,34 @@ def test_a_dot_strip_puts_one_dot_per_sector_on_the_scale_and_marks_the_mean():
     assert root.get("role") == "img" and root.get("aria-label") == "Het kind centraal: per sector"
 
 
+def test_a_dot_strip_keeps_every_name_inside_the_picture():
+    """Issue 16, seen at 1280 px: "samenwerkingsverband", one word longer than a line of the
+    names' column, ran past the left edge and lost its first letter."""
+    from selfscan.core.charts import NAME_CHAR_WIDTH, dot_strip_svg
+
+    names = ["samenwerkingsverband passend onderwijs", "jeugdgezondheidszorg (GGD)", "po"]
+    svg = dot_strip_svg([(n, 3.0) for n in names], 3.0, title="T", mean_label="regio")
+    root = ElementTree.fromstring(svg)  # noqa: S314 (our own output)
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    lines = [
+        span
+        for text in root.findall("svg:text", ns)
+        if text.get("class") == "dot-strip__name"
+        for span in text.findall("svg:tspan", ns)
+    ]
+    assert [s.text for s in lines][:2] == ["samenwerkingsverband", "passend onderwijs"]
+    for span in lines:  # anchored at their end: their start is that far to the left
+        assert float(span.get("x")) - len(span.text) * NAME_CHAR_WIDTH >= 0, span.text
+    width = float(root.get("viewBox").split()[2])
+    dots = [float(d.get("cx")) for d in root.findall("svg:circle", ns)]
+    assert all(float(lines[0].get("x")) < x < width for x in dots)  # right of the names
+    # A value beside the mean's dashed line stays legible: it has a white halo.
+    value = next(t for t in root.findall("svg:text", ns) if t.get("class") == "dot-strip__value")
+    assert (value.get("stroke"), value.get("paint-order")) == ("#ffffff", "stroke")
+    order = [element.get("class") for element in root]
+    assert order.index("dot-strip__mean") < order.index("dot-strip__value")  # the line below
+
+
 def test_a_dot_strip_without_a_mean_and_with_values_off_the_scale():
     from selfscan.core.charts import dot_strip_svg
 

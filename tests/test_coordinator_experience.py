@@ -275,6 +275,22 @@ def test_the_start_page_says_where_each_region_stands(client, db, world, make):
     assert "Regio B" not in page
 
 
+def test_the_programme_teams_start_page_leads_to_its_work(client, world):
+    """Issue 16: the programme team's start page listed regions and rounds only; compare was
+    reachable only through a region's dashboard."""
+    login(client, world["programme"])
+    page = client.get("/").get_data(as_text=True)
+    work = page[page.index('id="work-heading"') : page.index('id="regions-heading"')]
+    for href in (
+        "/programma/overzicht",
+        "/vergelijken",
+        "/programma/rondes/nieuw",
+        "/programma/import",
+    ):
+        assert f'href="{href}"' in work, href
+    assert "Aan de slag" in work
+
+
 # --- how the figures are made, and the dashboard's summary --------------------------------------
 
 EXPLAINED = "/zo-komen-de-cijfers-tot-stand"

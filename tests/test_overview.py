@@ -381,3 +381,25 @@ def test_changes_are_coloured_by_direction_with_their_sign(client, world, rounds
             assert kind == "change--up", text
         elif text.startswith("-") and text != "-0,00":
             assert kind == "change--down", text
+
+
+def test_compare_and_the_scores_export_are_reachable_from_the_top(client, world, rounds):
+    """Issue 16: the programme team's compare page and the scores export of all regions were
+    reachable only through a region's dashboard."""
+    login(client, world["programme"])
+    page = client.get("/programma/overzicht/ronde-1").text
+    contents = page[page.index('class="overview-contents"') : page.index('id="heatmap-heading"')]
+    # The first three regions with figures (Regio B has too few responses) and all regions.
+    assert (
+        "/vergelijken?round=ronde-1&amp;region=regio-a&amp;region=regio-c&amp;region=regio-d"
+        "&amp;sector=all&amp;pooled=y"
+    ) in contents
+    assert "/vergelijken/ronde-1/scores.csv" in contents
+    assert "/vergelijken/ronde-1/scores.xlsx" in contents
+    assert client.get("/vergelijken/ronde-1/scores.csv").status_code == 200
+
+
+def test_an_open_rounds_overview_offers_no_figures_to_compare_or_export(client, make, db, world):
+    login(client, world["programme"])
+    page = client.get("/programma/overzicht/ronde-1").text
+    assert "/vergelijken" not in page

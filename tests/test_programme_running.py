@@ -146,6 +146,28 @@ def test_create_and_edit_a_region(programme, world, db):
     assert (region.name, region.sharing) == ("Regio Twente", "private")
 
 
+def test_a_new_region_needs_no_key_up_front(programme, world, db):
+    """Issue 16: like a round, a region gets its key from its name; the form asks the name
+    first and folds the key away."""
+    page = programme.get("/programma/regios/nieuw").get_data(as_text=True)
+    assert page.index('name="name"') < page.index('name="key"')
+    assert '<details class="more"' in page
+    response = programme.post(
+        "/programma/regios/nieuw", data={"name": "Regio Zuid-Oost Brabant", "sharing": "private"}
+    )
+    assert response.status_code == 302
+    region = db.exec(select(Region).where(Region.name == "Regio Zuid-Oost Brabant")).one()
+    assert region.key == "regio-zuid-oost-brabant"
+
+
+def test_a_name_without_letters_asks_for_a_key(programme, world, db):
+    before = len(db.exec(select(Region)).all())
+    response = programme.post("/programma/regios/nieuw", data={"name": "!", "sharing": "private"})
+    assert response.status_code == 400
+    assert '<details class="more" open>' in response.get_data(as_text=True)
+    assert len(db.exec(select(Region)).all()) == before
+
+
 @pytest.mark.parametrize(
     "form",
     [
@@ -153,6 +175,7 @@ def test_create_and_edit_a_region(programme, world, db):
         {"key": "nieuw", "name": "Regio A", "sharing": "private"},  # name taken
         {"key": "nieuw", "name": "Nieuw", "sharing": "everyone"},  # unknown sharing
         {"key": "X", "name": "Nieuw", "sharing": "private"},
+        {"name": "Regio-A", "sharing": "private"},  # its key, made from the name, is taken
     ],
 )
 def test_a_bad_region_is_refused(programme, world, db, form):

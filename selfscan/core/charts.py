@@ -317,6 +317,11 @@ def _number(value: float, decimal: str) -> str:
     return f"{value:.2f}".replace(".", decimal)
 
 
+# The names' font size is .dot-strip's in charts.css; a generous average width of a character in
+# it (DejaVu Sans, Debian's default, is wider than most), for the layout.
+NAME_CHAR_WIDTH = 0.62 * 14
+
+
 def dot_strip_svg(
     dots: Sequence[tuple[str, float]],
     mean: float | None,
@@ -335,7 +340,11 @@ def dot_strip_svg(
     the drawing keeps them where no stylesheet reaches it (the report's PDF)."""
     low, high = scale
     top, bottom, right, line = 26, 30, 16, 16
-    names = [wrap_lines(name, label_width // 9) for name, _ in dots]
+    names = [wrap_lines(name, int((label_width - 10) // NAME_CHAR_WIDTH)) for name, _ in dots]
+    # A word longer than a line stays whole: the names' column grows to hold it, the scale
+    # gives up the room (the ends of "samenwerkingsverband" were cut off at the left edge).
+    longest = max((len(text) for lines in names for text in lines), default=0)
+    label_width = max(label_width, int(longest * NAME_CHAR_WIDTH) + 12)
     heights = [max(26, line * len(lines) + 10) for lines in names]
     rows_end = top + sum(heights) if dots else top + 26
     height = rows_end + bottom
@@ -361,6 +370,18 @@ def dot_strip_svg(
             f'<text class="dot-strip__tick" fill="#4a5360" font-size="12" x="{tx:.1f}" y="{axis_y + 16}" text-anchor="middle">'
             f"{value}</text>"
         )
+    # The mean first, so that the dots and their values (with a white halo) lie on top of it.
+    if mean is not None:
+        mx = x(mean)
+        parts.append(
+            f'<line class="dot-strip__mean" stroke="#D55E00" stroke-width="2"'
+            f' stroke-dasharray="5 3" x1="{mx:.1f}" y1="{top - 8}" x2="{mx:.1f}" y2="{axis_y}"/>'
+        )
+        parts.append(
+            f'<text class="dot-strip__mean-label" fill="#a94400" font-size="12" font-weight="600"'
+            f' x="{mx:.1f}" y="{top - 12}" text-anchor="middle">'
+            f"{escape(mean_label)} {_number(mean, decimal)}</text>"
+        )
     y0 = top
     for (_name, value), lines, row in zip(dots, names, heights, strict=True):
         cy = y0 + row / 2
@@ -383,20 +404,10 @@ def dot_strip_svg(
         )
         near_end = value > high - 0.6
         parts.append(
-            f'<text class="dot-strip__value" fill="#4a5360" font-size="12" x="{x(value) + (-12 if near_end else 12):.1f}"'
+            f'<text class="dot-strip__value" fill="#4a5360" font-size="12" stroke="#ffffff"'
+            f' stroke-width="3" paint-order="stroke" x="{x(value) + (-12 if near_end else 12):.1f}"'
             f' y="{cy + 5:.1f}" text-anchor="{"end" if near_end else "start"}">'
             f"{_number(value, decimal)}</text>"
-        )
-    if mean is not None:
-        mx = x(mean)
-        parts.append(
-            f'<line class="dot-strip__mean" stroke="#D55E00" stroke-width="2"'
-            f' stroke-dasharray="5 3" x1="{mx:.1f}" y1="{top - 8}" x2="{mx:.1f}" y2="{axis_y}"/>'
-        )
-        parts.append(
-            f'<text class="dot-strip__mean-label" fill="#a94400" font-size="12" font-weight="600"'
-            f' x="{mx:.1f}" y="{top - 12}" text-anchor="middle">'
-            f"{escape(mean_label)} {_number(mean, decimal)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

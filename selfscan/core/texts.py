@@ -231,6 +231,9 @@ class Chart:
     columns: list[str]
     rows: list[tuple[str, list[str]]]
     drawing: RadarDrawing | None = None
+    # The same drawing with the principles' short names, for a phone: around their full names
+    # the radar itself was some hundred pixels wide.
+    narrow: RadarDrawing | None = None
 
 
 def radar_chart(chart_id: str, title: str, series: Sequence[Series], reader: Reader) -> Chart:
@@ -248,4 +251,8 @@ def radar_chart(chart_id: str, title: str, series: Sequence[Series], reader: Rea
     rows = [(label, [reader.number(s.values[i]) for s in series]) for i, label in enumerate(labels)]
     shown = [s for s in series if s.visible][:STATIC_LINES]
     drawing = radar_drawing(shown, labels, from_lowest=True) if shown else None
-    return Chart(chart_id, title, spec, [s.name for s in series], rows, drawing)
+    shorts = [reader.principle_short(p) for p in PRINCIPLE_KEYS]
+    narrow = (
+        radar_drawing(shown, shorts, from_lowest=True, label_width=NARROW_WRAP) if shown else None
+    )
+    return Chart(chart_id, title, spec, [s.name for s in series], rows, drawing, narrow)

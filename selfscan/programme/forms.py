@@ -18,10 +18,11 @@ KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 def _key_field(label: object, hint_example: str) -> StringField:
+    """An optional key: the view makes one from the title or name when it is left empty."""
     return StringField(
         label,
         validators=[
-            DataRequired(_l("Enter a key.")),
+            Optional(),
             Length(min=2, max=40, message=_l("A key is 2 to 40 characters long.")),
             Regexp(
                 KEY_PATTERN,
@@ -60,27 +61,13 @@ class CloseRoundForm(FlaskForm):
 
 
 def key_from(title: str) -> str:
-    """A round's key made from its title: "Meetronde voorjaar 2027" -> "meetronde-voorjaar-2027"."""
+    """A key made from a title or name: "Meetronde voorjaar 2027" -> "meetronde-voorjaar-2027"."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40].strip("-")
 
 
 class RoundForm(RoundDatesForm):
-    # Optional: made from the title when left empty (programme.rounds.new_round).
-    key = StringField(
-        _l("Key"),
-        validators=[
-            Optional(),
-            Length(min=2, max=40, message=_l("A key is 2 to 40 characters long.")),
-            Regexp(
-                KEY_PATTERN,
-                message=_l(
-                    "Use lowercase letters, digits and single hyphens, for example %(example)s.",
-                    example="voorjaar-2026",
-                ),
-            ),
-        ],
-    )
+    key = _key_field(_l("Key"), "voorjaar-2026")  # made from the title when left empty
     questionnaire = SelectField(
         _l("Questionnaire version"),
         coerce=int,
@@ -104,7 +91,7 @@ class RegionForm(FlaskForm):
 
 
 class NewRegionForm(RegionForm):
-    key = _key_field(_l("Key"), "twente")
+    key = _key_field(_l("Key"), "twente")  # made from the name when left empty
 
 
 class CoordinatorRegionsForm(FlaskForm):

@@ -9,25 +9,28 @@ from sqlmodel import select
 from selfscan.infra.db import get_session
 from selfscan.loaders import get_region
 from selfscan.models import Region
-from selfscan.programme.forms import NewRegionForm, RegionForm
+from selfscan.programme.forms import NewRegionForm, RegionForm, key_from
 from selfscan.programme.views import bp
 from selfscan.services import regions as region_service
 
 
 @bp.route("/regios/nieuw", methods=["GET", "POST"])
 def new_region():  # type: ignore[no-untyped-def]
-    """Create a region with its key, name and sharing setting."""
+    """Create a region with its name, sharing setting and (made from the name) key."""
     db = get_session()
     form = NewRegionForm()
     if form.validate_on_submit():
         name = (form.name.data or "").strip()
-        if db.exec(select(Region.id).where(Region.key == form.key.data)).first() is not None:
-            form.key.errors.append(_("A region with this key already exists."))
-        elif db.exec(select(Region.id).where(Region.name == name)).first() is not None:
+        key = form.key.data or key_from(name)
+        if db.exec(select(Region.id).where(Region.name == name)).first() is not None:
             form.name.errors.append(_("A region with this name already exists."))
+        elif len(key) < 2:
+            form.key.errors.append(_("Enter a key: the name gives too few letters or digits."))
+        elif db.exec(select(Region.id).where(Region.key == key)).first() is not None:
+            form.key.errors.append(_("A region with this key already exists."))
         else:
             region_service.add_region(
-                db, key=form.key.data or "", name=name, sharing=form.sharing.data or "private"
+                db, key=key, name=name, sharing=form.sharing.data or "private"
             )
             db.commit()
             flash(_("The region has been created."), "success")

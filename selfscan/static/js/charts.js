@@ -42,6 +42,11 @@
     var spec = JSON.parse(plot.getAttribute("data-chart"));
     var config = Object.assign({ displayModeBar: false }, spec.config || {});
     var figure = plot.closest(".chart");
+    // On a phone a line chart stays the server's drawing: plotly's cut off its title and its
+    // legend and squeezed the lines into a strip (the overview's trend at 360 px).
+    if (!spec.layout.polar && figure && figure.querySelector(".chart__static") && figure.clientWidth < 560) {
+      return;
+    }
     if (figure) {
       figure.classList.add("chart--drawn"); // shows the plot, hides the server's drawing
     }
