@@ -58,7 +58,7 @@ def test_upload_preview_and_publish_a_questionnaire_version(
     field.set_input_files(str(bad))
     page.get_by_role("button", name="Controleren en als concept bewaren").click()
     expect(page.locator("#upload-errors")).to_contain_text(
-        "the file must be named zelfscan-mao-v2.toml"
+        "het bestand moet zelfscan-mao-v2.toml heten"
     )
     assert_accessible(page)
 
