@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from test_overview import HIDDEN, make_rounds
 
 from conftest import login
-from selfscan.models import AgreedPosition
+from selfscan.models import AgreedPosition, Ambition
 from selfscan.services.paths import all_paths, region_path
 
 REGION_PATH = "/regio/regio-a/pad"
@@ -38,6 +38,15 @@ def _agree(db, round_, region, principle: str, tenths: int) -> None:
 def test_a_regions_path_holds_its_closed_rounds_with_shown_means_and_sectors(db, world, rounds):
     _, round_1 = rounds
     _agree(db, round_1, world["region_a"], "kind-centraal", 35)
+    db.add(
+        Ambition(
+            region_id=world["region_a"].id,
+            round_id=round_1.id,
+            principle="samen-beter",
+            target_tenths=42,
+        )
+    )
+    db.commit()
     path = region_path(db, world["region_a"], k=3)
     # Round 2 is planned: not on the path. Oldest first.
     assert [step.round.key for step in path.steps] == ["ronde-0", "ronde-1"]
@@ -48,6 +57,7 @@ def test_a_regions_path_holds_its_closed_rounds_with_shown_means_and_sectors(db,
     assert round(second.means["kind-centraal"], 2) == 3.83
     assert round(second.means["samen-beter"], 2) == 3.14
     assert second.agreed == {"kind-centraal": 3.5} and first.agreed == {}
+    assert second.ambitions == {"samen-beter": 4.2} and first.ambitions == {}
     assert (first.sectors_heard, first.sectors_asked) == (1, 1)
     assert (second.sectors_heard, second.sectors_asked) == (3, 3)
 
@@ -66,6 +76,15 @@ def test_all_paths_equal_each_regions_own_path(db, world, rounds):
 
 
 def test_the_coordinator_reads_their_regions_path_and_no_other(client, db, world, rounds):
+    db.add(
+        Ambition(
+            region_id=world["region_a"].id,
+            round_id=rounds[1].id,
+            principle="partnerschap-regie",
+            target_tenths=38,
+        )
+    )
+    db.commit()
     login(client, world["coordinator_a"])
     page = client.get(REGION_PATH)
     assert page.status_code == 200
@@ -73,6 +92,7 @@ def test_the_coordinator_reads_their_regions_path_and_no_other(client, db, world
     table = text.split('id="path"', 1)[1].split("</table>", 1)[0]
     assert "Ronde 0" in table and "Ronde 1" in table and "Ronde 2" not in table
     assert "3,83" in table and "3,14" in table and "3 van 3" in table
+    assert "ambitie 3,8" in table
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="trend"' in text
     assert client.get("/regio/regio-b/pad").status_code == 403
     assert client.get("/regio/regio-b/pad.csv").status_code == 403
@@ -83,6 +103,15 @@ def test_the_coordinator_reads_their_regions_path_and_no_other(client, db, world
 def test_the_region_download_has_keys_in_csv_and_words_in_excel(client, db, world, rounds):
     _, round_1 = rounds
     _agree(db, round_1, world["region_a"], "samen-beter", 40)
+    db.add(
+        Ambition(
+            region_id=world["region_a"].id,
+            round_id=round_1.id,
+            principle="kind-centraal",
+            target_tenths=40,
+        )
+    )
+    db.commit()
     login(client, world["coordinator_a"])
     answer = client.get(REGION_PATH + ".csv")
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
@@ -93,11 +122,12 @@ def test_the_region_download_has_keys_in_csv_and_words_in_excel(client, db, worl
         "principle",
         "mean",
         "agreed",
+        "ambition",
         "sectors_asked",
         "sectors_heard",
     ]
-    assert ["regio-a", "ronde-1", "samen-beter", "3.14", "4.00", "3", "3"] in rows
-    assert ["regio-a", "ronde-1", "kind-centraal", "3.83", "", "3", "3"] in rows
+    assert ["regio-a", "ronde-1", "samen-beter", "3.14", "4.00", "", "3", "3"] in rows
+    assert ["regio-a", "ronde-1", "kind-centraal", "3.83", "", "4.00", "3", "3"] in rows
     assert len(rows) == 1 + 2 * 5
     workbook = load_workbook(io.BytesIO(client.get(REGION_PATH + ".xlsx").data))
     sheet = [list(r) for r in workbook.active.iter_rows(values_only=True)]
@@ -107,10 +137,11 @@ def test_the_region_download_has_keys_in_csv_and_words_in_excel(client, db, worl
         "Principe",
         "Gemiddelde",
         "Afgesproken",
+        "Ambitie",
         "Gevraagde sectoren",
         "Sectoren die antwoordden",
     ]
-    assert ["Regio A", "Ronde 1", "Samen steeds beter worden", 3.14, 4.0, 3, 3] in sheet
+    assert ["Regio A", "Ronde 1", "Samen steeds beter worden", 3.14, 4.0, None, 3, 3] in sheet
     assert client.get(REGION_PATH + ".pdf").status_code == 404
 
 

@@ -156,6 +156,7 @@ HEADERS = {
     "missing_sectors": N_("Sectors without responses"),
     "focus_principles": N_("Focus principles"),
     "agreed": N_("Agreed"),
+    "ambition": N_("Ambition"),
     "sectors_asked": N_("Sectors asked"),
     "sectors_heard": N_("Sectors that responded"),
     "tag": N_("Spearhead or condition"),

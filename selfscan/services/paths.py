@@ -1,6 +1,6 @@
 """Regions' paths over the years (the learning network): per closed round a region took part in,
-its mean per principle, the agreed positions it recorded, and how many of the sectors asked
-answered.
+its mean per principle, the agreed positions it recorded, the ambitions it set for that round,
+and how many of the sectors asked answered.
 
 The means are the region's shown total (rules 5 and 5b: a principle hidden in a round has no
 mean there) and only of rounds whose figures are released (rule 8), taken from the kept figures
@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from selfscan.core.scoring import ALL, PROGRAMME, Group
 from selfscan.core.vocabulary import PRINCIPLE_KEYS
-from selfscan.models import Region, Round, RoundRegion
+from selfscan.models import Ambition, Region, Round, RoundRegion
 from selfscan.services.conversation import agreed_history, agreed_in_round
 from selfscan.services.participation import asked_and_submitted
 from selfscan.services.scores import region_figures, round_figures
@@ -29,6 +29,7 @@ class Step:
     round: Round
     means: dict[str, float]  # principle -> the region's shown mean; absent where hidden
     agreed: dict[str, float]  # principle -> the agreed score the region recorded
+    ambitions: dict[str, float]  # principle -> the score the region aimed for by this round
     sectors_asked: int
     sectors_heard: int
 
@@ -58,13 +59,15 @@ def region_path(session: Session, region: Region, k: int, now: datetime | None =
         .order_by(col(Round.opens_at), col(Round.id))
     ).all()
     agreed = agreed_history(session, region)
+    aims = _ambitions(session, region.id)
     steps = []
     for round_ in rounds:
         if not round_.figures_released(now):
             continue
         shown = region_figures(session, round_, region.id, k, now=now)  # type: ignore[arg-type]
         asked, heard = asked_and_submitted(session, round_, region.id).of(region.id)  # type: ignore[arg-type]
-        steps.append(_step(round_, shown.get(ALL), agreed.get(round_.id, {}), asked, heard))  # type: ignore[arg-type]
+        aimed = aims.get((region.id, round_.id), {})  # type: ignore[arg-type]
+        steps.append(_step(round_, shown.get(ALL), agreed.get(round_.id, {}), aimed, asked, heard))  # type: ignore[arg-type]
     return Path(region, steps)
 
 
@@ -81,6 +84,7 @@ def all_paths(session: Session, k: int, now: datetime | None = None) -> list[Pat
     for round_id, region_id in session.exec(select(RoundRegion.round_id, RoundRegion.region_id)):
         taking_part.setdefault(round_id, set()).add(region_id)
     steps: dict[int, list[Step]] = {region_id: [] for region_id in regions}
+    aims = _ambitions(session)
     for round_ in rounds:
         figures = round_figures(session, round_, k, viewer=PROGRAMME, now=now)
         participation = asked_and_submitted(session, round_)
@@ -88,14 +92,33 @@ def all_paths(session: Session, k: int, now: datetime | None = None) -> list[Pat
         for region_id in sorted(taking_part.get(round_.id, set()) & set(regions)):  # type: ignore[arg-type]
             asked, heard = participation.of(region_id)
             total = figures.regions.get(region_id, {}).get(ALL)
-            steps[region_id].append(_step(round_, total, agreed.get(region_id, {}), asked, heard))
+            aimed = aims.get((region_id, round_.id), {})  # type: ignore[arg-type]
+            steps[region_id].append(
+                _step(round_, total, agreed.get(region_id, {}), aimed, asked, heard)
+            )
     return [Path(region, steps[region_id]) for region_id, region in regions.items()]  # type: ignore[index]
+
+
+def _ambitions(
+    session: Session, region_id: int | None = None
+) -> dict[tuple[int, int], dict[str, float]]:
+    """(region id, round id) -> principle -> the target set for that round."""
+    statement = select(Ambition)
+    if region_id is not None:
+        statement = statement.where(Ambition.region_id == region_id)
+    found: dict[tuple[int, int], dict[str, float]] = {}
+    for ambition in session.exec(statement):
+        found.setdefault((ambition.region_id, ambition.round_id), {})[ambition.principle] = (
+            ambition.target
+        )
+    return found
 
 
 def _step(
     round_: Round,
     total: Group | None,
     agreed: dict[str, float],
+    ambitions: dict[str, float],
     asked: dict[str, int],
     heard: dict[str, int],
 ) -> Step:
@@ -106,12 +129,22 @@ def _step(
         round=round_,
         means=means,
         agreed=dict(agreed),
+        ambitions=dict(ambitions),
         sectors_asked=sum(1 for n in asked.values() if n),
         sectors_heard=sum(1 for n in heard.values() if n),
     )
 
 
-PATH_COLUMNS = ("region", "round", "principle", "mean", "agreed", "sectors_asked", "sectors_heard")
+PATH_COLUMNS = (
+    "region",
+    "round",
+    "principle",
+    "mean",
+    "agreed",
+    "ambition",
+    "sectors_asked",
+    "sectors_heard",
+)
 
 
 def path_rows(paths: list[Path]) -> list[list[object]]:
@@ -124,6 +157,7 @@ def path_rows(paths: list[Path]) -> list[list[object]]:
             principle,
             None if principle not in step.means else round(step.means[principle], 2),
             step.agreed.get(principle),
+            step.ambitions.get(principle),
             step.sectors_asked,
             step.sectors_heard,
         ]
