@@ -8,8 +8,11 @@ programme team (REGION policy); the dashboard, the report and the overview show 
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlmodel import Session
 
 from selfscan.infra.db import get_session
 from selfscan.loaders import get_agreement, get_ambition, get_region, get_region_round
@@ -144,11 +147,12 @@ def delete_ambition(region: str, ambition_id: int):  # type: ignore[no-untyped-d
     ambition = get_ambition(row, ambition_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        db = get_session()
-        service.delete_ambition(db, ambition)
-        db.commit()
-        flash(_("The ambition has been removed."), "success")
-        return redirect(_ambitions_url(row, "#ambitions"))
+        return _removed(
+            row,
+            lambda db: service.delete_ambition(db, ambition),
+            "#ambitions",
+            _("The ambition has been removed."),
+        )
     by_round = get_session().get(Round, ambition.round_id)
     return render_template(
         "region/ambition_delete.html",
@@ -158,6 +162,17 @@ def delete_ambition(region: str, ambition_id: int):  # type: ignore[no-untyped-d
         form=form,
         agreed_score=agreed_score,
     ), 400 if form.is_submitted() else 200
+
+
+def _removed(
+    region: Region, remove: Callable[[Session], None], anchor: str, message: str
+) -> Response:
+    """Remove what the confirmation was for, then back to the list it was on."""
+    db = get_session()
+    remove(db)
+    db.commit()
+    flash(message, "success")
+    return redirect(_ambitions_url(region, anchor))  # type: ignore[return-value]
 
 
 def _agreement_input(form: AgreementForm) -> AgreementInput:
@@ -209,11 +224,12 @@ def delete_agreement(region: str, agreement_id: int):  # type: ignore[no-untyped
     agreement = get_agreement(row, agreement_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        db = get_session()
-        service.delete_agreement(db, agreement)
-        db.commit()
-        flash(_("The result agreement has been removed."), "success")
-        return redirect(_ambitions_url(row, "#agreements"))
+        return _removed(
+            row,
+            lambda db: service.delete_agreement(db, agreement),
+            "#agreements",
+            _("The result agreement has been removed."),
+        )
     linked = service.linked_actions(get_session(), row).get(agreement.id, 0)  # type: ignore[arg-type]
     return render_template(
         "region/agreement_delete.html", region=row, agreement=agreement, linked=linked, form=form
