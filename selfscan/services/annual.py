@@ -125,11 +125,7 @@ def annual_report(
                 tags=tagged.pooled.get(ALL),
             )
         )
-    within = set(ids)
-    paths = [
-        Path(p.region, [s for s in p.steps if s.round.id in within])
-        for p in all_paths(session, k, now)
-    ]
+    paths = all_paths(session, k, now, rounds)
     return AnnualReport(
         start=start,
         end=end,

@@ -9,6 +9,7 @@ of services.scores; the counts of sectors are participation, which may be shown 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,14 +72,18 @@ def region_path(session: Session, region: Region, k: int, now: datetime | None =
     return Path(region, steps)
 
 
-def all_paths(session: Session, k: int, now: datetime | None = None) -> list[Path]:
-    """Every region's path, for the programme team: per closed round its kept figures of all
-    regions, its participation and agreed scores (three statements a round), by region name."""
-    rounds = [
-        r
-        for r in session.exec(select(Round).order_by(col(Round.opens_at), col(Round.id))).all()
-        if r.figures_released(now)
-    ]
+def all_paths(
+    session: Session,
+    k: int,
+    now: datetime | None = None,
+    rounds: Sequence[Round] | None = None,
+) -> list[Path]:
+    """Every region's path, for the programme team: per closed round (of `rounds`, by default
+    all) its kept figures of all regions, its participation and agreed scores (three statements
+    a round), by region name."""
+    if rounds is None:
+        rounds = session.exec(select(Round).order_by(col(Round.opens_at), col(Round.id))).all()
+    rounds = [r for r in rounds if r.figures_released(now)]
     regions = {r.id: r for r in session.exec(select(Region).order_by(col(Region.name))).all()}
     taking_part: dict[int, set[int]] = {}
     for round_id, region_id in session.exec(select(RoundRegion.round_id, RoundRegion.region_id)):
