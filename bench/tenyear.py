@@ -175,8 +175,8 @@ def steady(big: Server, small: Server, folder: Path, args, first: dict) -> dict:
     big_pages = pages(on_big.coordinator, on_big.programme, keys)
     small_pages = pages(on_small.coordinator, on_small.programme, keys)
     for name, lines in big_pages.items():
+        warm_up(big.base, lines[0])  # every worker has summed what it keeps (no time limit)
         check(big.base, lines[0], name)
-        warm_up(big.base, lines[0])  # every worker has summed what it keeps
     warm_up(small.base, small_pages["region dashboard"][0])
     results: dict[str, Result] = {}
     loads: dict[str, tuple[str, str]] = {}
@@ -208,7 +208,9 @@ def _verdict(ok: bool) -> str:
 def print_report(results, loads, dashboards, dashboard_load, rss, first, args) -> dict:  # type: ignore[no-untyped-def]
     ping = results["hello-world /ping"]
     print()
-    print(f"{args.regions} regions x {tenyear.ROUNDS} rounds, 2 gunicorn workers, wrk at 50 connections")
+    print(
+        f"{args.regions} regions x {tenyear.ROUNDS} rounds, 2 gunicorn workers, wrk at 50 connections"
+    )
     print(
         f"{'page':<22}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}{'share':>7}"
         f"{'CPU ms':>8}{'CPU share':>10}  target; load before / after"

@@ -105,7 +105,11 @@ def build(url: str, regions: int, rounds_count: int = ROUNDS, seed: int = 10) ->
         sync(db, read_directory(PROJECT_ROOT / "questionnaires").values())
         version = rounds.questionnaire_version(db, *data.QUESTIONNAIRE)
         accounts.create_user(
-            db, email=data.PROGRAMME_EMAIL, name="Programma", password=data.PASSWORD, is_programme=True
+            db,
+            email=data.PROGRAMME_EMAIL,
+            name="Programma",
+            password=data.PASSWORD,
+            is_programme=True,
         )
         for n in range(rounds_count):
             # The last round opened ten days ago and is open for another twenty.
@@ -223,7 +227,9 @@ def build(url: str, regions: int, rounds_count: int = ROUNDS, seed: int = 10) ->
                     value = (
                         None
                         if dont_know
-                        else min(5, max(1, round(rng.gauss(centre + principle_bias[principle], 0.9))))
+                        else min(
+                            5, max(1, round(rng.gauss(centre + principle_bias[principle], 0.9)))
+                        )
                     )
                     answers.append((response_id, item_id, value, dont_know, rng.random() < 0.04))
                 if rng.random() < 0.2:
@@ -270,7 +276,7 @@ class _Loader:
             for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-262144"):
                 raw.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
 
-    def round(  # noqa: PLR0913
+    def round(
         self,
         round_id: int,
         region_ids: Sequence[int],

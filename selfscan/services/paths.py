@@ -19,8 +19,8 @@ from selfscan.core.scoring import ALL, PROGRAMME, Group
 from selfscan.core.vocabulary import PRINCIPLE_KEYS
 from selfscan.models import Ambition, Region, Round, RoundRegion
 from selfscan.services.conversation import agreed_history, agreed_in_round
-from selfscan.services.participation import asked_and_submitted
-from selfscan.services.scores import region_figures, round_figures
+from selfscan.services.participation import asked_and_submitted, asked_and_submitted_by_round
+from selfscan.services.scores import region_figures_by_round, round_figures
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,9 @@ class Path:
 
 
 def region_path(session: Session, region: Region, k: int, now: datetime | None = None) -> Path:
-    """The region's closed rounds, oldest first: a query for the rounds and the agreed scores,
-    and per round the region's kept figures and its participation."""
+    """The region's closed rounds, oldest first: a query for the rounds, the agreed scores and
+    the ambitions, one for what the region's responses look like in each round (its kept
+    figures; summed only where they changed), and two for its participation in all of them."""
     rounds = session.exec(
         select(Round)
         .join(RoundRegion, col(RoundRegion.round_id) == Round.id)
@@ -61,12 +62,14 @@ def region_path(session: Session, region: Region, k: int, now: datetime | None =
     ).all()
     agreed = agreed_history(session, region)
     aims = _ambitions(session, region.id)
+    rounds = [r for r in rounds if r.figures_released(now)]
+    # Over all rounds at once: a path of twenty rounds in a handful of queries, not sixty.
+    figures = region_figures_by_round(session, rounds, region.id, k, now=now)  # type: ignore[arg-type]
+    participation = asked_and_submitted_by_round(session, [r.id for r in rounds], region.id)  # type: ignore[misc]
     steps = []
     for round_ in rounds:
-        if not round_.figures_released(now):
-            continue
-        shown = region_figures(session, round_, region.id, k, now=now)  # type: ignore[arg-type]
-        asked, heard = asked_and_submitted(session, round_, region.id).of(region.id)  # type: ignore[arg-type]
+        shown = figures.get(round_.id, {})  # type: ignore[arg-type]
+        asked, heard = participation[round_.id].of(region.id)  # type: ignore[index, arg-type]
         aimed = aims.get((region.id, round_.id), {})  # type: ignore[arg-type]
         steps.append(_step(round_, shown.get(ALL), agreed.get(round_.id, {}), aimed, asked, heard))  # type: ignore[arg-type]
     return Path(region, steps)

@@ -327,31 +327,60 @@ def region_figures(
     """The shown groups of one region in one round (rules 5 and 5b; none before it closes,
     rule 8): one region's query only, and kept like the round's figures while the region's
     submitted responses stay the same."""
-    if not round_.figures_released(now):
+    return region_figures_by_round(session, [round_], region_id, k, now=now).get(round_.id, {})  # type: ignore[arg-type]
+
+
+def region_figures_by_round(
+    session: Session,
+    rounds: Sequence[Round],
+    region_id: int,
+    k: int,
+    *,
+    now: datetime | None = None,
+) -> dict[int, dict[str, Group]]:
+    """Per round id, `region_figures` of the region: one query for what the region's submitted
+    responses look like in all the rounds, and the region's own sums only for a round whose
+    figures are not kept. Rounds that have not closed give nothing (rule 8)."""
+    released = [r for r in rounds if r.figures_released(now)]
+    if not released:
         return {}
-    stamp = tuple(
-        session.exec(
-            select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
-                Response.round_id == round_.id,
+    stamps = {
+        round_id: (n, ids, latest)
+        for round_id, n, ids, latest in session.exec(
+            select(
+                Response.round_id,
+                func.count(),
+                func.sum(Response.id),
+                func.max(Response.submitted_at),
+            )
+            .where(
+                Response.round_id.in_([r.id for r in released]),  # type: ignore[attr-defined]
                 Response.region_id == region_id,
                 Response.status == "submitted",
             )
-        ).one()
-    )
+            .group_by(Response.round_id)
+        )
+    }
     cache = _region_cache(session)
-    key = (round_.id, region_id, k)
-    with _cache_lock:
-        kept = cache.get(key)
-        if kept is not None and kept[0] == stamp:
-            cache.move_to_end(key)
-            return kept[1]
-    raw = sector_groups(session, round_, [region_id])
-    shown = shown_groups(raw.get(region_id, {}), k)
-    with _cache_lock:
-        cache[key] = (stamp, shown)
-        while len(cache) > REGION_ROUNDS_CACHED:
-            cache.popitem(last=False)
-    return shown
+    found: dict[int, dict[str, Group]] = {}
+    for round_ in released:
+        # A round without submitted responses has no row: the one-round aggregate's values.
+        stamp = stamps.get(round_.id, (0, None, None))  # type: ignore[arg-type]
+        key = (round_.id, region_id, k)
+        with _cache_lock:
+            kept = cache.get(key)
+            if kept is not None and kept[0] == stamp:
+                cache.move_to_end(key)
+                found[round_.id] = kept[1]  # type: ignore[index]
+                continue
+        raw = sector_groups(session, round_, [region_id])
+        shown = shown_groups(raw.get(region_id, {}), k)
+        with _cache_lock:
+            cache[key] = (stamp, shown)  # type: ignore[index]
+            while len(cache) > REGION_ROUNDS_CACHED:
+                cache.popitem(last=False)
+        found[round_.id] = shown  # type: ignore[index]
+    return found
 
 
 REGION_ROUNDS_CACHED = 4096
