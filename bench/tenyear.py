@@ -52,6 +52,7 @@ P99_MS = 300  # overview and compare page at 50 connections
 DASHBOARD_RATIO = 1.5  # the dashboard at 400 regions against 40
 PATH_SHARE = 0.10  # a region's path, as a share of /ping's throughput
 RSS_MB = 200
+PING = "hello-world /ping"
 TURNS = 3  # the dashboard at 400 and at 40 regions, measured in turn
 STEADY_TIMEOUT = 600  # gunicorn's worker timeout (s) for the steady-state measurements
 
@@ -104,7 +105,7 @@ def pages(coordinator: str, programme: str, rounds: list[str]) -> dict[str, list
     )
     region = f"/regio/{data.BENCH_REGION}"
     return {
-        "hello-world /ping": [("GET", "/ping", "", "", "")],
+        PING: [("GET", "/ping", "", "", "")],
         "region dashboard": [("GET", f"{region}/resultaten/{closed}", coordinator, "", "")],
         "programme overview": [("GET", f"/programma/overzicht/{closed}", programme, "", "")],
         "compare page": [("GET", f"/vergelijken?{compare}", coordinator, "", "")],
@@ -186,6 +187,9 @@ def steady(big: Server, small: Server, folder: Path, args, first: dict) -> dict:
         results[name] = wrk_run(big, lines, folder, 2, CONNECTIONS, args.seconds, name)
         loads[name] = (before, load_average())
         print(f"  measured {name}: {results[name].rate:.0f}/s", flush=True)
+    # One connection: each request's own time and CPU. At 50 connections a slow page's CPU per
+    # request is overstated, since the workers also answer what wrk left queued at its end.
+    alone = {name: wrk_run(big, lines, folder, 1, 1, 5, name) for name, lines in big_pages.items()}
     # The dashboard one request at a time at both sizes, in turn, so that a change in the
     # machine's load falls on both.
     dashboards: dict[str, list[Result]] = {"big": [], "small": []}
@@ -198,15 +202,15 @@ def steady(big: Server, small: Server, folder: Path, args, first: dict) -> dict:
             dashboards[which].append(wrk_run(server, lines, folder, 1, 1, 5, which))
     dashboard_load = f"{dashboard_load} before, {load_average()} after"
     rss = big.worker_rss_mb()
-    return print_report(results, loads, dashboards, dashboard_load, rss, first, args)
+    return print_report(results, alone, loads, dashboards, dashboard_load, rss, first, args)
 
 
 def _verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def print_report(results, loads, dashboards, dashboard_load, rss, first, args) -> dict:  # type: ignore[no-untyped-def]
-    ping = results["hello-world /ping"]
+def print_report(results, alone, loads, dashboards, dashboard_load, rss, first, args) -> dict:  # type: ignore[no-untyped-def]
+    ping = results[PING]
     print()
     print(
         f"{args.regions} regions x {tenyear.ROUNDS} rounds, 2 gunicorn workers, wrk at 50 connections"
@@ -232,6 +236,10 @@ def print_report(results, loads, dashboards, dashboard_load, rss, first, args) -
             f"{name:<22}{r.rate:>7.0f}{r.p50_ms:>8.1f}{r.p99_ms:>8.1f}{r.errors:>7}{share:>7.1%}"
             f"{r.cpu_ms:>8.2f}{cpu_share:>10.1%}  {verdict}; {loads[name][0]} / {loads[name][1]}"
         )
+    print()
+    print(f"{'one connection':<22}{'ms':>7}{'CPU ms':>8}{'CPU share':>10}")
+    for name, r in alone.items():
+        print(f"{name:<22}{r.mean_ms:>7.1f}{r.cpu_ms:>8.2f}{alone[PING].cpu_ms / r.cpu_ms:>10.1%}")
     print()
     for name, found in first.items():
         verdicts[f"first {name}"] = found["status"] == 200 and found["ms"] < FIRST_MS
@@ -268,6 +276,9 @@ def print_report(results, loads, dashboards, dashboard_load, rss, first, args) -
                 "load": loads[n],
             }
             for n, r in results.items()
+        },
+        "one_connection": {
+            n: r.__dict__ | {"cpu_share": alone[PING].cpu_ms / r.cpu_ms} for n, r in alone.items()
         },
         "dashboard": {
             "ms": ms,
