@@ -167,3 +167,55 @@ def test_before_any_round_closes_the_path_is_empty(client, db, world):
     assert page.status_code == 200
     assert "De regio heeft nog geen afgesloten ronde" in page.text
     assert 'class="trend"' not in page.text
+
+
+def test_the_path_reads_all_rounds_at_once_the_same_as_round_by_round(db, world, rounds, make):
+    """Issue 18 (ten years): a path of twenty rounds must not run three queries per round; the
+    batched reads give exactly what the one-round functions give."""
+    from datetime import timedelta
+
+    from sqlalchemy import event
+
+    from selfscan.models.types import utcnow
+    from selfscan.services.participation import (
+        asked_and_submitted,
+        asked_and_submitted_by_round,
+    )
+    from selfscan.services.scores import region_figures, region_figures_by_round
+
+    region = world["region_a"]
+    statements: list[str] = []
+    engine = db.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        region_path(db, region, k=3)  # the figures summed once and kept
+        statements.clear()
+        region_path(db, region, k=3)
+        with_two = len(statements)
+        now = utcnow()
+        for n in range(3, 6):  # three more closed rounds, without responses
+            make.round(
+                f"ronde-{n}",
+                (region,),
+                title=f"Ronde {n}",
+                opens_at=now - timedelta(days=400 + 10 * n),
+                closes_at=now - timedelta(days=395 + 10 * n),
+            )
+        region_path(db, region, k=3)
+        statements.clear()
+        path = region_path(db, region, k=3)
+        assert len(path.steps) == 5
+        assert len(statements) == with_two
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    all_rounds = [step.round for step in path.steps]
+    figures = region_figures_by_round(db, all_rounds, region.id, 3)
+    asked = asked_and_submitted_by_round(db, [r.id for r in all_rounds], region.id)
+    for round_ in all_rounds:
+        assert figures.get(round_.id, {}) == region_figures(db, round_, region.id, 3)
+        assert asked[round_.id] == asked_and_submitted(db, round_, region.id)
+    assert any(figures.values())  # rounds 0 and 1 have shown figures
+    every = asked_and_submitted_by_round(db, [r.id for r in all_rounds])
+    for round_ in all_rounds:
+        assert every[round_.id] == asked_and_submitted(db, round_)
