@@ -170,6 +170,9 @@ class Tally:
     )
     comments: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     submitted: set[int] = field(default_factory=set)
+    # Writes that got no answer at all (the client gave up waiting): the server may still have
+    # made them, so their pages (respondent, principle) and submissions are not judged.
+    unsure: set[tuple[int, str]] = field(default_factory=set)
     finished: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -280,7 +283,13 @@ def walk(
 
     def post(kind: str, path: str, form: list[tuple[str, str]], goes_to: str) -> bool:
         answer = browser.request("POST", path, form)
+        unsure(answer, path.rsplit("/", 1)[1])
         return tally.note(kind, answer, answer.status == 302 and answer.location == goes_to)
+
+    def unsure(answer: Answer, page: str) -> None:
+        if answer.status == 0:
+            with tally.lock:
+                tally.unsure.add((n, page))
 
     opened = browser.request("GET", f"/i/{journey.link}")
     if not tally.note("open link", opened, opened.location == "/vragenlijst"):
@@ -322,6 +331,7 @@ def walk(
                 accept="application/json",
                 **{"X-CSRFToken": token},
             )
+            unsure(saved, principle)
             ok = saved.status == 200 and json.loads(saved.body).get("saved") is True
             if tally.note("autosave", saved, ok, f"{saved.status} {saved.body[:120]}"):
                 acknowledge(tally, n, principle, state, comment)
@@ -526,6 +536,14 @@ def compare_with_database(url: str, round_key: str, tally: Tally) -> dict[str, l
     }
     wanted_comments = {(n, p): t for n, kept in tally.comments.items() for p, t in kept.items()}
     submitted = {n for n, status in statuses.items() if status == "submitted"}
+    # Not judged: what a write that got no answer may have changed.
+    principle_of = {item: p for p, items in statements().items() for item in items}
+    judged = lambda n, principle: (n, principle) not in tally.unsure  # noqa: E731
+    wanted = {k: v for k, v in wanted.items() if judged(k[0], principle_of[k[1]])}
+    held = {k: v for k, v in held.items() if judged(k[0], principle_of[k[1]])}
+    wanted_comments = {k: v for k, v in wanted_comments.items() if judged(*k)}
+    comments = {k: v for k, v in comments.items() if judged(*k)}
+    submitted = {n for n in submitted if judged(n, "versturen") or n in tally.submitted}
     return {
         "answers missing": sorted(k for k in wanted if k not in held),
         "answers different": sorted(k for k in wanted if k in held and held[k] != wanted[k]),
@@ -656,6 +674,7 @@ def day(server: Server, dataset: data.Dataset, links: list[str], args) -> dict: 
         answers={**measured.answers, **tally.answers},
         comments={**measured.comments, **tally.comments},
         submitted=measured.submitted | tally.submitted,
+        unsure=measured.unsure | tally.unsure,
     )
     differences = compare_with_database(server.url, round_key, both)
     costs = {kind: sum(cpu) / len(cpu) for kind, cpu in measured.cpu.items() if cpu}
@@ -720,6 +739,12 @@ def report(  # type: ignore[type-arg]
         f"{people} respondents: {tally.finished} went the whole way; the server acknowledged "
         f"{acknowledged} answers, {comments} comments and {len(tally.submitted)} submissions"
     )
+    if tally.unsure:
+        pages = sum(1 for _, page in tally.unsure if page != "versturen")
+        print(
+            f"not judged: {pages} pages and {len(tally.unsure) - pages} submissions whose last "
+            "write got no answer (the client gave up waiting; the server may have made it)"
+        )
     if lost == 0:
         print("the database holds exactly those: 0 lost answers (target 0: met)")
     else:
@@ -762,6 +787,7 @@ def report(  # type: ignore[type-arg]
             "submissions": len(tally.submitted),
         },
         "differences": {k: len(v) for k, v in differences.items()},
+        "not_judged": len(tally.unsure),
         "rush": rush | {"other_cpu_s": others},
         "targets_met": met,
     }
