@@ -399,22 +399,25 @@ def cookie_header(session: requests.Session) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
 
 
+def sign_in_account(base: str, email: str) -> str:
+    """A real sign-in with the benchmark's password; the session's cookie header."""
+    s = requests.Session()
+    token = CSRF.search(s.get(f"{base}/inloggen").text).group(1)  # type: ignore[union-attr]
+    answer = s.post(
+        f"{base}/inloggen",
+        data={"email": email, "password": data.PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+    )
+    if answer.status_code != 302:
+        sys.exit(f"signing in as {email} failed: {answer.status_code}")
+    return cookie_header(s)
+
+
 def sign_in(base: str, links: list[str]) -> Sessions:
     """Real sign-ins and link exchanges, as browsers would do them; their cookies for wrk."""
-
-    def account(email: str) -> str:
-        s = requests.Session()
-        token = CSRF.search(s.get(f"{base}/inloggen").text).group(1)  # type: ignore[union-attr]
-        answer = s.post(
-            f"{base}/inloggen",
-            data={"email": email, "password": data.PASSWORD, "csrf_token": token},
-            allow_redirects=False,
-        )
-        if answer.status_code != 302:
-            sys.exit(f"signing in as {email} failed: {answer.status_code}")
-        return cookie_header(s)
-
-    sessions = Sessions(account(data.PROGRAMME_EMAIL), account(data.COORDINATOR_EMAIL))
+    sessions = Sessions(
+        sign_in_account(base, data.PROGRAMME_EMAIL), sign_in_account(base, data.COORDINATOR_EMAIL)
+    )
     for link in links:
         s = requests.Session()
         intro = s.get(f"{base}/i/{link}")
