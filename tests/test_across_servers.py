@@ -21,19 +21,23 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
 from respondent_support import PRINCIPLES, item_keys
-from sqlalchemy import text
+from sqlalchemy import text, update
 from test_exchange import import_rows, responses_csv, row
 from test_overview import ROUND_1, ROUND_1_CD
+from test_page_cache import rendered_afresh, view
 
-from conftest import PASSWORD, SECRET_KEY, close_round
+from conftest import PASSWORD, SECRET_KEY, close_round, login
 from selfscan.infra.config import PROJECT_ROOT
 from selfscan.infra.throttle import fingerprint
-from selfscan.models import RoundRegion
+from selfscan.models import Organisation, RoundRegion
+from selfscan.models.types import utcnow
+from selfscan.services import regions
 
 REDIS_URL = "redis://127.0.0.1:6379"
 DASHBOARD = "/regio/regio-a/resultaten/ronde-1"
@@ -459,3 +463,29 @@ def test_failures_counted_on_a_count_on_b(storage, engine, database_url, tmp_pat
             if keys:
                 connection.delete(*keys)
             connection.close()
+
+
+# --- clocks that differ between servers ----------------------------------------------------------
+
+
+def test_an_edit_stamped_by_a_clock_behind_the_other_servers_still_shows(
+    app, client, db, make, closed
+):
+    """Each server stamps `updated_at` with its own clock. Server B, a minute ahead, edits one
+    organisation; server A then edits another, at an earlier moment by its clock: the latest
+    change the stamps see stays B's, yet the page kept since must not stay."""
+    login(client, closed["coordinator_a"])
+    other = make.organisation(closed["region_a"], "School 2", "po")
+    db.execute(
+        update(Organisation)
+        .where(Organisation.id == other.id)
+        .values(name="School Twee", updated_at=utcnow() + timedelta(minutes=1))
+    )
+    db.commit()
+    before = view(client, DASHBOARD)
+    assert view(client, DASHBOARD) == before  # kept
+    regions.update_organisation(db, closed["org_a"], name="School A", sector="kinderopvang")
+    db.commit()
+    after = view(client, DASHBOARD)
+    assert after != before, "the kept page missed a change stamped by a slower clock"
+    assert after == rendered_afresh(client, app, DASHBOARD)
