@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 import requests
 from respondent_support import PRINCIPLES, item_keys
-from sqlalchemy import text, update
+from sqlalchemy import func, text, update
+from sqlmodel import select
 from test_exchange import import_rows, responses_csv, row
 from test_overview import ROUND_1, ROUND_1_CD
 from test_page_cache import rendered_afresh, view
@@ -35,7 +36,7 @@ from test_page_cache import rendered_afresh, view
 from conftest import PASSWORD, SECRET_KEY, close_round, login
 from selfscan.infra.config import PROJECT_ROOT
 from selfscan.infra.throttle import fingerprint
-from selfscan.models import Organisation, RoundRegion
+from selfscan.models import Organisation, Response, RoundRegion
 from selfscan.models.types import utcnow
 from selfscan.services import regions
 
@@ -249,6 +250,8 @@ def test_a_submission_and_a_closing_round_through_a_show_on_b(servers, db, make,
     # The participation page (kept) and the overview (kept) on B.
     participation = b_keeps(coordinator, a, b, DASHBOARD, db, world["region_a"].id)
     assert responded(participation) == 7
+    # (k was missing from this sentence: "minstens  verstuurde reacties".)
+    assert "zodra hij minstens 3 verstuurde reacties heeft" in participation
     assert "data-chart" not in participation  # no figures while the round is open (rule 8)
     overview = programme.main(b, OVERVIEW)
     assert programme.main(b, OVERVIEW) == overview
@@ -489,3 +492,24 @@ def test_an_edit_stamped_by_a_clock_behind_the_other_servers_still_shows(
     after = view(client, DASHBOARD)
     assert after != before, "the kept page missed a change stamped by a slower clock"
     assert after == rendered_afresh(client, app, DASHBOARD)
+
+
+def test_a_response_stamped_by_a_clock_behind_the_other_servers_still_shows(
+    app, client, db, closed
+):
+    """The overview follows the round's responses: one submitted through server B, a minute
+    ahead, then one through server A, earlier by its clock than B's."""
+    login(client, closed["programme"])
+    import_rows(db, closed["round"], [row("regio-a", "School A", "po", "2")], k=1)
+    db.execute(
+        update(Response)
+        .where(Response.id == db.exec(select(func.max(Response.id))).one())
+        .values(submitted_at=utcnow() + timedelta(minutes=1))
+    )
+    db.commit()
+    before = view(client, OVERVIEW)
+    assert view(client, OVERVIEW) == before  # kept
+    import_rows(db, closed["round"], [row("regio-a", "School A", "po", "1")], k=1)
+    after = view(client, OVERVIEW)
+    assert after != before, "the kept overview missed a response stamped by a slower clock"
+    assert after == rendered_afresh(client, app, OVERVIEW)
