@@ -232,10 +232,12 @@ def print_report(results: list[Measured], args, database: str, counters: str) ->
                 f"{r.errors:>7}{share:>7.1%}{r.cpu_ms:>8.2f}  {r.load_before} -> {r.load_after}"
             )
     print()
-    two, one = setups[-1], setups[0]
+    two = setups[-1]
     for page in pages[1:]:
-        ratio = median(two, page).rate / median(one, page).rate
-        print(f"{page}: {two} / {one}: {ratio:.2f}x req/s")
+        ratios = ", ".join(
+            f"{median(two, page).rate / median(one, page).rate:.2f}x {one}" for one in setups[:-1]
+        )
+        print(f"{page}: {two} gives the req/s of {ratios}")
     print(f"load average at the end: {load_average()}")
     return {"database": database, "counters": counters, "setups": table}
 
