@@ -361,15 +361,20 @@ def app_env(url: str) -> dict[str, str]:
     }
 
 
-def start_gunicorn(url: str, folder: Path) -> Server:
+def start_gunicorn(
+    url: str, folder: Path, workers: int = 2, settings: dict[str, str] | None = None
+) -> Server:
+    """gunicorn on a free port; `settings` adds to or replaces the app's environment (several
+    app servers share one SELFSCAN_SECRET_KEY: bench/servers.py)."""
     port = free_port()
     env = {
         **app_env(url),
         "SELFSCAN_BIND": f"127.0.0.1:{port}",
-        "SELFSCAN_WORKERS": "2",
+        "SELFSCAN_WORKERS": str(workers),
         "SELFSCAN_THREADS": "1",
+        **(settings or {}),
     }
-    log = folder / "gunicorn.log"
+    log = folder / f"gunicorn-{port}.log"
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
         [str(gunicorn), "--config", "gunicorn.conf.py", "--error-logfile", str(log), "wsgi:app"],

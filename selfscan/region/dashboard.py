@@ -211,6 +211,7 @@ def _participation_body(row: Region, round_: Round, k: int, now: datetime) -> st
         missing=[s.sector for s in sectors if not s.responses],
         invited=sum(s.invitations for s in sectors),
         responded=sum(s.responses for s in sectors),
+        k=k,
         opens=format_datetime(round_.opens_at, "d MMMM y, HH:mm"),
         closes=format_datetime(round_.closes_at, "d MMMM y, HH:mm"),
         previous_agenda=previous_agenda(db, row, round_, {}, k),

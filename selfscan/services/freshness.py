@@ -20,6 +20,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
 
 from selfscan.models import (
@@ -64,8 +66,31 @@ def _invitations(where: ColumnElement[bool] | None = None) -> Select[Any]:
     return query if where is None else query.where(where)
 
 
+class _Seconds(FunctionElement[Any]):
+    """A moment as a number of seconds (exact on PostgreSQL, a float on SQLite)."""
+
+    name = "seconds"
+    inherit_cache = True
+
+
+@compiles(_Seconds)
+def _epoch(element: _Seconds, compiler: Any, **kw: Any) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Seconds, "sqlite")
+def _julian_seconds(element: _Seconds, compiler: Any, **kw: Any) -> str:
+    return f"(julianday({compiler.process(element.clauses, **kw)}) * 86400.0)"
+
+
 def _changed(model: Any, where: ColumnElement[bool] | None = None) -> Select[Any]:
-    query = select(func.count(), func.max(model.updated_at)).select_from(model)
+    """The rows' number, latest change and the sum of their changes' moments. The latest alone
+    misses a change whose moment is earlier than another row's: each app server stamps
+    `updated_at` with its own clock, and one running behind the other writes earlier moments
+    (as does a transaction that commits after a later one). The sum moves with any row's."""
+    query = select(
+        func.count(), func.max(model.updated_at), func.sum(_Seconds(model.updated_at))
+    ).select_from(model)
     return query if where is None else query.where(where)
 
 
@@ -141,6 +166,11 @@ _REGION_STAMP = _one_row(
 _OVERVIEW_STAMP = _one_row(
     # Every opened round's pooled means (the trend), this and the previous round's regions.
     _latest_submission(),
+    # This round's responses, counted: the latest submission alone misses one stamped by an app
+    # server whose clock is behind another's (an index-only count of one round).
+    select(func.count())
+    .select_from(Response)
+    .where(Response.round_id == ROUND, Response.status == "submitted"),
     # Participation and the agendas of this round.
     _invitations(Invitation.round_id == ROUND),
     _changed(Organisation),
