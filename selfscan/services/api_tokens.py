@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 from selfscan.models import ApiToken, User
 from selfscan.models.types import utcnow
 
-TOKEN_PREFIX = "sst_"  # noqa: S105  (a marker that tells tokens apart, not a secret)
+# A marker that tells the app's tokens apart (and lets secret scanners find them), not a secret.
+TOKEN_PREFIX = "sst_"  # noqa: S105  # nosec B105
 SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 6  # "sst_" and six characters of the secret
 NAME_MAX_LENGTH = 80
 # The last use is noted at most this often: one small write a minute, not one a request.
