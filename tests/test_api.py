@@ -295,3 +295,19 @@ def test_closing_the_round_releases_its_figures_through_the_api(app, db, world, 
     close_round(db, world["round"])
     answer = get_json(client, "/api/v1/rounds/ronde-1/figures")
     assert answer["released"] is True and answer["closes_at"] <= utcnow().isoformat()
+
+
+def test_the_demo_prints_a_working_token_of_a_coordinator(app, runner, db):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    (token,) = re.findall(r"Authorization: Bearer (sst_[\w-]{43})", result.output)
+    client = program(app, token)
+    regions = get_json(client, "/api/v1/regions")
+    # Regio Twente's coordinator: their own region and those that share by name.
+    assert [(r["key"], r["coordinated"]) for r in regions if r["coordinated"]] == [
+        ("twente", True)
+    ]
+    assert "zuid-limburg" not in {r["key"] for r in regions}  # private
+    figures = get_json(client, "/api/v1/regions/twente/rounds/demo-najaar/figures")
+    assert figures["released"] is True and figures["figures"]
+    assert db.exec(select(ApiToken)).one().token_hash == hashlib.sha256(token.encode()).hexdigest()

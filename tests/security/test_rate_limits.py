@@ -252,6 +252,8 @@ def test_api_tokens_that_do_not_work_are_limited_per_address_but_a_working_one_s
     assert codes == [401] * allowed
     assert guesser.get("/api/v1/rounds").status_code == 429
     # Another address is not affected; a working token behind the same address is not a guess.
-    assert api_client(limited_app, "sst_guess", "192.0.2.99").get("/api/v1/rounds").status_code == 401
+    assert (
+        api_client(limited_app, "sst_guess", "192.0.2.99").get("/api/v1/rounds").status_code == 401
+    )
     working = api_client(limited_app, scene["api_tokens"]["coordinator_a"])
     assert working.get("/api/v1/rounds").status_code == 200
