@@ -143,8 +143,10 @@ def _released(round_: Round, figures: list[list[exchange.Cell]], columns: tuple[
 @bp.response(200, FiguresSchema)
 @documented(404)
 def round_figures(round: str):  # type: ignore[no-untyped-def]
-    """A closed round's figures per region, sector group and principle, of the regions
-    the token's person sees by name, and of all regions as they may see them (rules 5-8)."""
+    """A closed round's figures per region, group and principle, as its person may see them.
+
+    The regions the token's person sees by name, and all regions together as rule 6 allows
+    them for that person: the rows of the scores download (rules 5-8)."""
     round_ = _round_seen(round)
     db = get_session()
     figures = scores.round_figures(db, round_, _k(), viewer=current_viewer())
@@ -158,8 +160,9 @@ def round_figures(round: str):  # type: ignore[no-untyped-def]
 @bp.response(200, FiguresSchema)
 @documented(403, 404)
 def region_figures(region: str, round: str):  # type: ignore[no-untyped-def]
-    """One region's figures of a closed round per sector group and principle (rules 5-8);
-    for the region's coordinators, those who see it by name and the programme team."""
+    """One region's figures of a closed round per sector group and principle (rules 5-8).
+
+    For the region's coordinators, those who see it by name and the programme team."""
     row, round_ = get_region_round(region, round)
     figures = scores.round_figures(get_session(), round_, _k(), viewer=current_viewer())
     own = {row.key: figures.regions[row.id]} if row.id in figures.regions else {}  # type: ignore[index]
@@ -174,8 +177,9 @@ PERSPECTIVE_COLUMNS = ("round", "region", "perspective", *exchange.SCORE_COLUMNS
 @bp.response(200, PerspectivesSchema)
 @documented(404)
 def round_perspectives(round: str):  # type: ignore[no-untyped-def]
-    """Professionals beside parents and young people in a closed round: a coordinator's
-    own regions; for the programme team every region and all regions together."""
+    """Professionals beside parents and young people in a closed round (rules 5-8).
+
+    A coordinator's own regions; for the programme team every region and all regions."""
     round_ = _round_seen(round)
     db = get_session()
     groups: dict[str, dict[str, Group]]
@@ -199,8 +203,9 @@ def round_perspectives(round: str):  # type: ignore[no-untyped-def]
 @bp.response(200, ParticipationSchema)
 @documented(403, 404)
 def region_participation(region: str, round: str):  # type: ignore[no-untyped-def]
-    """Who was invited and who responded per sector, also while the round is open; for
-    the region's coordinators and the programme team."""
+    """Who was invited and who responded per sector, also while the round is open.
+
+    For the region's coordinators and the programme team."""
     row, round_ = get_region_round(region, round)
     sectors = sector_participation(get_session(), region=row, round_=round_, min_group_size=_k())
     return {
@@ -220,8 +225,9 @@ def region_participation(region: str, round: str):  # type: ignore[no-untyped-de
 @bp.response(200, AgendaSchema)
 @documented(403, 404)
 def region_agenda(region: str, round: str):  # type: ignore[no-untyped-def]
-    """A region's learning agenda for a round (reflections, focus principles, actions);
-    for the region's coordinators and the programme team."""
+    """A region's learning agenda for a round: reflections, focus principles, actions.
+
+    For the region's coordinators and the programme team."""
     row, round_ = get_region_round(region, round)
     db = get_session()
     reflections = agenda.reflections(db, region=row, round_=round_)
