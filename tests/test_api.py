@@ -139,7 +139,7 @@ def test_rounds_list_the_callers_regions_and_an_unseen_round_is_not_found(app, m
 
 def test_an_open_round_gives_participation_but_no_figures(app, make, db, world):
     for _ in range(3):
-        invitation, _token = make.invitation(world["round"], world["org_a"])
+        make.invitation(world["round"], world["org_a"])
     client = program(app, world["api_tokens"]["coordinator_a"])
     figures = get_json(client, "/api/v1/regions/regio-a/rounds/ronde-1/figures")
     assert (figures["released"], figures["figures"]) == (False, [])
@@ -304,9 +304,7 @@ def test_the_demo_prints_a_working_token_of_a_coordinator(app, runner, db):
     client = program(app, token)
     regions = get_json(client, "/api/v1/regions")
     # Regio Twente's coordinator: their own region and those that share by name.
-    assert [(r["key"], r["coordinated"]) for r in regions if r["coordinated"]] == [
-        ("twente", True)
-    ]
+    assert [(r["key"], r["coordinated"]) for r in regions if r["coordinated"]] == [("twente", True)]
     assert "zuid-limburg" not in {r["key"] for r in regions}  # private
     figures = get_json(client, "/api/v1/regions/twente/rounds/demo-najaar/figures")
     assert figures["released"] is True and figures["figures"]

@@ -19,7 +19,6 @@ from security.conftest import WRITES, changed_tables, sign_in_as, snapshot
 from selfscan import create_app
 from selfscan.access import POLICY, Access
 
-
 # The region's pages, and the API's answers about one region (with the identity's token).
 REGION_RULES = (Access.REGION, Access.API_REGION, Access.API_NAMED_REGION)
 
