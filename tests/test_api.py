@@ -309,3 +309,18 @@ def test_the_demo_prints_a_working_token_of_a_coordinator(app, runner, db):
     figures = get_json(client, "/api/v1/regions/twente/rounds/demo-najaar/figures")
     assert figures["released"] is True and figures["figures"]
     assert db.exec(select(ApiToken)).one().token_hash == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_a_coordinator_of_no_region_sees_nothing_even_of_regions_sharing_by_name(
+    app, make, db, world, rounds
+):
+    world["region_b"].sharing = "named"
+    db.add(world["region_b"])
+    db.commit()
+    nobody = make.user("nobody@example.org", name="Zonder regio")
+    _row, token = api_tokens.create(db, nobody, "leeg")
+    db.commit()
+    client = program(app, token)
+    assert get_json(client, "/api/v1/regions") == get_json(client, "/api/v1/rounds") == []
+    get_json(client, "/api/v1/rounds/ronde-1/figures", 404)
+    get_json(client, "/api/v1/regions/regio-b/rounds/ronde-0/figures", 403)

@@ -67,7 +67,10 @@ def _k() -> int:
 
 
 def _regions_seen() -> list[Region]:
-    """The regions the caller sees by name: own and sharing by name (all for the programme)."""
+    """The regions the caller sees by name: own and sharing by name (all for the programme);
+    as on the compare page, a coordinator of no region sees none."""
+    if not current_user.is_programme and not coordinated_region_keys():
+        return []
     viewer = current_viewer()
     regions = get_session().exec(select(Region).order_by(col(Region.name)))
     return [r for r in regions if viewer.sees(r.id)]  # type: ignore[arg-type]
