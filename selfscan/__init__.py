@@ -2,7 +2,7 @@
 
 The layout (docs/architecture.md): `core/` the product's rules as pure functions, `models/` and
 `services/` the data, one package of views per audience (`respondent/`, `region/`,
-`programme/`, `account/`, `main/`, `compare/`), `infra/` what every request stands on, `cli/`
+`programme/`, `account/`, `main/`, `compare/`, and `api/` for programs), `infra/` what every request stands on, `cli/`
 the command. Importing this package imports nothing else, so that `selfscan.core` can be used
 (and is tested) without Flask or a database; `create_app` brings in the rest.
 """
@@ -46,7 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     redaction.install()
     app.jinja_env.globals["selfscan_version"] = __version__  # = infra.config.VERSION
 
-    from selfscan import access, cli, errors, labels, questionnaire_registry
+    from selfscan import access, api, cli, errors, labels, questionnaire_registry
     from selfscan.account import bp as account_bp
     from selfscan.compare import bp as compare_bp
     from selfscan.infra import assets, db, extensions, i18n, request_checks
@@ -67,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     cli.init_app(app)
     for blueprint in (main_bp, account_bp, respondent_bp, region_bp, programme_bp, compare_bp):
         app.register_blueprint(blueprint)
+    api.init_app(app)
     return app
 
 

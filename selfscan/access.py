@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask import Flask, Request, abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
 from selfscan.core.scoring import PROGRAMME, Viewer
-from selfscan.infra import sessions
-from selfscan.infra.db import get_session
+from selfscan.infra import sessions, throttle
+from selfscan.infra.db import engine, get_session
+from selfscan.infra.extensions import login_manager
 from selfscan.models import CoordinatorRegion, Region, User
+from selfscan.services import api_tokens
 
 
 class Access(StrEnum):
@@ -25,6 +29,14 @@ class Access(StrEnum):
     SIGNED_IN = "signed-in"  # any account
     REGION = "region"  # the coordinator of the URL's <region>, and the programme team
     PROGRAMME = "programme"  # the programme team only
+    # The API (selfscan.api): a personal API token in `Authorization: Bearer …` carries its
+    # person's rights; the session cookie is not used there.
+    API = "api"  # any working token; the answer holds what its person may see
+    API_REGION = "api-region"  # a token of the URL's <region>'s coordinator, or the programme's
+    API_NAMED_REGION = "api-named-region"  # …or of anyone who sees that region by name
+
+
+TOKEN_RULES = frozenset({Access.API, Access.API_REGION, Access.API_NAMED_REGION})
 
 
 POLICY: dict[str, Access] = {
@@ -122,11 +134,22 @@ POLICY: dict[str, Access] = {
     "programme.privacy_lookup": Access.PROGRAMME,
     "programme.privacy_export": Access.PROGRAMME,
     "programme.privacy_erase": Access.PROGRAMME,
+    "account.tokens": Access.SIGNED_IN,
+    "account.revoke_token": Access.SIGNED_IN,
+    "api-docs.openapi_json": Access.PUBLIC,  # the API's description: no data
+    "api.rounds": Access.API,
+    "api.regions": Access.API,
+    "api.round_figures": Access.API,
+    "api.region_figures": Access.API_NAMED_REGION,
+    "api.round_perspectives": Access.API,
+    "api.region_participation": Access.API_REGION,
+    "api.region_agenda": Access.API_REGION,
 }
 
 
 def init_app(app: Flask) -> None:
     sessions.init_app(app)
+    login_manager.request_loader(token_user)
     # After the CSRF check (registered earlier), before the policy reads the session.
     app.before_request(sessions.end_expired_session)
     app.before_request(enforce_policy)
@@ -146,6 +169,8 @@ def enforce_policy() -> object | None:
         if "invitation_id" not in session:
             abort(403)
         return None
+    if rule in TOKEN_RULES:
+        return _enforce_token_rule(rule)
     if not current_user.is_authenticated:
         return _to_login()
     if rule is Access.SIGNED_IN:
@@ -158,6 +183,59 @@ def enforce_policy() -> object | None:
             abort(403)
         return None
     abort(403)
+
+
+def is_api_request() -> bool:
+    """Whether the request is for the token-authenticated API (which ignores the session)."""
+    return POLICY.get(request.endpoint or "") in TOKEN_RULES
+
+
+def _enforce_token_rule(rule: Access) -> None:
+    if not current_user.is_authenticated:  # token_user found no working token
+        raise Unauthorized(
+            _(
+                "Send a working personal API token in the header "
+                "'Authorization: Bearer <token>'. Make one on your account's API tokens page."
+            ),
+            www_authenticate=WWWAuthenticate("bearer", {"realm": "selfscan"}),
+        )
+    if rule is Access.API or current_user.is_programme:
+        return
+    region_key = (request.view_args or {}).get("region")
+    own = coordinated_region_keys()
+    if region_key in own:
+        return
+    if rule is Access.API_NAMED_REGION and region_key is not None and own:
+        named = get_session().exec(
+            select(Region.id).where(Region.key == region_key, Region.sharing == "named")
+        )
+        if named.first() is not None:
+            return
+    abort(403, _("This token's account may not see this region."))
+
+
+def token_user(req: Request) -> User | None:
+    """Flask-Login's request loader: on the API, the active account of a working token in
+    `Authorization: Bearer …` (elsewhere None). Tokens that do not work are counted per
+    address, and 429 follows once the address has used up its attempts; every request of a
+    working token is counted against that token's own limit."""
+    if not is_api_request():
+        return None
+    scheme, _space, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    found = api_tokens.find_user(get_session(), token.strip())
+    if found is None:
+        failure = (throttle.API_TOKEN_ADDRESS, throttle.address())
+        throttle.refuse_when_exceeded(failure)
+        throttle.count(failure)
+        return None
+    row, user = found
+    use = (throttle.API_TOKEN, str(row.id))
+    throttle.refuse_when_exceeded(use)
+    throttle.count(use)
+    api_tokens.note_use(engine().execution_options(**{throttle.COUNTER_OPTION: True}), row)
+    return user
 
 
 def _to_login() -> object:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, current_app, g, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from selfscan.infra.config import API_PATH_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ def handle_http_error(error: HTTPException) -> tuple[str | dict, int, list[tuple
     message = getattr(error, "message", None)
     # Retry-After of a 429, Allow of a 405: the page replaces the body, not these.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    if request.path.startswith(API_PATH_PREFIX):
+        return api_error(error), code, headers
     if request.accept_mimetypes.best == "application/json":
         body = {"error": error.name, **({"message": str(message)} if message else {})}
         return body, code, headers
@@ -53,6 +58,30 @@ def handle_http_error(error: HTTPException) -> tuple[str | dict, int, list[tuple
         code,
         headers,
     )
+
+
+def api_error(error: HTTPException) -> dict[str, object]:
+    """The API's error body: the status and a message in English (or Dutch, by
+    Accept-Language) that says what to do."""
+    code = error.code or 500
+    message = getattr(error, "message", None)
+    if message is None and error.description != type(error).description:
+        message = error.description  # a view's own message (abort(403, "..."))
+    if message is None:
+        message = _api_messages().get(code, error.name)
+    return {"code": code, "status": error.name, "message": str(message)}
+
+
+def _api_messages() -> dict[int, str]:
+    return {
+        400: _("The request is not valid."),
+        401: _("A personal API token is needed."),
+        403: _("This token's account may not see this."),
+        404: _("Nothing is known at this address, or it is not yours to see."),
+        405: _("The API only reads: use GET."),
+        429: _("Too many requests. Wait as long as Retry-After says, then try again."),
+        500: _("Something went wrong on our side. Try again later."),
+    }
 
 
 def handle_unexpected_error(error: Exception) -> tuple[str | dict, int, list[tuple[str, str]]]:

@@ -36,7 +36,7 @@ from selfscan.models import (
     metadata,
 )
 from selfscan.models.types import utcnow
-from selfscan.services import accounts, regions, rounds
+from selfscan.services import accounts, api_tokens, regions, rounds
 from selfscan.services.invitations import new_link
 from selfscan.services.questionnaires import sync
 
@@ -327,7 +327,7 @@ def world(make: Factory) -> dict[str, Any]:
     org_a = make.organisation(region_a, "School A", "po")
     org_b = make.organisation(region_b, "School B", "po")
     round_ = make.round("ronde-1", (region_a, region_b))
-    return {
+    cast = {
         "region_a": region_a,
         "region_b": region_b,
         "org_a": org_a,
@@ -341,6 +341,23 @@ def world(make: Factory) -> dict[str, Any]:
         ),
         "programme": make.user("programme@example.org", programme=True, name="Programme Team"),
     }
+    # Each account's personal API token (the API knows no session): see api_headers.
+    cast["api_tokens"] = {
+        name: api_tokens.create(make.db, cast[name], "tests")[1]
+        for name in ("coordinator_a", "coordinator_b", "programme")
+    }
+    make.db.commit()
+    return cast
+
+
+def api_headers(client: FlaskClient, world: dict[str, Any], identity: str) -> None:
+    """Every request of `client` carries the identity's API token (none for the anonymous or
+    a respondent), as a program would: the API reads that, and the pages the session."""
+    token = world.get("api_tokens", {}).get(identity)
+    if token is None:
+        client.environ_base.pop("HTTP_AUTHORIZATION", None)
+    else:
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
 
 
 def close_round(db: Session, round_: Round) -> None:

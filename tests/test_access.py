@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
+from conftest import api_headers
 from selfscan import create_app
 from selfscan.access import POLICY, Access
 
@@ -31,9 +32,12 @@ def test_every_endpoint_has_a_rule_and_every_rule_an_endpoint():
     assert sorted(POLICY.keys() - endpoints) == [], "POLICY names endpoints that do not exist"
 
 
+REGION_RULES = (Access.REGION, Access.API_REGION, Access.API_NAMED_REGION)
+
+
 def test_region_rules_name_the_region_in_the_url():
     for rule in RULES:
-        if POLICY.get(rule.endpoint) is Access.REGION:
+        if POLICY.get(rule.endpoint) in REGION_RULES:
             assert "region" in rule.arguments, f"{rule.rule} is region-scoped but has no <region>"
 
 
@@ -44,9 +48,10 @@ def expected_allowed(access: Access, identity: str, url_region: str | None) -> b
         return identity == "respondent_a"
     if identity in ("anonymous", "respondent_a"):
         return False
-    if access is Access.SIGNED_IN or identity == "programme":
+    if access in (Access.SIGNED_IN, Access.API) or identity == "programme":
         return True
-    if access is Access.REGION:
+    # Both regions of the cast share privately: seeing one by name is coordinating it.
+    if access in REGION_RULES:
         return (identity, url_region) in {("coordinator_a", "a"), ("coordinator_b", "b")}
     return False  # PROGRAMME
 
@@ -72,6 +77,7 @@ def url_values(rule: Rule, world: dict[str, Any], side: str) -> dict[str, Any]:
         "topic_id": 1,
         "ambition_id": 1,
         "agreement_id": 1,
+        "token_id": 1,
         "job_id": 1,
         "fmt": "csv",
         "format": "csv",
@@ -94,6 +100,7 @@ def sign_in_as(client: Any, identity: str, world: dict[str, Any], db: Any) -> No
             db.refresh(user)
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+    api_headers(client, world, identity)
 
 
 def is_denied(response: Any) -> bool:
@@ -152,6 +159,7 @@ def test_a_route_missing_from_the_policy_is_refused_to_everyone(app: Flask, worl
 AUDIENCES = {
     "programme.": {Access.PROGRAMME},
     "region.": {Access.REGION},
+    "api.": {Access.API, Access.API_REGION, Access.API_NAMED_REGION},
     # The link itself and the page for a dead link are public; everything after is not.
     "respondent.": {Access.RESPONDENT, Access.PUBLIC},
 }

@@ -396,7 +396,13 @@ def test_the_demo_prints_the_sign_ins_the_link_and_the_address_and_nothing_else(
     assert lines[7:served] == [
         "To fill in the scan as an invited partner, open this personal link:",
         lines[8],
+        f"To try the read-only API (described at {base}/api/v1/openapi.json) as coordinator Regio Twente:",
+        lines[10],
         "",
     ]
     assert lines[8].startswith(f"  {base}/i/")
+    assert re.fullmatch(
+        rf'  curl -H "Authorization: Bearer sst_[\w-]{{43}}" {re.escape(base)}/api/v1/rounds',
+        lines[10],
+    )
     assert all('"GET /health HTTP/1.1" 200' in line for line in lines[served + 1 :]), lines

@@ -18,7 +18,7 @@ from selfscan.models import (
     Response,
     User,
 )
-from selfscan.services import privacy, scores
+from selfscan.services import api_tokens, privacy, scores
 
 EMAIL = "ria.respondent@example.org"
 
@@ -63,8 +63,10 @@ def test_the_export_holds_invitations_response_answers_comments_and_flags(
     assert len(response["comments"]) == 5
 
 
-def test_the_export_includes_an_account_with_the_same_address(client, world, make):
-    make.user(EMAIL, regions=(world["region_b"],), name="Ria als coördinator")
+def test_the_export_includes_an_account_with_the_same_address(client, world, make, db):
+    ria = make.user(EMAIL, regions=(world["region_b"],), name="Ria als coördinator")
+    _row, token = api_tokens.create(db, ria, "Power BI")
+    db.commit()
     login(client, world["programme"])
     record = client.post("/programma/privacy/export", data={"email": EMAIL}).json
     assert record["invitations"] == []
@@ -72,6 +74,10 @@ def test_the_export_includes_an_account_with_the_same_address(client, world, mak
     assert record["account"]["role"] == "coordinator"
     assert record["account"]["regions"] == [{"key": "regio-b", "name": "Regio B"}]
     assert "password_hash" not in json.dumps(record)
+    # Her API token's name and moments, never the token (which is not stored) or its hash.
+    assert [t["name"] for t in record["account"]["api_tokens"]] == ["Power BI"]
+    assert record["account"]["api_tokens"][0]["begins_with"] == token[:10]
+    assert token not in json.dumps(record) and "token_hash" not in json.dumps(record)
 
 
 def test_the_lookup_page_shows_what_is_stored_without_changing_it(client, world, person, db):

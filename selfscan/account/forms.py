@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from selfscan.infra.passwords import MIN_LENGTH
@@ -63,3 +63,17 @@ class SetPasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class NewApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("Name of the token"),
+        validators=[
+            DataRequired(_l("Give the token a name, such as the program that will use it.")),
+            Length(max=80, message=_l("The name can be at most %(max)s characters long.", max=80)),
+        ],
+    )
+
+
+class RevokeApiTokenForm(FlaskForm):
+    """Only the CSRF token: which token to revoke is in the URL."""

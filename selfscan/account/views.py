@@ -9,6 +9,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from selfscan.access import is_api_request
 from selfscan.account.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from selfscan.account.links import LinkPurpose, account_for_token, make_token, max_age_seconds
 from selfscan.infra import mail, throttle
@@ -26,6 +27,8 @@ bp = Blueprint("account", __name__)
 
 @login_manager.user_loader
 def load_user(cookie_id: str):  # type: ignore[no-untyped-def]
+    if is_api_request():  # the API knows only tokens (selfscan.access.token_user)
+        return None
     found = accounts.load_session_user(get_session(), cookie_id)
     if found is None:
         return None

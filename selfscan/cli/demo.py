@@ -38,6 +38,9 @@ def demo_command(reset: bool, seed: int) -> None:
         click.echo(f"  {role:<32} {email:<44} password: {password}")
     click.echo("To fill in the scan as an invited partner, open this personal link:")
     click.echo(f"  {base}{result.respondent_path}")
+    whose, token = result.api_token
+    click.echo(f"To try the read-only API (described at {base}/api/v1/openapi.json) as {whose}:")
+    click.echo(f'  curl -H "Authorization: Bearer {token}" {base}/api/v1/rounds')
     if current_app.config.get("SECRET_KEY_GENERATED"):
         click.echo(
             "  (SELFSCAN_SECRET_KEY is not set: serve the demo with the same key, or this link "

@@ -71,6 +71,12 @@ class Config:
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
+    # The API (selfscan.api): its description and its address prefix.
+    API_TITLE = "Selfscan API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -133,3 +139,7 @@ def database_url() -> str:
         return url
     INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{INSTANCE_PATH / 'selfscan.infra.db'}"
+
+
+# Addresses of the API: JSON errors, no session, the language from Accept-Language.
+API_PATH_PREFIX = "/api/"

@@ -9,11 +9,16 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
 from wtforms.i18n import messages_path
 
+from selfscan.infra.config import API_PATH_PREFIX
+
 babel = Babel()
 
 
 def select_locale() -> str:
-    """The person's chosen language; outside a request (the CLI, the worker) the default."""
+    """The person's chosen language; outside a request (the CLI, the worker) the default. The
+    API, which has no session, answers in the language of Accept-Language, else English."""
+    if has_request_context() and request.path.startswith(API_PATH_PREFIX):
+        return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
     chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Response, current_app, flash, g, session
+from flask import Flask, Response, current_app, flash, g, request, session
 from flask_babel import gettext as _
+
+from selfscan.infra.config import API_PATH_PREFIX
 
 STARTED, SEEN = "_started", "_seen"
 # The last visit is noted to the minute: exact enough for an idle limit counted in minutes, and
@@ -30,8 +32,9 @@ def _now() -> int:
 
 
 def end_expired_session() -> None:
-    """Empty a session that was idle too long or started too long ago; else note this visit."""
-    if not session:
+    """Empty a session that was idle too long or started too long ago; else note this visit.
+    The API uses no session (a token per request), so its requests leave it alone."""
+    if not session or request.path.startswith(API_PATH_PREFIX):
         return
     now = _now()
     started, seen = session.get(STARTED), session.get(SEEN)

@@ -1,7 +1,7 @@
 """Rate limits against guessing, counted where every worker and app server sees one count.
 
-What is counted are failures (a wrong password, a link that does not work) and requests that
-send mail; per account, per link and, more gently, per address. So one person who is limited
+What is counted are failures (a wrong password, a link or API token that does not work),
+requests that send mail and API requests (per token); per account, per link and, more gently, per address. So one person who is limited
 does not lock out everyone else behind the same address (a school, a municipality), and a link
 that works always opens: a 192-bit token is not a guess. The limits are in LIMITS; README.md
 and SECURITY.md list them, and tests/security/test_rate_limits.py holds each.
@@ -34,7 +34,8 @@ from selfscan.models import RateLimitCounter
 
 DATABASE = "database"
 # Connections of the counters carry this option: their writes are not the request's (a GET
-# that counts a failed link writes a counter, never the app's data; tests/conftest.py).
+# that counts a failed link writes a counter, never the app's data; tests/conftest.py). So does
+# the note of an API token's last use (selfscan.services.api_tokens.note_use).
 COUNTER_OPTION = "selfscan_counters"
 
 
@@ -73,6 +74,13 @@ LINK_ADDRESS = Limit(
     "personal and password links that do not work",
     "address",
 )
+API_TOKEN = Limit("api-token", "120 per minute;3000 per hour", "API requests", "API token")
+API_TOKEN_ADDRESS = Limit(
+    "api-token-address",
+    "20 per minute;100 per hour",
+    "API requests with a token that does not work",
+    "address",
+)
 LIMITS = (
     SIGN_IN_ACCOUNT,
     SIGN_IN_ADDRESS,
@@ -80,6 +88,8 @@ LIMITS = (
     RESET_ADDRESS,
     SET_PASSWORD_LINK,
     LINK_ADDRESS,
+    API_TOKEN,
+    API_TOKEN_ADDRESS,
 )
 
 

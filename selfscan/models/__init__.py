@@ -3,6 +3,7 @@
 from selfscan.models.account import CoordinatorRegion, User
 from selfscan.models.agenda import Action, Reflection
 from selfscan.models.ambition import AgreementProgress, Ambition, ResultAgreement
+from selfscan.models.api_token import ApiToken
 from selfscan.models.base import metadata
 from selfscan.models.conversation import AgreedPosition, ConversationTopic, Meeting
 from selfscan.models.job import Job
@@ -19,6 +20,7 @@ __all__ = [
     "AgreementProgress",
     "Ambition",
     "Answer",
+    "ApiToken",
     "ConversationTopic",
     "CoordinatorRegion",
     "Invitation",

@@ -24,7 +24,15 @@ from selfscan.models import (
     Round,
 )
 from selfscan.models.types import utcnow
-from selfscan.services import accounts, agenda, ambitions, conversation, regions, rounds
+from selfscan.services import (
+    accounts,
+    agenda,
+    ambitions,
+    api_tokens,
+    conversation,
+    regions,
+    rounds,
+)
 from selfscan.services.ambitions import AgreementInput, ProgressInput
 from selfscan.services.conversation import PositionInput
 from selfscan.services.invitations import create_invitation, invitation_path, new_link
@@ -142,6 +150,9 @@ COMMENTS = {
 class Demo:
     logins: list[tuple[str, str, str]]  # (role, e-mail, password) of every demo account
     respondent_path: str  # a personal link into the open round, to try the respondent's side
+    # A personal API token of the first region's coordinator, to try the API: new on every run
+    # (random, as every token is), like the demo's secret key.
+    api_token: tuple[str, str]  # (whose, token)
 
 
 def fill(
@@ -176,7 +187,7 @@ def fill(
         for sector, partner in PARTNERS:
             regions.add_organisation(session, region=region, name=partner, sector=sector)
         email = f"coordinator@{key}.demo.selfscan.nl"
-        accounts.create_user(
+        user = accounts.create_user(
             session,
             email=email,
             name=f"Coördinator {name}",
@@ -185,6 +196,9 @@ def fill(
         )
         logins.append((f"coordinator {name}", email, COORDINATOR_PASSWORD))
         created_regions.append(region)
+        if len(created_regions) == 1:
+            _, token = api_tokens.create(session, user, "Demo: de API proberen")
+            api_token = (f"coordinator {name}", token)
 
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     windows = (
@@ -251,7 +265,7 @@ def fill(
                 secret=secret,
             )
     _ambitions(session, created_regions[0], created_rounds, REGIONS[0][3])
-    return Demo(logins, invitation_path(token))
+    return Demo(logins, invitation_path(token), api_token)
 
 
 # title, direction (sector, name), indicator, how it is checked, status in each round

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from selfscan.models import (
     Answer,
+    ApiToken,
     CoordinatorRegion,
     Invitation,
     Item,
@@ -162,6 +163,19 @@ def _account(session: Session, email: str) -> dict[str, Any] | None:
         "created_at": _moment(user.created_at),
         "last_login_at": _moment(user.last_login_at),
         "regions": [{"key": key, "name": name} for key, name in regions],
+        # The tokens themselves are not stored (only their hashes): their names and moments.
+        "api_tokens": [
+            {
+                "name": token.name,
+                "begins_with": token.prefix,
+                "created_at": _moment(token.created_at),
+                "last_used_at": _moment(token.last_used_at),
+                "revoked_at": _moment(token.revoked_at),
+            }
+            for token in session.exec(
+                select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id))
+            )
+        ],
     }
 
 

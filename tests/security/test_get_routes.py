@@ -51,6 +51,7 @@ def path_of(app: Flask, rule: Rule, scene: dict[str, Any]) -> str:
         "agreement_id": scene["agreement_a"].id,
         "job_id": scene["job"].id if "job" in scene else 999_999,  # none made: a 404
         "user_id": scene["coordinator_a"].id,
+        "token_id": scene["api_token_ids"]["coordinator_a"],
         "token": scene["token_a"],
         "filename": "css/selfscan.css",
         "version": 1,
@@ -73,6 +74,9 @@ def owner_of(rule: Rule) -> str:
         Access.SIGNED_IN: "coordinator_a",
         Access.REGION: "coordinator_a",
         Access.PROGRAMME: "programme",
+        Access.API: "coordinator_a",
+        Access.API_REGION: "coordinator_a",
+        Access.API_NAMED_REGION: "coordinator_a",
     }[POLICY[rule.endpoint]]
 
 

@@ -112,6 +112,7 @@ def valid_values(app: Flask, scene: dict[str, Any], endpoint: str) -> dict[str, 
         "agreement_id": scene["agreement_a"].id,
         "job_id": 999_999,  # no ZIP made: the download answers 404
         "user_id": scene["coordinator_a"].id,
+        "token_id": scene["api_token_ids"]["coordinator_a"],
         "token": scene["token_a"],
         "filename": "css/selfscan.css",
         "version": 1,

@@ -19,11 +19,14 @@ from security.conftest import WRITES, changed_tables, sign_in_as, snapshot
 from selfscan import create_app
 from selfscan.access import POLICY, Access
 
+# The region's pages, and the API's answers about one region (with the identity's token).
+REGION_RULES = (Access.REGION, Access.API_REGION, Access.API_NAMED_REGION)
+
 
 def _region_rules() -> list[Rule]:
     app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     return sorted(
-        (r for r in app.url_map.iter_rules() if POLICY[r.endpoint] is Access.REGION),
+        (r for r in app.url_map.iter_rules() if POLICY[r.endpoint] in REGION_RULES),
         key=lambda r: r.rule,
     )
 

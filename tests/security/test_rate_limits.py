@@ -217,3 +217,43 @@ def test_a_limited_request_gets_the_page_in_the_persons_language(limited_app, sc
         login(from_address(limited_app), scene["coordinator_a"], "wrong")
     page = login(from_address(limited_app), scene["coordinator_a"]).get_data(as_text=True)
     assert "Te veel pogingen" in page
+
+
+# --- the API's personal tokens ------------------------------------------------------------------
+
+
+def api_client(app: Flask, token: str, address: str = "192.0.2.10") -> Any:
+    """A program behind `address` that sends `token` with every request."""
+    client = from_address(app, address)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def test_api_requests_are_limited_per_token(limited_app, scene):
+    allowed = throttle.API_TOKEN.items[0].amount  # per minute
+    program = api_client(limited_app, scene["api_tokens"]["coordinator_a"])
+    codes = [program.get("/api/v1/regions").status_code for _ in range(allowed)]
+    assert codes == [200] * allowed
+    refused = program.get("/api/v1/regions")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert refused.get_json()["code"] == 429 and "Retry-After" in refused.get_json()["message"]
+    # The limit is the token's: another person's token from the same address still works.
+    other = api_client(limited_app, scene["api_tokens"]["coordinator_b"])
+    assert other.get("/api/v1/regions").status_code == 200
+
+
+def test_api_tokens_that_do_not_work_are_limited_per_address_but_a_working_one_still_works(
+    limited_app, scene
+):
+    allowed = throttle.API_TOKEN_ADDRESS.items[0].amount  # per minute
+    guesser = api_client(limited_app, "sst_" + "x" * 43)
+    codes = [guesser.get("/api/v1/rounds").status_code for _ in range(allowed)]
+    assert codes == [401] * allowed
+    assert guesser.get("/api/v1/rounds").status_code == 429
+    # Another address is not affected; a working token behind the same address is not a guess.
+    assert (
+        api_client(limited_app, "sst_guess", "192.0.2.99").get("/api/v1/rounds").status_code == 401
+    )
+    working = api_client(limited_app, scene["api_tokens"]["coordinator_a"])
+    assert working.get("/api/v1/rounds").status_code == 200
