@@ -6,6 +6,7 @@ from selfscan.models.ambition import AgreementProgress, Ambition, ResultAgreemen
 from selfscan.models.base import metadata
 from selfscan.models.conversation import AgreedPosition, ConversationTopic, Meeting
 from selfscan.models.job import Job
+from selfscan.models.network import NetworkChoices, Partnership, QuotableComment
 from selfscan.models.questionnaire import Item, QuestionnaireVersion
 from selfscan.models.ratelimit import RateLimitCounter
 from selfscan.models.region import Organisation, Region
@@ -25,10 +26,13 @@ __all__ = [
     "Item",
     "Job",
     "Meeting",
+    "NetworkChoices",
     "Organisation",
+    "Partnership",
     "PendingUpload",
     "PrincipleComment",
     "QuestionnaireVersion",
+    "QuotableComment",
     "RateLimitCounter",
     "Reflection",
     "Region",
