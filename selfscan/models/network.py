@@ -8,11 +8,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKeyConstraint, String
 from sqlmodel import Field, SQLModel
 
-from selfscan.core.vocabulary import PRINCIPLE_KEYS
+from selfscan.core.vocabulary import PARTNERSHIP_STATE_KEYS, PRINCIPLE_KEYS
 from selfscan.models.base import in_list
 from selfscan.models.types import UTCDateTime, utcnow
-
-PARTNERSHIP_STATES = ("asked", "partners", "declined", "ended")
 
 
 class NetworkChoices(SQLModel, table=True):
@@ -36,7 +34,7 @@ class Partnership(SQLModel, table=True):
     """One region asked another to be learning partners on a principle, and how that stands."""
 
     __table_args__ = (
-        CheckConstraint(in_list("state", PARTNERSHIP_STATES), name="state"),
+        CheckConstraint(in_list("state", PARTNERSHIP_STATE_KEYS), name="state"),
         CheckConstraint(in_list("principle", PRINCIPLE_KEYS), name="principle"),
         CheckConstraint("asker_id <> asked_id", name="two_regions"),
     )
