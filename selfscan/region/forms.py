@@ -276,7 +276,7 @@ class AnswerPartnerForm(FlaskForm):
 
     decision = RadioField(
         _l("Your answer"),
-        choices=[("accept", _l("Accept")), ("decline", _l("Decline"))],
+        choices=[SelectChoice("accept", _l("Accept")), SelectChoice("decline", _l("Decline"))],
         validators=[DataRequired(_l("Choose to accept or decline."))],
     )
 

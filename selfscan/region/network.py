@@ -12,6 +12,7 @@ import logging
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from selfscan.core.partners import CLEARLY_HIGHER
 from selfscan.core.vocabulary import ACTION_STATUSES
@@ -183,7 +184,7 @@ def quotations_page(region: str, round_key: str):  # type: ignore[no-untyped-def
     form = QuotationsForm(
         data={"marks": [c.mark for c in found if c.marked]} if request.method == "GET" else None
     )
-    form.marks.choices = [(c.mark, c.text) for c in found if c.short]
+    form.marks.choices = [SelectChoice(c.mark, c.text) for c in found if c.short]
     if released and form.validate_on_submit():
         count = quotations.save_marks(db, row, round_, set(form.marks.data or ()), k, now)
         db.commit()
