@@ -72,6 +72,7 @@ def url_values(rule: Rule, world: dict[str, Any], side: str) -> dict[str, Any]:
         "topic_id": 1,
         "ambition_id": 1,
         "agreement_id": 1,
+        "partnership_id": 1,
         "job_id": 1,
         "fmt": "csv",
         "format": "csv",

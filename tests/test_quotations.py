@@ -42,7 +42,7 @@ def _comment(db, round_, region, principle: str, text: str) -> None:
 def said(make, db, world):
     """make_rounds (round 1: region a shown, b hidden with two responses) with comments: region
     a's on kind-centraal, one long one, and region b's (hidden: never quoted)."""
-    round_0, round_1 = make_rounds(make, db, world)
+    _, round_1 = make_rounds(make, db, world)
     _comment(db, round_1, world["region_a"], "kind-centraal", "Ouders zitten nu echt aan tafel")
     _comment(
         db, round_1, world["region_a"], "kind-centraal", "Juf Marieke van groep 3 regelt alles"

@@ -188,7 +188,7 @@ def quotations_page(region: str, round_key: str):  # type: ignore[no-untyped-def
     if released and form.validate_on_submit():
         count = quotations.save_marks(db, row, round_, set(form.marks.data or ()), k, now)
         db.commit()
-        flash(_("Saved: %(num)s comments may be quoted.", num=count), "success")
+        flash(_("Saved. Comments that may be quoted: %(num)s.", num=count), "success")
         return redirect(url_for("region.quotations_page", region=row.key, round_key=round_.key))
     status = 400 if request.method == "POST" else 200
     return render_template(

@@ -13,13 +13,25 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, select
 from sqlmodel import Session
+from sqlmodel import select as sql_select
+from test_exchange import import_rows, row
 
 from conftest import PASSWORD, close_round, make_app
 from selfscan.account.links import LinkPurpose, make_token
 from selfscan.infra.config import PROJECT_ROOT
-from selfscan.models import ConversationTopic, metadata
+from selfscan.models import (
+    ConversationTopic,
+    NetworkChoices,
+    Partnership,
+    PrincipleComment,
+    QuestionnaireVersion,
+    Response,
+    Round,
+    metadata,
+)
 from selfscan.models.types import utcnow
-from selfscan.services import agenda, ambitions
+from selfscan.services import agenda, ambitions, quotations, rounds
+from selfscan.services.agenda import ReflectionInput
 from selfscan.services.ambitions import AgreementInput
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -91,9 +103,26 @@ def scene(world: dict[str, Any], make: Any, db: Session) -> dict[str, Any]:
         owned[f"agreement_{side}"] = ambitions.add_agreement(
             db, region=region, entry=AgreementInput(f"Afspraak {side}", lead_sector="gemeente")
         )
+    # The learning network: A and B are partners (B shares its agenda), region E asked A, and B
+    # and E are partners (a pair region A is not in).
+    region_e = make.region("regio-e", "Regio E")
+    for region in (region_a, region_b, region_e):
+        db.add(NetworkChoices(region_id=region.id, take_part=True, share_agenda=True))
+    pairs = {}
+    for name, asker, asked, state in (
+        ("partnership_a", region_a, region_b, "partners"),
+        ("partnership_in", region_e, region_a, "asked"),
+        ("partnership_b", region_b, region_e, "partners"),
+    ):
+        pairs[name] = Partnership(
+            asker_id=asker.id, asked_id=asked.id, principle="kind-centraal", state=state
+        )
+        db.add(pairs[name])
     db.commit()
     return {
         **owned,
+        **pairs,
+        "region_e": region_e,
         **world,
         **topics,
         "round_2": round_2,
@@ -365,6 +394,31 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         lambda s: {"region": "regio-a", "round_key": "ronde-1", "topic_id": s["topic_a"].id},
         lambda a, s: {},
     ),
+    "region.network_choices": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a"},
+        lambda a, s: {"take_part": "y", "allow_quotes": "y"},
+    ),
+    "region.ask_partner": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a"},
+        lambda a, s: {"partner": "regio-b", "principle": "kind-centraal"},
+    ),
+    "region.answer_partner": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "partnership_id": s["partnership_in"].id},
+        lambda a, s: {"decision": "accept"},
+    ),
+    "region.end_partnership": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "partnership_id": s["partnership_a"].id},
+        lambda a, s: {},
+    ),
+    "region.quotations_page": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        lambda a, s: {"marks": [quotations.mark_of("kind-centraal", "Ouders aan tafel")]},
+    ),
     "programme.report_bundles": ("programme", lambda s: {"round_key": "ronde-1"}, lambda a, s: {}),
     "programme.new_round": (
         "programme",
@@ -485,6 +539,8 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
     )
     if endpoint in conversation and not scene["round"].figures_released():
         close_round(db, scene["round"])  # positions are agreed after the results
+    if endpoint in ("region.ask_partner", "region.quotations_page"):
+        learning_network_figures(scene, db)
     if endpoint == "region.restore_invitation":  # a revoked invitation, to restore
         scene["invitation_a"].revoked_at = utcnow()
         db.add(scene["invitation_a"])
@@ -508,3 +564,50 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
         scene["invitation_a"].sent_at = utcnow() - timedelta(days=2)
         db.add(scene["invitation_a"])
         db.commit()
+
+
+def learning_network_figures(scene: dict[str, Any], db: Session) -> None:
+    """Closed rounds in which region B is suggested to region A (A focuses on kind-centraal, B
+    rose from 2 to 5 while A scores 3) and a comment of A's that may be marked; B's request
+    from A ended, so that A may ask again."""
+    if db.exec(sql_select(Round).where(Round.key == "ronde-0")).first() is not None:
+        return  # an earlier request of the same walk made them
+    now = utcnow()
+    regions = (scene["region_a"], scene["region_b"])
+    round_0 = rounds.add_round(
+        db,
+        key="ronde-0",
+        title="Ronde 0",
+        questionnaire=db.get(QuestionnaireVersion, scene["round"].questionnaire_version_id),
+        opens_at=now - timedelta(days=200),
+        closes_at=now - timedelta(days=150),
+        regions=regions,
+    )
+    db.commit()
+    import_rows(db, round_0, [row("regio-b", "School B", "po", "2") for _ in range(3)])
+    import_rows(
+        db,
+        scene["round"],
+        [row("regio-a", "School A", "po", "3") for _ in range(3)]
+        + [row("regio-b", "School B", "po", "5") for _ in range(3)],
+    )
+    close_round(db, scene["round"])
+    agenda.save_reflections(
+        db,
+        region=scene["region_a"],
+        round_=scene["round"],
+        entries={"kind-centraal": ReflectionInput("", True)},
+    )
+    scene["partnership_a"].state = "ended"
+    db.add(scene["partnership_a"])
+    response = db.exec(
+        sql_select(Response).where(
+            Response.region_id == scene["region_a"].id, Response.status == "submitted"
+        )
+    ).first()
+    db.add(
+        PrincipleComment(
+            response_id=response.id, principle="kind-centraal", text="Ouders aan tafel"
+        )
+    )
+    db.commit()
