@@ -396,3 +396,25 @@ def test_the_pages_speak_dutch_and_english(client, db, net, lang, words):
     for word in words:
         assert word in page
     assert client.get("/regio/regio-a/leernetwerk").status_code == 200
+
+
+def test_the_demo_has_two_matched_partners_that_share_and_a_quotation(runner, app, db):
+    from selfscan.models import QuotableComment, Region
+    from selfscan.services import quotations
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    learner = db.exec(select(Region).where(Region.key == "zuid-limburg")).one()
+    partner = db.exec(select(Region).where(Region.key == "twente")).one()
+    pair = _pair(db)
+    assert (pair.asker_id, pair.asked_id, pair.state) == (learner.id, partner.id, "partners")
+    for region in (learner, partner):
+        chosen = db.get(NetworkChoices, region.id)
+        assert chosen.take_part and chosen.share_agenda
+    # The pair is a real match: ended, Twente is suggested to Zuid-Limburg again.
+    pair.state = "ended"
+    db.add(pair)
+    db.commit()
+    assert ("twente", "kind-centraal") in _suggested(db, learner)
+    assert db.exec(select(QuotableComment)).first() is not None
+    closed = [r for r in network.released_rounds(db, partner.id)]
+    assert quotations.quotations(db, closed, 3)

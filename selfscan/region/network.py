@@ -156,8 +156,7 @@ def end_partnership(region: str, partnership_id: int):  # type: ignore[no-untype
 
 @bp.route("/leerpartners/<int:partnership_id>")
 def partner_agenda(region: str, partnership_id: int):  # type: ignore[no-untyped-def]
-    """A learning partner's learning agenda, reflections and agreed positions, read-only; only
-    when the two are partners and the partner chose to share them."""
+    """A partner's learning agenda, read-only: only for partners, only when it chose to share."""
     row = get_region(region)
     db = get_session()
     other = network.shared_partner(db, row, partnership_id)
