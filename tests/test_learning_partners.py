@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 from test_exchange import import_rows, row
 
-from conftest import close_round, login
+from conftest import close_round, login, make_app
 from selfscan.core.partners import CLEARLY_HIGHER, Standing, suggestions
 from selfscan.models import NetworkChoices, Partnership
 from selfscan.models.types import utcnow
@@ -21,6 +21,14 @@ from selfscan.services.agenda import ReflectionInput
 
 PARTNERS_A = "/regio/regio-a/leerpartners"
 PARTNERS_B = "/regio/regio-b/leerpartners"
+
+
+@pytest.fixture
+def app(engine, database_url, tmp_path):
+    """The app, writing the request mails to a scratch folder."""
+    app = make_app(database_url, MAIL_FOLDER=str(tmp_path / "mail"))
+    yield app
+    app.extensions["selfscan.engine"].dispose()
 
 
 # --- the pure rule ------------------------------------------------------------------------------
@@ -195,7 +203,7 @@ def test_a_declined_request_shows_no_contacts_and_cannot_be_asked_again(app, cli
     page = client.get(PARTNERS_A).text
     assert "coordinator-b@example.org" not in page
     again = _ask(client)
-    assert again.status_code == 400 and "Regio B declined your request." in again.text
+    assert again.status_code == 400 and "Regio B heeft jullie verzoek afgeslagen." in again.text
     assert len(db.exec(select(Partnership)).all()) == 1
 
 
@@ -212,7 +220,7 @@ def test_either_side_ends_a_partnership_and_the_contacts_disappear(app, client, 
     assert "coordinator-b@example.org" not in client.get(PARTNERS_A).text
     # Ending again is refused with a message, and nothing changes.
     again = client.post(f"{PARTNERS_A}/{pair.id}/beeindigen")
-    assert again.status_code == 400 and "cannot be ended" in again.text
+    assert again.status_code == 400 and "kan niet worden beëindigd" in again.text
 
 
 def test_leaving_the_learning_partners_ends_the_partnerships(app, client, db, net):
