@@ -416,7 +416,7 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
     ),
     "region.quotations_page": (
         "coordinator_a",
-        lambda s: {"region": "regio-a", "round_key": "ronde-1"},
+        lambda s: {"region": "regio-a", "round_key": "ronde-n"},  # made by `prepare`
         lambda a, s: {"marks": [quotations.mark_of("kind-centraal", "Ouders aan tafel")]},
     ),
     "programme.report_bundles": ("programme", lambda s: {"round_key": "ronde-1"}, lambda a, s: {}),
@@ -567,42 +567,48 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
 
 
 def learning_network_figures(scene: dict[str, Any], db: Session) -> None:
-    """Closed rounds in which region B is suggested to region A (A focuses on kind-centraal, B
-    rose from 2 to 5 while A scores 3) and a comment of A's that may be marked; B's request
-    from A ended, so that A may ask again."""
-    if db.exec(sql_select(Round).where(Round.key == "ronde-0")).first() is not None:
-        return  # an earlier request of the same walk made them
+    """Two closed rounds of regions A and B of their own ("ronde-0" long ago, "ronde-n" closed
+    just now, the latest for both) in which B is suggested to A (A focuses on kind-centraal, B
+    rose from 2 to 5 while A scores 3), and a comment of A's that may be marked; A's partnership
+    with B ended, so that A may ask again. Idempotent: one walk prepares many routes."""
+    if db.exec(sql_select(Round).where(Round.key == "ronde-n")).first() is not None:
+        return
     now = utcnow()
     regions = (scene["region_a"], scene["region_b"])
-    round_0 = rounds.add_round(
-        db,
-        key="ronde-0",
-        title="Ronde 0",
-        questionnaire=db.get(QuestionnaireVersion, scene["round"].questionnaire_version_id),
-        opens_at=now - timedelta(days=200),
-        closes_at=now - timedelta(days=150),
-        regions=regions,
-    )
+    version = db.get(QuestionnaireVersion, scene["round"].questionnaire_version_id)
+    made = {}
+    for key, opens, closes in (("ronde-0", 200, 150), ("ronde-n", 1, -1)):
+        made[key] = rounds.add_round(
+            db,
+            key=key,
+            title=key,
+            questionnaire=version,
+            opens_at=now - timedelta(days=opens),
+            closes_at=now - timedelta(days=closes),
+            regions=regions,
+        )
     db.commit()
-    import_rows(db, round_0, [row("regio-b", "School B", "po", "2") for _ in range(3)])
+    import_rows(db, made["ronde-0"], [row("regio-b", "School B", "po", "2") for _ in range(3)])
     import_rows(
         db,
-        scene["round"],
+        made["ronde-n"],
         [row("regio-a", "School A", "po", "3") for _ in range(3)]
         + [row("regio-b", "School B", "po", "5") for _ in range(3)],
     )
-    close_round(db, scene["round"])
+    close_round(db, made["ronde-n"])
     agenda.save_reflections(
         db,
         region=scene["region_a"],
-        round_=scene["round"],
+        round_=made["ronde-n"],
         entries={"kind-centraal": ReflectionInput("", True)},
     )
     scene["partnership_a"].state = "ended"
     db.add(scene["partnership_a"])
     response = db.exec(
         sql_select(Response).where(
-            Response.region_id == scene["region_a"].id, Response.status == "submitted"
+            Response.round_id == made["ronde-n"].id,
+            Response.region_id == scene["region_a"].id,
+            Response.status == "submitted",
         )
     ).first()
     db.add(
