@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 from selfscan.core.vocabulary import (
     ACTION_STATUSES,
     AGREEMENT_STATUSES,
+    PARTNERSHIP_STATES,
     PERSPECTIVES,
     PRINCIPLES,
     ROUND_STATES,
@@ -53,6 +54,10 @@ def agreement_status_label(key: str) -> str:
     return label(AGREEMENT_STATUSES, key)
 
 
+def pair_state_label(key: str) -> str:
+    return label(PARTNERSHIP_STATES, key)
+
+
 def round_state_label(state: object) -> str:
     return label(ROUND_STATES, str(state))
 
@@ -72,6 +77,7 @@ def init_app(app: Flask) -> None:
         round_state_label=round_state_label,
         action_status_label=action_status_label,
         agreement_status_label=agreement_status_label,
+        pair_state_label=pair_state_label,
         PRINCIPLES=PRINCIPLES,
         SECTORS=SECTORS,
     )

@@ -17,6 +17,7 @@ from selfscan.models import (
     ConversationTopic,
     Invitation,
     Organisation,
+    Partnership,
     Region,
     ResultAgreement,
     Round,
@@ -102,3 +103,11 @@ def get_agreement(region: Region, agreement_id: int) -> ResultAgreement:
     if agreement is None or agreement.region_id != region.id:
         abort(404)
     return agreement
+
+
+def get_partnership(region: Region, partnership_id: int) -> Partnership:
+    """A learning partnership (or request) this region is one side of; anything else is a 404."""
+    pair = get_session().get(Partnership, partnership_id)
+    if pair is None or pair.side_of(region.id) is None:  # type: ignore[arg-type]
+        abort(404)
+    return pair

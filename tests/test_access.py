@@ -78,6 +78,7 @@ def url_values(rule: Rule, world: dict[str, Any], side: str) -> dict[str, Any]:
         "ambition_id": 1,
         "agreement_id": 1,
         "token_id": 1,
+        "partnership_id": 1,
         "job_id": 1,
         "fmt": "csv",
         "format": "csv",

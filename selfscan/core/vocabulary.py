@@ -104,6 +104,15 @@ AGREEMENT_STATUSES: tuple[Term, ...] = (
 )
 AGREEMENT_STATUS_KEYS: tuple[str, ...] = tuple(s.key for s in AGREEMENT_STATUSES)
 
+# How a learning partnership between two regions stands.
+PARTNERSHIP_STATES: tuple[Term, ...] = (
+    Term("asked", N_("asked")),
+    Term("partners", N_("partners")),
+    Term("declined", N_("declined")),
+    Term("ended", N_("ended")),
+)
+PARTNERSHIP_STATE_KEYS: tuple[str, ...] = tuple(s.key for s in PARTNERSHIP_STATES)
+
 
 # The voice a respondent answers in; every perspective answers the same items (same keys and
 # principles), worded for them where the questionnaire has a variant.

@@ -7,6 +7,7 @@ from selfscan.models.api_token import ApiToken
 from selfscan.models.base import metadata
 from selfscan.models.conversation import AgreedPosition, ConversationTopic, Meeting
 from selfscan.models.job import Job
+from selfscan.models.network import NetworkChoices, Partnership, QuotableComment
 from selfscan.models.questionnaire import Item, QuestionnaireVersion
 from selfscan.models.ratelimit import RateLimitCounter
 from selfscan.models.region import Organisation, Region
@@ -27,10 +28,13 @@ __all__ = [
     "Item",
     "Job",
     "Meeting",
+    "NetworkChoices",
     "Organisation",
+    "Partnership",
     "PendingUpload",
     "PrincipleComment",
     "QuestionnaireVersion",
+    "QuotableComment",
     "RateLimitCounter",
     "Reflection",
     "Region",

@@ -4,6 +4,7 @@ from selfscan.programme import (  # noqa: F401  (registers routes)
     annual,
     coordinators,
     imports,
+    network,
     overview,
     paths,
     perspectives,

@@ -6,6 +6,7 @@ from selfscan.region import (  # noqa: F401  (registers routes)
     conversation,
     dashboard,
     invitations,
+    network,
     organisations,
     paths,
     report,

@@ -253,3 +253,35 @@ def agreed_form(**kwargs: Any) -> FlaskForm:
         )
     form_class = type("AgreedForm", (_AgreedBase,), fields)
     return form_class(**kwargs)
+
+
+class NetworkChoicesForm(FlaskForm):
+    """The region's three separate choices in the learning network, all off by default."""
+
+    take_part = BooleanField(_l("Take part in learning partners"))
+    share_agenda = BooleanField(_l("Share our learning agenda with our learning partners"))
+    allow_quotes = BooleanField(_l("Allow short anonymous quotations in the annual report"))
+
+
+class AskPartnerForm(FlaskForm):
+    """Ask a suggested region to be learning partners on a principle (hidden fields: the
+    suggestion's region and principle; the service checks they were suggested)."""
+
+    partner = StringField(validators=[DataRequired(), Length(max=40)])
+    principle = StringField(validators=[DataRequired(), Length(max=30)])
+
+
+class AnswerPartnerForm(FlaskForm):
+    """Accept or decline a request (the button pressed)."""
+
+    decision = RadioField(
+        _l("Your answer"),
+        choices=[SelectChoice("accept", _l("Accept")), SelectChoice("decline", _l("Decline"))],
+        validators=[DataRequired(_l("Choose to accept or decline."))],
+    )
+
+
+class QuotationsForm(FlaskForm):
+    """The comments the coordinator marks as fit to quote (choices set per page)."""
+
+    marks = CheckboxesField(_l("Comments that may be quoted"), choices=[])

@@ -5,7 +5,9 @@ themes (focus principles chosen, actions by status).
 
 Every figure is one the programme team may see (rules 5, 5b, 6 through services.scores and
 services.tags; changes only where both figures are shown, rule 7); the learning themes are
-counts of choices, never of answers.
+counts of choices, never of answers. The quotations are respondents' comments that their region
+allowed and its coordinator marked, under the region report's rule for comments
+(services.quotations).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS
 from selfscan.models import Action, Reflection, Round, RoundRegion
 from selfscan.services.participation import asked_and_submitted
 from selfscan.services.paths import Path, all_paths
+from selfscan.services.quotations import quotations
 from selfscan.services.scores import round_figures
 from selfscan.services.tags import round_tag_figures
 
@@ -64,6 +67,8 @@ class AnnualReport:
     movements: list[Movement]
     focus: list[tuple[str, int]]  # principle, how many regions chose it as a focus
     actions: dict[str, int]  # status -> number of actions
+    # principle -> short anonymous quotations, only of regions that allowed them
+    quotations: dict[str, list[str]]
 
     @property
     def first(self) -> RoundLine | None:
@@ -133,6 +138,7 @@ def annual_report(
         movements=_movements(paths),
         focus=_focus(session, ids),
         actions=_actions(session, ids),
+        quotations=quotations(session, rounds, k, now),
     )
 
 

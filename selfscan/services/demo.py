@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from selfscan.core.questionnaire import Questionnaire
 from selfscan.core.vocabulary import PRINCIPLE_KEYS, default_perspective
@@ -17,8 +17,10 @@ from selfscan.models import (
     Invitation,
     Item,
     Organisation,
+    Partnership,
     PrincipleComment,
     QuestionnaireVersion,
+    QuotableComment,
     Region,
     Response,
     Round,
@@ -30,9 +32,11 @@ from selfscan.services import (
     ambitions,
     api_tokens,
     conversation,
+    network,
     regions,
     rounds,
 )
+from selfscan.services.agenda import ReflectionInput
 from selfscan.services.ambitions import AgreementInput, ProgressInput
 from selfscan.services.conversation import PositionInput
 from selfscan.services.invitations import create_invitation, invitation_path, new_link
@@ -49,7 +53,7 @@ COORDINATOR_PASSWORD = "demo-coordinator-2026"  # noqa: S105  (printed demo sign
 REGIONS = (
     ("twente", "Regio Twente", "named", 2.9, 0.25),
     ("utrecht-west", "Utrecht-West", "named", 3.2, 0.10),
-    ("zuid-limburg", "Zuid-Limburg", "private", 2.6, 0.35),
+    ("zuid-limburg", "Zuid-Limburg", "private", 2.3, 0.35),
     ("groningen-stad", "Groningen Stad", "named", 3.4, 0.00),
     ("drechtsteden", "Drechtsteden", "private", 3.0, 0.15),
 )
@@ -265,6 +269,7 @@ def fill(
                 secret=secret,
             )
     _ambitions(session, created_regions[0], created_rounds, REGIONS[0][3])
+    _learning_partners(session, created_regions[2], created_regions[0], created_rounds[1])
     return Demo(logins, invitation_path(token), api_token)
 
 
@@ -331,6 +336,49 @@ def _ambitions(session: Session, region: Region, rounds_: list[Round], level: fl
         agreement_id=made[0].id,
     )
 
+
+def _learning_partners(session: Session, learner: Region, partner: Region, round_: Round) -> None:
+    """Two regions in the learning network: both take part and share their agendas; after the
+    closed round `learner` focuses on kind-centraal, where `partner` scores clearly higher and
+    rose, asked it to be its learning partner and `partner` agreed. `partner` allows
+    quotations, and its coordinator marked its comments on two principles as fit to quote."""
+    for region in (learner, partner):
+        network.save_choices(
+            session, region, take_part=True, share_agenda=True, allow_quotes=region is partner
+        )
+    for region, text in (
+        (learner, "Ouders moeten hun verhaal te vaak opnieuw vertellen; daar willen we van leren."),
+        (partner, "Het groeidocument werkt sinds scholen en jeugdhulp het samen bijhouden."),
+    ):
+        agenda.save_reflections(
+            session,
+            region=region,
+            round_=round_,
+            entries={"kind-centraal": ReflectionInput(text, True)},
+        )
+    session.add(
+        Partnership(
+            asker_id=learner.id,  # type: ignore[arg-type]
+            asked_id=partner.id,  # type: ignore[arg-type]
+            principle="kind-centraal",
+            state="partners",
+        )
+    )
+    for response_id, principle in session.exec(
+        select(PrincipleComment.response_id, PrincipleComment.principle)
+        .join(Response, col(Response.id) == PrincipleComment.response_id)
+        .where(
+            Response.round_id == round_.id,
+            Response.region_id == partner.id,
+            col(PrincipleComment.principle).in_(QUOTED),
+        )
+    ).all():
+        session.add(QuotableComment(response_id=response_id, principle=principle))
+    session.flush()
+
+
+# The demo comments (COMMENTS) name nobody; these principles' are marked as fit to quote.
+QUOTED = ("kind-centraal", "samen-beter")
 
 AGREED_REGIONS = 2  # the first regions record an agreed position after each closed round
 RATIONALES = (

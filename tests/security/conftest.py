@@ -13,13 +13,25 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, select
 from sqlmodel import Session
+from sqlmodel import select as sql_select
+from test_exchange import import_rows, row
 
 from conftest import PASSWORD, api_headers, close_round, make_app
 from selfscan.account.links import LinkPurpose, make_token
 from selfscan.infra.config import PROJECT_ROOT
-from selfscan.models import ConversationTopic, metadata
+from selfscan.models import (
+    ConversationTopic,
+    NetworkChoices,
+    Partnership,
+    PrincipleComment,
+    QuestionnaireVersion,
+    Response,
+    Round,
+    metadata,
+)
 from selfscan.models.types import utcnow
-from selfscan.services import agenda, ambitions, api_tokens
+from selfscan.services import agenda, ambitions, api_tokens, quotations, rounds
+from selfscan.services.agenda import ReflectionInput
 from selfscan.services.ambitions import AgreementInput
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -98,6 +110,21 @@ def scene(world: dict[str, Any], make: Any, db: Session) -> dict[str, Any]:
         owned[f"agreement_{side}"] = ambitions.add_agreement(
             db, region=region, entry=AgreementInput(f"Afspraak {side}", lead_sector="gemeente")
         )
+    # The learning network: A and B are partners (B shares its agenda), region E asked A, and B
+    # and E are partners (a pair region A is not in).
+    region_e = make.region("regio-e", "Regio E")
+    for region in (region_a, region_b, region_e):
+        db.add(NetworkChoices(region_id=region.id, take_part=True, share_agenda=True))
+    pairs = {}
+    for name, asker, asked, state in (
+        ("partnership_a", region_a, region_b, "partners"),
+        ("partnership_in", region_e, region_a, "asked"),
+        ("partnership_b", region_b, region_e, "partners"),
+    ):
+        pairs[name] = Partnership(
+            asker_id=asker.id, asked_id=asked.id, principle="kind-centraal", state=state
+        )
+        db.add(pairs[name])
     db.commit()
     token_ids = {
         name: api_tokens.find_user(db, token)[0].id  # type: ignore[index]
@@ -106,6 +133,8 @@ def scene(world: dict[str, Any], make: Any, db: Session) -> dict[str, Any]:
     return {
         "api_token_ids": token_ids,
         **owned,
+        **pairs,
+        "region_e": region_e,
         **world,
         **topics,
         "round_2": round_2,
@@ -384,6 +413,31 @@ WRITES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]], Form]] 
         lambda s: {"region": "regio-a", "round_key": "ronde-1", "topic_id": s["topic_a"].id},
         lambda a, s: {},
     ),
+    "region.network_choices": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a"},
+        lambda a, s: {"take_part": "y", "allow_quotes": "y"},
+    ),
+    "region.ask_partner": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a"},
+        lambda a, s: {"partner": "regio-b", "principle": "kind-centraal"},
+    ),
+    "region.answer_partner": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "partnership_id": s["partnership_in"].id},
+        lambda a, s: {"decision": "accept"},
+    ),
+    "region.end_partnership": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "partnership_id": s["partnership_a"].id},
+        lambda a, s: {},
+    ),
+    "region.quotations_page": (
+        "coordinator_a",
+        lambda s: {"region": "regio-a", "round_key": "ronde-n"},  # made by `prepare`
+        lambda a, s: {"marks": [quotations.mark_of("kind-centraal", "Ouders aan tafel")]},
+    ),
     "programme.report_bundles": ("programme", lambda s: {"round_key": "ronde-1"}, lambda a, s: {}),
     "programme.new_round": (
         "programme",
@@ -504,6 +558,8 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
     )
     if endpoint in conversation and not scene["round"].figures_released():
         close_round(db, scene["round"])  # positions are agreed after the results
+    if endpoint in ("region.ask_partner", "region.quotations_page"):
+        learning_network_figures(scene, db)
     if endpoint == "region.restore_invitation":  # a revoked invitation, to restore
         scene["invitation_a"].revoked_at = utcnow()
         db.add(scene["invitation_a"])
@@ -527,3 +583,56 @@ def prepare(endpoint: str, client: Any, scene: dict[str, Any], db: Session) -> N
         scene["invitation_a"].sent_at = utcnow() - timedelta(days=2)
         db.add(scene["invitation_a"])
         db.commit()
+
+
+def learning_network_figures(scene: dict[str, Any], db: Session) -> None:
+    """Two closed rounds of regions A and B of their own ("ronde-0" long ago, "ronde-n" closed
+    just now, the latest for both) in which B is suggested to A (A focuses on kind-centraal, B
+    rose from 2 to 5 while A scores 3), and a comment of A's that may be marked; A's partnership
+    with B ended, so that A may ask again. Idempotent: one walk prepares many routes."""
+    if db.exec(sql_select(Round).where(Round.key == "ronde-n")).first() is not None:
+        return
+    now = utcnow()
+    regions = (scene["region_a"], scene["region_b"])
+    version = db.get(QuestionnaireVersion, scene["round"].questionnaire_version_id)
+    made = {}
+    for key, opens, closes in (("ronde-0", 200, 150), ("ronde-n", 1, -1)):
+        made[key] = rounds.add_round(
+            db,
+            key=key,
+            title=key,
+            questionnaire=version,
+            opens_at=now - timedelta(days=opens),
+            closes_at=now - timedelta(days=closes),
+            regions=regions,
+        )
+    db.commit()
+    import_rows(db, made["ronde-0"], [row("regio-b", "School B", "po", "2") for _ in range(3)])
+    import_rows(
+        db,
+        made["ronde-n"],
+        [row("regio-a", "School A", "po", "3") for _ in range(3)]
+        + [row("regio-b", "School B", "po", "5") for _ in range(3)],
+    )
+    close_round(db, made["ronde-n"])
+    agenda.save_reflections(
+        db,
+        region=scene["region_a"],
+        round_=made["ronde-n"],
+        entries={"kind-centraal": ReflectionInput("", True)},
+    )
+    scene["partnership_a"].state = "ended"
+    db.add(scene["partnership_a"])
+    response = db.exec(
+        sql_select(Response).where(
+            Response.round_id == made["ronde-n"].id,
+            Response.region_id == scene["region_a"].id,
+            Response.status == "submitted",
+        )
+    ).first()
+    db.add(
+        PrincipleComment(
+            response_id=response.id, principle="kind-centraal", text="Ouders aan tafel"
+        )
+    )
+    db.commit()

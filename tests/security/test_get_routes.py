@@ -49,6 +49,7 @@ def path_of(app: Flask, rule: Rule, scene: dict[str, Any]) -> str:
         "topic_id": scene["topic_a"].id,
         "ambition_id": scene["ambition_a"].id,
         "agreement_id": scene["agreement_a"].id,
+        "partnership_id": scene["partnership_a"].id,
         "job_id": scene["job"].id if "job" in scene else 999_999,  # none made: a 404
         "user_id": scene["coordinator_a"].id,
         "token_id": scene["api_token_ids"]["coordinator_a"],

@@ -110,6 +110,7 @@ def valid_values(app: Flask, scene: dict[str, Any], endpoint: str) -> dict[str, 
         "topic_id": scene["topic_a"].id,
         "ambition_id": scene["ambition_a"].id,
         "agreement_id": scene["agreement_a"].id,
+        "partnership_id": scene["partnership_a"].id,
         "job_id": 999_999,  # no ZIP made: the download answers 404
         "user_id": scene["coordinator_a"].id,
         "token_id": scene["api_token_ids"]["coordinator_a"],

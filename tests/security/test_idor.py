@@ -40,6 +40,7 @@ OBJECT_ARGS = {
     "topic_id",
     "ambition_id",
     "agreement_id",
+    "partnership_id",
 }
 RULES = [r for r in _region_rules() if r.arguments & OBJECT_ARGS]
 
@@ -55,6 +56,7 @@ def own_values(scene: dict[str, Any]) -> dict[str, Any]:
         "topic_id": scene["topic_a"].id,
         "ambition_id": scene["ambition_a"].id,
         "agreement_id": scene["agreement_a"].id,
+        "partnership_id": scene["partnership_a"].id,
         "fmt": "csv",
     }
 
@@ -71,6 +73,8 @@ def foreign_values(scene: dict[str, Any]) -> dict[str, list[Any]]:
         "topic_id": [scene["topic_b"].id, scene["topic_b2"].id],
         "ambition_id": [scene["ambition_b"].id, 999_999],
         "agreement_id": [scene["agreement_b"].id, 999_999],
+        # a pair of B and E, which region A is not in
+        "partnership_id": [scene["partnership_b"].id, 999_999],
     }
 
 
