@@ -1,6 +1,6 @@
 """Profile one of the benchmark's pages in-process with pyinstrument, on the benchmark's data.
 
-    .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|overview [N]
+    .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|compare-default|compare-wide|overview [N]
         [--server postgresql+psycopg://...] [--regions 40] [--sql]
 
 Prints where the time of N requests goes (pyinstrument's text report) and the number of SQL
@@ -18,7 +18,7 @@ import time
 from pyinstrument import Profiler
 from sqlalchemy import event
 
-from bench import data
+from bench import compare, data
 from bench.run import FIRST_PRINCIPLE, autosave_lines
 from selfscan import create_app
 
@@ -28,7 +28,16 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "page", choices=["questionnaire", "autosave", "dashboard", "compare", "overview"]
+        "page",
+        choices=[
+            "questionnaire",
+            "autosave",
+            "dashboard",
+            "compare",
+            "compare-default",
+            "compare-wide",
+            "overview",
+        ],
     )
     parser.add_argument("n", nargs="?", type=int, default=50)
     parser.add_argument("--server")
@@ -129,10 +138,13 @@ def prepare(client, page: str, dataset: data.Dataset, link: str):  # type: ignor
     sign_in(data.COORDINATOR_EMAIL)
     if page == "dashboard":
         return get(f"/regio/{data.BENCH_REGION}/resultaten/{dataset.closed_round}")
-    rounds = "&".join(f"round={key}" for key in dataset.round_keys[-4:-1])
-    return get(
-        f"/vergelijken?{rounds}&region={data.BENCH_REGION}&region={data.region_key(4)}&pooled=y"
-    )
+    chosen = compare.selections(dataset)
+    name = {
+        "compare": "compare page",
+        "compare-default": "compare page, default",
+        "compare-wide": "compare page, 3x5x sectors",
+    }[page]
+    return get(compare.path(chosen[name]))
 
 
 if __name__ == "__main__":
