@@ -1,7 +1,7 @@
 """Profile one of the benchmark's pages in-process with pyinstrument, on the benchmark's data.
 
     .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|compare-default|compare-wide|overview [N]
-        [--server postgresql+psycopg://...] [--regions 40] [--sql]
+        [--server postgresql+psycopg://...] [--regions 40] [--sql] [--nothing-kept]
 
 Prints where the time of N requests goes (pyinstrument's text report) and the number of SQL
 statements per request (with --sql, also the statements of one request). pyinstrument is in the `dev` extra.
@@ -21,6 +21,7 @@ from sqlalchemy import event
 from bench import compare, data
 from bench.run import FIRST_PRINCIPLE, autosave_lines
 from selfscan import create_app
+from selfscan.infra import pagecache
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -43,6 +44,11 @@ def main() -> None:
     parser.add_argument("--server")
     parser.add_argument("--regions", type=int, default=40)
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
+    parser.add_argument(
+        "--nothing-kept",
+        action="store_true",
+        help="drop the kept pages before each request: the cost of rendering from the database",
+    )
     args = parser.parse_args()
     with data.throwaway_database(args.server) as url:
         dataset = data.create(url, args.regions)
@@ -62,6 +68,14 @@ def main() -> None:
         )
         client = app.test_client()
         request = prepare(client, args.page, dataset, links[0])
+        if args.nothing_kept:
+            engine = app.extensions["selfscan.engine"]
+            kept_request = request
+
+            def request() -> None:  # type: ignore[no-redef]
+                pagecache._caches.pop(engine, None)
+                kept_request()
+
         for _ in range(10):
             request()  # warm up
         if args.sql:
