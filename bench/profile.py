@@ -1,7 +1,7 @@
 """Profile one of the benchmark's pages in-process with pyinstrument, on the benchmark's data.
 
-    .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|overview [N]
-        [--server postgresql+psycopg://...] [--regions 40] [--sql]
+    .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|compare-default|compare-wide|overview [N]
+        [--server postgresql+psycopg://...] [--regions 40] [--sql] [--nothing-kept]
 
 Prints where the time of N requests goes (pyinstrument's text report) and the number of SQL
 statements per request (with --sql, also the statements of one request). pyinstrument is in the `dev` extra.
@@ -18,9 +18,10 @@ import time
 from pyinstrument import Profiler
 from sqlalchemy import event
 
-from bench import data
+from bench import compare, data
 from bench.run import FIRST_PRINCIPLE, autosave_lines
 from selfscan import create_app
+from selfscan.infra import pagecache
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -28,12 +29,26 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "page", choices=["questionnaire", "autosave", "dashboard", "compare", "overview"]
+        "page",
+        choices=[
+            "questionnaire",
+            "autosave",
+            "dashboard",
+            "compare",
+            "compare-default",
+            "compare-wide",
+            "overview",
+        ],
     )
     parser.add_argument("n", nargs="?", type=int, default=50)
     parser.add_argument("--server")
     parser.add_argument("--regions", type=int, default=40)
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
+    parser.add_argument(
+        "--nothing-kept",
+        action="store_true",
+        help="drop the kept pages before each request: the cost of rendering from the database",
+    )
     args = parser.parse_args()
     with data.throwaway_database(args.server) as url:
         dataset = data.create(url, args.regions)
@@ -53,6 +68,14 @@ def main() -> None:
         )
         client = app.test_client()
         request = prepare(client, args.page, dataset, links[0])
+        if args.nothing_kept:
+            engine = app.extensions["selfscan.engine"]
+            kept_request = request
+
+            def request() -> None:  # type: ignore[no-redef]
+                pagecache._caches.pop(engine, None)
+                kept_request()
+
         for _ in range(10):
             request()  # warm up
         if args.sql:
@@ -129,10 +152,13 @@ def prepare(client, page: str, dataset: data.Dataset, link: str):  # type: ignor
     sign_in(data.COORDINATOR_EMAIL)
     if page == "dashboard":
         return get(f"/regio/{data.BENCH_REGION}/resultaten/{dataset.closed_round}")
-    rounds = "&".join(f"round={key}" for key in dataset.round_keys[-4:-1])
-    return get(
-        f"/vergelijken?{rounds}&region={data.BENCH_REGION}&region={data.region_key(4)}&pooled=y"
-    )
+    chosen = compare.selections(dataset)
+    name = {
+        "compare": "compare page",
+        "compare-default": "compare page, default",
+        "compare-wide": "compare page, 3x5x sectors",
+    }[page]
+    return get(compare.path(chosen[name]))
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ import requests
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
-from bench import data
+from bench import compare, data
 from selfscan.infra.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +58,9 @@ TARGETS = {  # page -> (least share of hello-world throughput, highest p99 in ms
     "questionnaire page": (0.15, None),
     "autosave": (0.15, None),
     "region dashboard": (0.10, None),
+    # Issue 18: the compare page >= 15 % for the default selection and 3 x 5 x sectors.
+    "compare page, default": (0.15, None),
+    "compare page, 3x5x sectors": (0.15, None),
     "programme overview": (None, 300),
     "programme overview, 1 connection": (None, 300),
     # Issue 18: "a region report page < 100 ms when nothing changed" (a kept page), one at a time.
@@ -249,11 +252,6 @@ def run(
     sessions = sign_in(server.base, links)
     respondent = sessions.respondents[0]
     open_round, closed_round = dataset.open_round, dataset.closed_round
-    earlier = dataset.round_keys[-4:-1]  # the figures of closed rounds only (rule 8)
-    compare_query = urlencode(
-        [("round", key) for key in earlier]
-        + [("region", data.BENCH_REGION), ("region", data.region_key(4)), ("pooled", "y")],
-    )
     pages = {
         "hello-world /ping": [("GET", "/ping", "", "", "")],
         "questionnaire page": [("GET", f"/vragenlijst/{FIRST_PRINCIPLE}", respondent[0], "", "")],
@@ -276,7 +274,10 @@ def run(
                 "",
             )
         ],
-        "compare page": [("GET", f"/vergelijken?{compare_query}", sessions.coordinator, "", "")],
+        **{
+            name: [("GET", compare.path(query), sessions.coordinator, "", "")]
+            for name, query in compare.selections(dataset).items()
+        },
         "programme overview": [
             ("GET", f"/programma/overzicht/{closed_round}", sessions.programme, "", "")
         ],
@@ -831,7 +832,7 @@ def print_report(results, weights, crowd, rss_load, rss_end, scaling, think_ms) 
         )
     print()
     print(
-        f"{'page weight (gzipped)':<24}{'HTML KB':>9}{'CSS KB':>9}{'JS KB':>9}{'total KB':>10}  hashed+cached  target"
+        f"{'page weight (gzipped)':<28}{'HTML KB':>9}{'CSS KB':>9}{'JS KB':>9}{'total KB':>10}  hashed+cached  target"
     )
     for name, w in weights.items():
         if name.startswith(("questionnaire", "respondent")):
@@ -839,7 +840,7 @@ def print_report(results, weights, crowd, rss_load, rss_end, scaling, think_ms) 
         else:
             target = f"CSS+JS <= 500 KB: {_verdict(w.css + w.js <= 500 * 1024)}"
         print(
-            f"{name:<24}{w.html / 1024:>9.1f}{w.css / 1024:>9.1f}{w.js / 1024:>9.1f}"
+            f"{name:<28}{w.html / 1024:>9.1f}{w.css / 1024:>9.1f}{w.js / 1024:>9.1f}"
             f"{w.total / 1024:>10.1f}  {'yes' if w.cached else 'NO':<13}  {target}"
         )
     print()
@@ -869,7 +870,7 @@ def print_report(results, weights, crowd, rss_load, rss_end, scaling, think_ms) 
         + ", ".join(f"{mb:.0f} MB" for mb in rss_load)
         + " after the respondents' run; "
         + ", ".join(f"{mb:.0f} MB" for mb in rss_end)
-        + " at the end (target < 150 MB)"
+        + " at the end (target < 200 MB, issue 18; the workers have made PDFs by then)"
     )
     return {
         "pages": {

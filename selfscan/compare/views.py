@@ -6,10 +6,13 @@ region only inside the all-regions pool. The programme team sees all regions.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlmodel import select
 from wtforms import SelectChoice
 
@@ -19,14 +22,16 @@ from selfscan.core.charts import Series
 from selfscan.core.questionnaire import VersionChange
 from selfscan.core.scoring import ALL, OTHER, PROGRAMME
 from selfscan.core.vocabulary import SECTORS
+from selfscan.infra import pagecache
 from selfscan.infra.db import get_session
+from selfscan.infra.i18n import current_language
 from selfscan.labels import choices
 from selfscan.loaders import get_round
 from selfscan.models import Region, Round, RoundRegion
 from selfscan.models.types import utcnow
 from selfscan.questionnaire_registry import change_between
 from selfscan.region.dashboard import download
-from selfscan.services import exchange, scores
+from selfscan.services import exchange, freshness, scores
 from selfscan.texts import group_label, radar_chart
 
 bp = Blueprint("compare", __name__, url_prefix="/vergelijken")
@@ -44,11 +49,11 @@ def comparable_regions() -> list[Region]:
     return list(get_session().exec(query))
 
 
-def rounds_of(regions: list[Region]) -> list[Round]:
+def rounds_of(regions: list[Region], now: datetime) -> list[Round]:
     """The rounds with released figures (DESIGN rule 8) that the regions took part in."""
     ids = [r.id for r in regions]
     query = (
-        select(Round).where(Round.closes_at <= utcnow()).order_by(Round.opens_at.desc())  # type: ignore[attr-defined]
+        select(Round).where(Round.closes_at <= now).order_by(Round.opens_at.desc())  # type: ignore[attr-defined]
     )
     if not current_user.is_programme:
         query = query.where(
@@ -60,8 +65,33 @@ def rounds_of(regions: list[Region]) -> list[Round]:
 @bp.route("")
 def compare():  # type: ignore[no-untyped-def]
     """Overlay chosen regions, rounds and one sector group on one radar."""
+    db = get_session()
+    k = int(current_app.config["MIN_GROUP_SIZE"])
+    now = utcnow()
+    # The content (never the layout around it, which holds the person and CSRF tokens) is kept
+    # per worker while nothing it reads has changed (selfscan.infra.pagecache). The key holds
+    # everything it depends on besides the data: who looks (the programme team sees every
+    # region; a coordinator their own and, through the data, those that share by name), the
+    # language, k and the choice exactly as asked (the query string).
+    rights = True if current_user.is_programme else coordinated_region_keys()
+    key = ("compare", rights, current_language(), k, tuple(request.args.items(multi=True)))
+    stamp = freshness.compare_stamp(db, now)
+    kept = pagecache.kept(db, key, stamp)
+    if kept is None:
+        body, chart_shown, valid = _content(k, now)
+        if not valid:  # sent back with its errors, never kept
+            return render_template("compare/compare.html", body=body, charts=False), 400
+        kept = (body, chart_shown)
+        pagecache.keep(db, key, stamp, kept, len(body))
+    body, chart_shown = kept
+    return render_template("compare/compare.html", body=body, charts=chart_shown)
+
+
+def _content(k: int, now: datetime) -> tuple[Markup, bool, bool]:
+    """The page's content from the database: (HTML, whether it holds a chart, whether the
+    choice was valid)."""
     regions = comparable_regions()
-    rounds = rounds_of(regions)
+    rounds = rounds_of(regions, now)
     form = CompareForm(formdata=request.args if request.args else None)
     form.round.choices = [SelectChoice(r.key, r.title) for r in rounds]
     form.region.choices = [SelectChoice(r.key, r.name) for r in regions]
@@ -75,17 +105,20 @@ def compare():  # type: ignore[no-untyped-def]
         form.round.data = [rounds[0].key] if rounds else []
         form.region.data = _first_choice(regions, rounds[0] if rounds else None)
     elif not form.validate():
-        return render_template("compare/compare.html", form=form, chart=None, missing=[]), 400
+        html = render_template("compare/_body.html", form=form, chart=None, missing=[])
+        return Markup(html), False, False  # noqa: S704  # nosec B704
     if not form.sector.data:
         form.sector.data = [ALL]  # what the chart shows when no sector is ticked
-    chart, missing = _chart(form, regions, rounds) if form.round.data else (None, [])
-    return render_template(
-        "compare/compare.html",
+    chart, missing = _chart(form, regions, rounds, k, now) if form.round.data else (None, [])
+    html = render_template(
+        "compare/_body.html",
         form=form,
         chart=chart,
         missing=missing,
         version_notes=_version_notes(rounds, form.round.data or []) if chart else [],
     )
+    # The output of an autoescaping Jinja template: already escaped HTML.
+    return Markup(html), chart is not None, True  # noqa: S704  # nosec B704
 
 
 def _version_notes(
@@ -120,27 +153,25 @@ def _first_choice(regions: list[Region], round_: Round | None) -> list[str]:
     return [r.key for r in regions if r.id in taking_part][:FIRST_REGIONS]
 
 
-def _chart(form: CompareForm, regions: list[Region], rounds: list[Round]):  # type: ignore[no-untyped-def]
+def _chart(form: CompareForm, regions: list[Region], rounds: list[Round], k: int, now: datetime):  # type: ignore[no-untyped-def]
     """Series for every chosen (round, region, sector group) that is shown, and the names of
     the chosen combinations that show nothing."""
-    k = int(current_app.config["MIN_GROUP_SIZE"])
     viewer = current_viewer()
-    sectors = form.sector.data or [ALL]
+    sectors = [(s, "" if s == ALL else group_label(s)) for s in form.sector.data or [ALL]]
     chosen_regions = [r for r in regions if r.key in (form.region.data or [])]
     chosen_rounds = sorted(
         (r for r in rounds if r.key in form.round.data), key=lambda r: r.opens_at
     )
+    all_regions = _("All regions")
     series, missing = [], []
     for round_ in chosen_rounds:
-        figures = scores.round_figures(get_session(), round_, k, viewer=viewer)
+        figures = scores.round_figures(get_session(), round_, k, viewer=viewer, now=now)
         sources = [(r.name, figures.regions.get(r.id, {})) for r in chosen_regions]  # type: ignore[arg-type]
         if form.pooled.data:
-            sources.append((_("All regions"), figures.pooled))
+            sources.append((all_regions, figures.pooled))
         for name, groups in sources:
-            for sector in sectors:
-                label = " · ".join(
-                    [name, round_.title] + ([] if sector == ALL else [group_label(sector)])
-                )
+            for sector, sector_label in sectors:
+                label = " · ".join([name, round_.title] + ([sector_label] if sector_label else []))
                 if sector in groups:
                     series.append(Series(label, groups[sector].means()))
                 else:

@@ -34,6 +34,7 @@ from selfscan.models import (
     Meeting,
     Organisation,
     PrincipleComment,
+    QuestionnaireVersion,
     Reflection,
     Region,
     Response,
@@ -189,6 +190,35 @@ _OVERVIEW_STAMP = _one_row(
 )
 
 
+def _released_submissions() -> Select[Any]:
+    """The latest submission in any round whose figures are released (closed by now): one index
+    lookup per such round (see `_latest_submission`). Submissions in the open round, whose
+    figures nobody sees yet, leave it as it is."""
+    latest = (
+        select(Response.submitted_at)
+        .where(Response.round_id == Round.id, Response.status == "submitted")
+        .order_by(Response.submitted_at.desc())  # type: ignore[union-attr]
+        .limit(1)
+        .correlate(Round)
+        .scalar_subquery()
+    )
+    return select(func.max(latest)).select_from(Round).where(Round.closes_at <= NOW)
+
+
+_COMPARE_STAMP = _one_row(
+    # The figures of every round one may choose (the released ones; rule 8).
+    _released_submissions(),
+    # The regions one may choose (their names, and which share by name), and the rounds: their
+    # titles, dates and questionnaire versions, which have closed, which regions took part.
+    _changed(Region),
+    _changed(Round),
+    _closed(),
+    select(func.count()).select_from(RoundRegion),  # fixed when a round is made
+    # What changed between two versions of a questionnaire (versions uploaded in the app).
+    select(func.count(), func.sum(QuestionnaireVersion.id)).select_from(QuestionnaireVersion),
+)
+
+
 def region_stamp(session: Session, round_: Round, region: Region, now: datetime) -> Stamp:
     """What a region's dashboard of one round reads, at the moment `now`."""
     params = {"round_id": round_.id, "region_id": region.id, "now": now}
@@ -199,3 +229,8 @@ def overview_stamp(session: Session, round_: Round, now: datetime) -> Stamp:
     """What the programme overview of one round reads, at the moment `now`."""
     params = {"round_id": round_.id, "now": now}
     return tuple(session.exec(_OVERVIEW_STAMP, params=params).one())  # type: ignore[call-overload]
+
+
+def compare_stamp(session: Session, now: datetime) -> Stamp:
+    """What the compare page reads, for any choice of rounds, regions and sectors, at `now`."""
+    return tuple(session.exec(_COMPARE_STAMP, params={"now": now}).one())  # type: ignore[call-overload]

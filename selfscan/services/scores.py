@@ -13,7 +13,7 @@ import threading
 import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine, Float, and_, case, cast, func, literal, union_all
@@ -238,14 +238,30 @@ def round_figures(
     if not round_.figures_released(now):
         return NOTHING
     kept = _released_figures(session, round_, k)
-    regions, pooled = for_viewer(kept.regions, kept.pooled, viewer)
-    return RoundFigures(regions, pooled)
+    # What a viewer may see follows from the regions they cannot see by name alone; kept with
+    # the round's figures (a coordinator's all-regions line costs a walk over every pool).
+    unseen = viewer.unseen(kept.regions)
+    seen = kept.views.get(unseen)
+    if seen is None:
+        seen = for_viewer(kept.regions, kept.pooled, viewer)
+        if len(kept.views) >= VIEWS_KEPT:
+            kept.views.clear()
+        kept.views[unseen] = seen
+    regions, pooled = seen
+    return RoundFigures({r: dict(groups) for r, groups in regions.items()}, dict(pooled))
+
+
+VIEWS_KEPT = 64  # per round: the sets of regions viewers cannot see by name
 
 
 @dataclass(frozen=True)
 class _Figures:
     regions: dict[int, dict[str, Group]]  # region id -> shown groups (absent when hidden)
     pooled: Pooled
+    # unseen regions -> (regions, pooled) as for_viewer gives them; new with new figures
+    views: dict[frozenset[int], tuple[dict[int, dict[str, Group]], dict[str, Group]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def _released_figures(session: Session, round_: Round, k: int) -> _Figures:
