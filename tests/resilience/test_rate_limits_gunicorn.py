@@ -164,7 +164,7 @@ def _starts(database_url: str, tmp_path: Path, **env: str) -> tuple[bool, str]:
             try:
                 if requests.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200:
                     return True, log.read_text(errors="replace")
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # a busy machine: ask again
                 pass
             time.sleep(0.2)
         return False, log.read_text(errors="replace")
