@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import profiles
 from flask import Flask, has_request_context, request
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
@@ -21,7 +22,7 @@ from sqlmodel import Session, select
 
 from selfscan import create_app
 from selfscan.core.questionnaire import Questionnaire, read_directory
-from selfscan.infra import migrate
+from selfscan.infra import migrate, passwords
 from selfscan.infra.config import PROJECT_ROOT
 from selfscan.infra.db import make_engine
 from selfscan.infra.throttle import COUNTER_OPTION
@@ -45,6 +46,19 @@ SECRET_KEY = "selfscan-test-secret-key-0123456789abcdef"
 # The `mailbox` (a real SMTP server on 127.0.0.1) and `mail_app` fixtures.
 pytest_plugins = ["smtp_mailbox"]
 TEST_DATABASE_ENV = "SELFSCAN_TEST_DATABASE_URL"
+
+# argon2's cheapest parameters in this process: the suite makes and checks thousands of
+# passwords, at about 0.1 s each with the app's own. Servers the tests start in other processes,
+# and tests that use `production_hashing`, hash as the app does.
+passwords.use_parameters(profiles.CHEAPEST)
+
+
+@pytest.fixture
+def production_hashing() -> Iterator[None]:
+    """Passwords hashed with the app's own parameters during the test."""
+    passwords.use_parameters(passwords.PRODUCTION)
+    yield
+    passwords.use_parameters(profiles.CHEAPEST)
 
 
 # --- the database ------------------------------------------------------------------------------

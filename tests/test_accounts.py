@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from sqlmodel import select
 
 from conftest import PASSWORD, login
 from selfscan.account.views import safe_next
+from selfscan.infra import passwords
 from selfscan.models import User
 
 
@@ -64,7 +68,7 @@ def test_sign_in_starts_a_new_session(client, world):
         assert "planted" not in session
 
 
-def test_old_password_hashes_are_upgraded_on_sign_in(client, world, db):
+def test_old_password_hashes_are_upgraded_on_sign_in(client, world, db, production_hashing):
     user = world["coordinator_a"]
     weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
     user.password_hash = weak
@@ -126,3 +130,26 @@ def test_sign_in_is_rate_limited(engine, database_url, world):
     assert codes[:5] == [400] * 5
     assert codes[-1] == 429
     assert "Te veel pogingen" in login(client, world["coordinator_a"]).get_data(as_text=True)
+
+
+def test_the_app_hashes_with_rfc_9106_parameters_unless_told_otherwise():
+    # The suite itself hashes cheaply (conftest); a fresh process hashes as the app does.
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from selfscan.infra.passwords import hash_password as h; print(h('a long enough password'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert made.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.verify_password(made, "a long enough password")
+    assert not passwords.verify_password(made, "another password")
+
+
+def test_a_cheap_hash_is_upgraded_to_the_apps_parameters(production_hashing):
+    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST).hash(PASSWORD)
+    assert passwords.needs_rehash(cheap)
+    assert not passwords.needs_rehash(passwords.hash_password(PASSWORD))
