@@ -44,6 +44,25 @@ regions = st.dictionaries(sector_keys, sector_group(), max_size=6)
 ks = st.integers(min_value=1, max_value=6)
 
 
+@given(st.lists(st.lists(score, max_size=6), max_size=8))
+def test_a_pool_holds_the_statistics_of_all_its_groups_scores(parts):
+    groups = [Group(len(scores), {"p": Stats.of(scores)} if scores else {}) for scores in parts]
+    pooled = pool(groups)
+    together = Stats.of(s for scores in parts for s in scores)
+    assert pooled.responses == sum(len(scores) for scores in parts)
+    assert pooled.stats.get("p", Stats()) == Stats(
+        together.n,
+        # summed group by group, in the order given (the all-regions pool's fixed order)
+        sum(Stats.of(scores).total for scores in parts if scores),
+        sum(Stats.of(scores).squares for scores in parts if scores),
+        together.low,
+        together.high,
+    )
+    assert pool([*groups, Group()]) == pooled
+    if len(groups) >= 2:
+        assert groups[0] + groups[1] == pool(groups[:2])
+
+
 @given(st.lists(score, min_size=1, max_size=30))
 def test_mean_lies_between_min_and_max(scores):
     figures = group_figures(Stats.of(scores))

@@ -150,11 +150,7 @@ class Group:
     stats: Mapping[str, Stats] = field(default_factory=dict)
 
     def __add__(self, other: Group) -> Group:
-        keys = list(self.stats) + [p for p in other.stats if p not in self.stats]
-        return Group(
-            responses=self.responses + other.responses,
-            stats={p: self.stats.get(p, Stats()) + other.stats.get(p, Stats()) for p in keys},
-        )
+        return pool((self, other))
 
     def figures(self, principle: str) -> Figures:
         return group_figures(self.stats.get(principle, Stats()))
@@ -164,11 +160,29 @@ class Group:
 
 
 def pool(groups: Iterable[Group]) -> Group:
-    """All responses of the given groups as one group."""
-    pooled = Group()
+    """All responses of the given groups as one group: per principle, the groups' statistics
+    summed in the order given (as `a + b + c` would, without the groups in between)."""
+    responses = 0
+    parts: dict[str, list[Stats]] = {}
     for group in groups:
-        pooled = pooled + group
-    return pooled
+        responses += group.responses
+        for principle, stats in group.stats.items():
+            parts.setdefault(principle, []).append(stats)
+    return Group(responses, {p: _summed(found) for p, found in parts.items()})
+
+
+def _summed(parts: Sequence[Stats]) -> Stats:
+    """`Stats() + parts[0] + parts[1] + ...` in one pass."""
+    present = [s for s in parts if s.n]
+    if len(present) <= 1:
+        return present[0] if present else Stats()
+    return Stats(
+        n=sum(s.n for s in present),
+        total=sum(s.total for s in present),
+        squares=sum(s.squares for s in present),
+        low=min(s.low for s in present),  # type: ignore[type-var]
+        high=max(s.high for s in present),  # type: ignore[type-var]
+    )
 
 
 # --- rule 5: what a region may show -------------------------------------------------------------
@@ -379,19 +393,19 @@ def all_regions(
     `regions` maps region ids to results of `shown_groups`, so a hidden group never enters a
     pool.
     """
-    pools: dict[str, Group] = {}
-    counted: dict[str, int] = {}
+    keyed: dict[str, list[Group]] = {}
     members: dict[str, dict[str, dict[int, int]]] = {}
     for region_id in sorted(regions):  # a fixed order: the pool's sums do not vary
         for key, group in regions[region_id].items():
-            pools[key] = pools.get(key, Group()) + group
-            counted[key] = counted.get(key, 0) + 1
+            keyed.setdefault(key, []).append(group)
             for principle, stats in group.stats.items():
                 members.setdefault(key, {}).setdefault(principle, {})[region_id] = stats.n
     groups: dict[str, Group] = {}
     for key in (ALL, *order, OTHER):
-        group = pools.get(key)
-        if group is None or group.responses < k or counted[key] < MIN_REGIONS:
+        if key not in keyed or len(keyed[key]) < MIN_REGIONS:
+            continue
+        group = pool(keyed[key])
+        if group.responses < k:
             continue
         stats = {
             p: s for p, s in group.stats.items() if s.n >= k and len(members[key][p]) >= MIN_REGIONS
