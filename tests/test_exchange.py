@@ -74,8 +74,8 @@ def responses_csv(rows: list[list[str]], header: list[str] = HEADER) -> str:
     return out.getvalue()
 
 
-def import_rows(db, round_, rows, header=HEADER, k=3):
-    report = import_responses(db, round_, io.StringIO(responses_csv(rows, header)), k=k)
+def import_rows(db, round_, rows, header=HEADER, k=3, **options):
+    report = import_responses(db, round_, io.StringIO(responses_csv(rows, header)), k=k, **options)
     db.commit()
     return report
 

@@ -7,7 +7,7 @@ from test_exchange import ROWS, import_rows, row
 
 from conftest import close_round
 from selfscan.core.scoring import ALL, PROGRAMME
-from selfscan.models import Response
+from selfscan.models import Response, RoundRegion
 from selfscan.services import scores
 from selfscan.services.scores import _figures_cache, _released_figures
 
@@ -72,3 +72,25 @@ def test_kept_region_figures_follow_new_responses(db, world, app):
     shown = scores.region_figures(db, round_, region_b, k)
     assert shown[ALL].responses == 3
     assert scores.region_figures(db, round_, region_b, k) is shown
+
+
+def test_the_trends_all_regions_figures_are_the_rounds_and_follow_new_responses(
+    db, world, app, make
+):
+    round_, k = world["round"], app.config["MIN_GROUP_SIZE"]
+    # A third region, so that all-regions figures may be shown (rule 6).
+    region_c = make.region("regio-c")
+    make.organisation(region_c, "School C", "po")
+    db.add(RoundRegion(round_id=round_.id, region_id=region_c.id))
+    db.commit()
+    third = [row("regio-c", "School C", "po", str(v)) for v in (2, 3, 4)]
+    import_rows(db, round_, [*ROWS, *third, row("regio-b", "School B", "po", "3")])
+    assert scores.pooled_figures(db, round_, k) == {}  # open: nothing (rule 8)
+    close_round(db, round_)
+    first = scores.pooled_figures(db, round_, k)
+    assert first and first == scores.round_figures(db, round_, k, viewer=PROGRAMME).pooled
+    import_rows(db, round_, [row("regio-c", "School C", "po", "1")] * 3)
+    scores._figures_cache(db).clear()
+    after = scores.pooled_figures(db, round_, k)
+    assert after[ALL].responses == first[ALL].responses + 3
+    assert after == scores.round_figures(db, round_, k, viewer=PROGRAMME).pooled

@@ -69,9 +69,13 @@ def worker_command(once: bool, interval: float, parent: int | None) -> None:
     from selfscan.programme.reports import run_job
     from selfscan.services import jobs
 
+    sums_due = 0.0
     while True:
         if parent is not None and os.getppid() != parent:  # it stopped: we were handed on
             return
+        if time.monotonic() >= sums_due:
+            _store_sums()
+            sums_due = time.monotonic() + SUMS_EVERY
         # A request context for the templates, and a writing one (POST): a GET's database
         # session reads without a transaction (selfscan.infra.db.get_session).
         with current_app.test_request_context(method="POST"):
@@ -92,3 +96,27 @@ def worker_command(once: bool, interval: float, parent: int | None) -> None:
         if once:
             return
         time.sleep(interval)
+
+
+SUMS_EVERY = 60.0  # seconds between looks for released rounds whose sums are not kept yet
+
+
+def _store_sums() -> None:
+    """Keep the sums of released rounds in the database (selfscan.services.region_sums): a round
+    that closed by its clock has them within SUMS_EVERY. A failure is logged, not fatal: pages
+    sum up the answers themselves meanwhile."""
+    from selfscan.infra.db import get_session
+    from selfscan.services import region_sums
+
+    with current_app.test_request_context(method="POST"):
+        db = get_session()
+        try:
+            done = region_sums.store_released(db)
+            db.commit()
+        except Exception:
+            db.rollback()
+            log.exception("keeping the sums of released rounds failed")
+            return
+    for stored in done:
+        if stored.written or stored.removed:
+            click.echo(f"Sums of round {stored.round_key}: {stored.written} regions written.")

@@ -44,3 +44,37 @@ def rounds_add(
     except SERVICE_ERRORS as error:
         raise fail(error) from None
     click.echo(f"Added round {key}.")
+
+
+@rounds_cli.command("store-sums")
+@click.option("--round", "round_key", default=None, help="Only this round (KEY); else every one.")
+def rounds_store_sums(round_key: str | None) -> None:
+    """Keep the sums of released rounds in the database (selfscan.services.region_sums).
+
+    `selfscan worker` does this on its own within a minute of a round closing; run it after
+    loading data by other means, or where no worker runs. Safe to repeat: it writes only the
+    regions whose sums are missing or out of date."""
+    from sqlmodel import select
+
+    from selfscan.models import Round
+    from selfscan.services import region_sums
+
+    with db.session_scope() as session:
+        if round_key is None:
+            done = region_sums.store_released(session)
+        else:
+            round_ = session.exec(select(Round).where(Round.key == round_key)).first()
+            if round_ is None:
+                raise click.ClickException(f"There is no round {round_key!r}.")
+            if not round_.figures_released():
+                raise click.ClickException(
+                    f"Round {round_key!r} has not closed: its figures are not released yet."
+                )
+            done = [region_sums.store_round(session, round_)]
+    for stored in done:
+        note = f", {stored.skipped} changed meanwhile (next time)" if stored.skipped else ""
+        click.echo(
+            f"{stored.round_key}: {stored.written} regions written, {stored.removed} removed{note}."
+        )
+    if not done:
+        click.echo("No round has closed yet: there is nothing to keep.")

@@ -6,6 +6,7 @@ from selfscan.models.ambition import AgreementProgress, Ambition, ResultAgreemen
 from selfscan.models.api_token import ApiToken
 from selfscan.models.base import metadata
 from selfscan.models.conversation import AgreedPosition, ConversationTopic, Meeting
+from selfscan.models.figures import RegionSums
 from selfscan.models.job import Job
 from selfscan.models.network import NetworkChoices, Partnership, QuotableComment
 from selfscan.models.questionnaire import Item, QuestionnaireVersion
@@ -38,6 +39,7 @@ __all__ = [
     "RateLimitCounter",
     "Reflection",
     "Region",
+    "RegionSums",
     "Response",
     "ResultAgreement",
     "Round",

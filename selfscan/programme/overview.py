@@ -124,7 +124,13 @@ class Overview:
         """Over the rounds whose figures are released, oldest first."""
         released = [r for r in self.rounds if r.figures_released(self.now)]
         return overview.trend(
-            [counts.round_ref(r) for r in released], [self.figures(r).pooled for r in released]
+            [counts.round_ref(r) for r in released],
+            [
+                self._figures[r.id].pooled  # type: ignore[index]
+                if r.id in self._figures
+                else scores.pooled_figures(self.db, r, self.k, now=self.now)
+                for r in released
+            ],
         )
 
     @cached_property

@@ -33,6 +33,7 @@ from selfscan.services import (
     api_tokens,
     conversation,
     network,
+    region_sums,
     regions,
     rounds,
 )
@@ -270,6 +271,8 @@ def fill(
             )
     _ambitions(session, created_regions[0], created_rounds, REGIONS[0][3])
     _learning_partners(session, created_regions[2], created_regions[0], created_rounds[1])
+    # As the worker would within a minute: the closed rounds' sums kept in the database.
+    region_sums.store_released(session, now=now)
     return Demo(logins, invitation_path(token), api_token)
 
 

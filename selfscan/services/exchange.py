@@ -43,6 +43,7 @@ from selfscan.models import (
     RoundRegion,
 )
 from selfscan.models.types import utcnow
+from selfscan.services import region_sums
 from selfscan.services.scores import sector_groups, statement_figures
 
 SCORE_COLUMNS = ("round", "region", "sector", "principle", "n", "mean", "sd", "min", "max")
@@ -241,12 +242,15 @@ def _shown(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
-def import_responses(session: Session, round_: Round, source: IO[str], *, k: int) -> ImportReport:
+def import_responses(
+    session: Session, round_: Round, source: IO[str], *, k: int, keep_sums: bool = True
+) -> ImportReport:
     """Read a responses CSV into submitted responses of the round (flushes, never commits).
 
     Raises ImportRejected, with every problem by row and column, before anything is written;
     also when the round's figures are released and the import would change one of them with
-    fewer than `k` new scores (DESIGN rule 8).
+    fewer than `k` new scores (DESIGN rule 8). Into a released round, the sums the database
+    keeps of the regions it changed are made again (`keep_sums`, selfscan.services.region_sums).
     """
     version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
     assert version is not None
@@ -287,7 +291,10 @@ def import_responses(session: Session, round_: Round, source: IO[str], *, k: int
         errors = _release_errors(session, round_, version, rows, k)
         if errors:
             raise ImportRejected(errors)
-    return _store(session, round_, rows, organisations)
+    report = _store(session, round_, rows, organisations)
+    if keep_sums:
+        region_sums.store_round(session, round_)
+    return report
 
 
 def _release_errors(
@@ -574,7 +581,7 @@ def preview_import(session: Session, round_: Round, text: str, *, k: int) -> Imp
     is rolled back: nothing remains. Raises ImportRejected as the import does."""
     savepoint = session.begin_nested()
     try:
-        return import_responses(session, round_, io.StringIO(text), k=k)
+        return import_responses(session, round_, io.StringIO(text), k=k, keep_sums=False)
     finally:
         savepoint.rollback()
 

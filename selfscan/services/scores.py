@@ -9,6 +9,7 @@ closed, so no page, download or profile can show figures of other people's answe
 
 from __future__ import annotations
 
+import json
 import threading
 import weakref
 from collections import OrderedDict, defaultdict
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine, Float, and_, case, cast, func, literal, union_all
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from selfscan.core.scoring import (
     Group,
@@ -37,6 +38,7 @@ from selfscan.models import (
     PrincipleComment,
     QuestionnaireVersion,
     Region,
+    RegionSums,
     Response,
     Round,
     RoundRegion,
@@ -273,16 +275,9 @@ def _released_figures(session: Session, round_: Round, k: int) -> _Figures:
     and latest submission moment of its submitted responses tell whether its groups must be
     summed again; only those regions are, and the pool is rebuilt from the kept groups.
     """
-    submitted = and_(Response.round_id == round_.id, Response.status == "submitted")
     # One row for the whole round first: on a large round, reading a row per region on every
     # view would cost more than the region's own figures.
-    total = tuple(
-        session.exec(
-            select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
-                submitted
-            )
-        ).one()
-    )
+    total = _round_total(session, round_)
     cache = _figures_cache(session)
     key = (round_.id, k)
     with _cache_lock:
@@ -290,23 +285,11 @@ def _released_figures(session: Session, round_: Round, k: int) -> _Figures:
         if kept is not None and kept.total == total:
             cache.move_to_end(key)
             return kept.figures
-    stamps = {
-        region_id: (n, ids, latest)
-        for region_id, n, ids, latest in session.exec(
-            select(
-                Response.region_id,
-                func.count(),
-                func.sum(Response.id),
-                func.max(Response.submitted_at),
-            )
-            .where(submitted)
-            .group_by(Response.region_id)
-        )
-    }
+    stamps = region_stamps(session, round_)
     changed = [r for r, stamp in stamps.items() if kept is None or kept.stamps.get(r) != stamp]
     shown = {r: kept.shown[r] for r in stamps if r not in changed} if kept is not None else {}
     if changed:
-        raw = sector_groups(session, round_, None if kept is None else changed)
+        raw = _sums(session, round_, changed, stamps, every=kept is None)
         for region_id in changed:
             shown[region_id] = shown_groups(raw.get(region_id, {}), k)
     figures = _Figures(regions={r: s for r, s in shown.items() if s}, pooled=all_regions(shown, k))
@@ -315,6 +298,32 @@ def _released_figures(session: Session, round_: Round, k: int) -> _Figures:
         while len(cache) > ROUNDS_CACHED:
             cache.popitem(last=False)
     return figures
+
+
+def _sums(
+    session: Session,
+    round_: Round,
+    region_ids: Sequence[int],
+    stamps: Mapping[int, Stamp],
+    *,
+    every: bool,
+) -> RegionSectors:
+    """The sector groups of these regions of a released round (`every`: all its regions with
+    submitted responses): the database's kept sums where the region's submitted responses still
+    look as they did when those were made, summed up from the answers for the others."""
+    found: RegionSectors = {}
+    for (_, region_id), (stamp, groups) in kept_sums(
+        session,
+        [round_.id],
+        None if every else region_ids,  # type: ignore[list-item]
+    ).items():
+        if stamps.get(region_id) == stamp:
+            found[region_id] = groups
+    missing = [r for r in region_ids if r not in found]
+    if missing:
+        all_missing = every and len(missing) == len(region_ids)
+        found.update(sector_groups(session, round_, None if all_missing else missing))
+    return found
 
 
 @dataclass(frozen=True)
@@ -335,6 +344,56 @@ _cache_lock = threading.Lock()
 def _figures_cache(session: Session) -> OrderedDict[tuple[int, int], _Kept]:
     with _cache_lock:
         return _caches.setdefault(engine_of(session), OrderedDict())
+
+
+def pooled_figures(
+    session: Session, round_: Round, k: int, *, now: datetime | None = None
+) -> dict[str, Group]:
+    """The all-regions groups of a round as the programme team sees them (rule 6; nothing
+    before the round closes, rule 8), for the overview's trend over every released round: kept
+    apart from the regions' figures and small, so that a trend over twenty rounds neither sums
+    up nor keeps in memory every region of each of them on every view."""
+    if not round_.figures_released(now):
+        return {}
+    total = _round_total(session, round_)
+    cache = _pooled_cache(session)
+    key = (round_.id, k)
+    with _cache_lock:
+        kept = cache.get(key)
+        if kept is not None and kept[0] == total:
+            cache.move_to_end(key)
+            return dict(kept[1])
+    pooled = dict(_released_figures(session, round_, k).pooled.groups)
+    with _cache_lock:
+        cache[key] = (total, pooled)
+        while len(cache) > POOLED_CACHED:
+            cache.popitem(last=False)
+    return dict(pooled)
+
+
+def _round_total(session: Session, round_: Round) -> tuple[object, ...]:
+    """What the round's submitted responses look like, as one row."""
+    return tuple(
+        session.exec(
+            select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
+                Response.round_id == round_.id, Response.status == "submitted"
+            )
+        ).one()
+    )
+
+
+POOLED_CACHED = 512  # rounds; a few kilobytes each
+_pooled_caches: weakref.WeakKeyDictionary[
+    Engine, OrderedDict[tuple[int, int], tuple[tuple[object, ...], dict[str, Group]]]
+]
+_pooled_caches = weakref.WeakKeyDictionary()
+
+
+def _pooled_cache(
+    session: Session,
+) -> OrderedDict[tuple[int, int], tuple[tuple[object, ...], dict[str, Group]]]:
+    with _cache_lock:
+        return _pooled_caches.setdefault(engine_of(session), OrderedDict())
 
 
 def region_figures(
@@ -379,17 +438,26 @@ def region_figures_by_round(
     }
     cache = _region_cache(session)
     found: dict[int, dict[str, Group]] = {}
+    todo: list[Round] = []
     for round_ in released:
         # A round without submitted responses has no row: the one-round aggregate's values.
         stamp = stamps.get(round_.id, (0, None, None))  # type: ignore[arg-type]
-        key = (round_.id, region_id, k)
         with _cache_lock:
-            kept = cache.get(key)
+            kept = cache.get((round_.id, region_id, k))  # type: ignore[arg-type]
             if kept is not None and kept[0] == stamp:
-                cache.move_to_end(key)
+                cache.move_to_end((round_.id, region_id, k))  # type: ignore[arg-type]
                 found[round_.id] = kept[1]  # type: ignore[index]
                 continue
-        raw = sector_groups(session, round_, [region_id])
+        todo.append(round_)
+    stored = kept_sums(session, [r.id for r in todo], [region_id]) if todo else {}  # type: ignore[misc]
+    for round_ in todo:
+        stamp = stamps.get(round_.id, (0, None, None))  # type: ignore[arg-type]
+        key = (round_.id, region_id, k)
+        in_database = stored.get(key[:2])  # type: ignore[arg-type]
+        if in_database is not None and in_database[0] == stamp:
+            raw = {region_id: in_database[1]}
+        else:
+            raw = sector_groups(session, round_, [region_id])
         shown = shown_groups(raw.get(region_id, {}), k)
         with _cache_lock:
             cache[key] = (stamp, shown)  # type: ignore[index]
@@ -400,6 +468,80 @@ def region_figures_by_round(
 
 
 REGION_ROUNDS_CACHED = 4096
+
+
+# --- sums kept in the database (written by selfscan.services.region_sums) ----------------------
+
+# What a region's submitted responses in a round look like: their number, the sum of their ids
+# and the latest submission. A submitted response never changes or goes, so an equal stamp means
+# the same responses (selfscan.services.freshness reasons the same way for pages).
+Stamp = tuple[int, int | None, datetime | None]
+
+
+def region_stamps(
+    session: Session, round_: Round, region_ids: Collection[int] | None = None
+) -> dict[int, Stamp]:
+    """Per region with submitted responses in the round (or of `region_ids`): its stamp."""
+    submitted = and_(Response.round_id == round_.id, Response.status == "submitted")
+    if region_ids is not None:
+        submitted = and_(submitted, Response.region_id.in_(list(region_ids)))  # type: ignore[attr-defined]
+    return {
+        region_id: (int(n), None if ids is None else int(ids), latest)
+        for region_id, n, ids, latest in session.exec(
+            select(
+                Response.region_id,
+                func.count(),
+                func.sum(Response.id),
+                func.max(Response.submitted_at),
+            )
+            .where(submitted)
+            .group_by(Response.region_id)
+        )
+    }
+
+
+def encode_groups(groups: Mapping[str, Group]) -> str:
+    """A region's sector groups as the text `RegionSums.groups` keeps (floats round-trip)."""
+    return json.dumps(
+        {
+            sector: [
+                group.responses,
+                {p: [s.n, s.total, s.squares, s.low, s.high] for p, s in group.stats.items()},
+            ]
+            for sector, group in groups.items()
+        },
+        separators=(",", ":"),
+    )
+
+
+def decode_groups(text: str) -> dict[str, Group]:
+    return {
+        sector: Group(responses, {p: Stats(*numbers) for p, numbers in stats.items()})
+        for sector, (responses, stats) in json.loads(text).items()
+    }
+
+
+def kept_sums(
+    session: Session, round_ids: Sequence[int], region_ids: Collection[int] | None = None
+) -> dict[tuple[int, int], tuple[Stamp, dict[str, Group]]]:
+    """Per (round id, region id): the sums the database keeps, with the stamp they were made at.
+    The caller uses them only where that stamp is the region's stamp now."""
+    query = select(
+        RegionSums.round_id,
+        RegionSums.region_id,
+        RegionSums.responses,
+        RegionSums.id_sum,
+        RegionSums.latest,
+        RegionSums.groups,
+    ).where(col(RegionSums.round_id).in_(list(round_ids)))
+    if region_ids is not None:
+        query = query.where(col(RegionSums.region_id).in_(list(region_ids)))
+    return {
+        (round_id, region_id): ((n, ids, latest), decode_groups(groups))
+        for round_id, region_id, n, ids, latest, groups in session.exec(query)
+    }
+
+
 _region_caches: weakref.WeakKeyDictionary[
     Engine, OrderedDict[tuple[int, int, int], tuple[tuple[object, ...], dict[str, Group]]]
 ]

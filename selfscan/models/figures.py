@@ -1,0 +1,32 @@
+"""The sums of a released round's answers per region and sector, kept in the database so that
+the first page after a restart need not sum up every answer of every round again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Text
+from sqlmodel import Field, SQLModel
+
+from selfscan.models.base import metadata  # noqa: F401  (the naming convention must come first)
+from selfscan.models.types import UTCDateTime, utcnow
+
+
+class RegionSums(SQLModel, table=True):
+    """One region's sector groups in one released round (selfscan.services.stored_sums).
+
+    `responses`, `id_sum` and `latest` describe the submitted responses the sums were made
+    from, as selfscan.services.scores describes them: the sums are used only while the
+    region's submitted responses in the round still look exactly like that.
+    """
+
+    __tablename__ = "region_sums"
+
+    round_id: int = Field(foreign_key="round.id", primary_key=True, ondelete="CASCADE")
+    region_id: int = Field(foreign_key="region.id", primary_key=True, ondelete="CASCADE")
+    responses: int
+    id_sum: int = Field(sa_type=BigInteger)
+    latest: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # {sector: [responses, {principle: [n, total, squares, low, high]}]}
+    groups: str = Field(sa_type=Text)
+    stored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,105 @@
+"""Keeping a released round's sums in the database (the table `region_sums`).
+
+Summing up a round's answers costs about a second of a database's time at 400 regions; the
+overview's trend and a region's path read every released round, so after a restart (nothing
+kept in the worker's memory yet) the first such page would sum up ten years of answers. The
+sums per region and sector are therefore kept in the database once a round's figures are
+released: by `selfscan worker` as it waits for work, by an import into the round, and by
+`selfscan figures store`. selfscan.services.scores uses them only where the region's submitted
+responses still look as they did when the sums were made, and sums up the answers otherwise, so
+kept sums that are missing or out of date make pages slower, never wrong.
+
+The table holds nothing the answers table does not: sums of the same answers, before rules 5-8
+decide what is shown (they are applied to these sums as to sums from the answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from selfscan.models import RegionSums, Round
+from selfscan.models.types import utcnow
+from selfscan.services import scores
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What keeping one round's sums did."""
+
+    round_key: str
+    written: int  # regions whose sums were (re)written
+    removed: int  # regions without submitted responses any more
+    skipped: int  # regions whose responses changed while their sums were made: next time
+
+
+def store_round(session: Session, round_: Round, *, now: datetime | None = None) -> Stored:
+    """Keep the sums of every region of a released round whose kept sums are missing or out of
+    date; nothing for a round whose figures are not released (rule 8). Flushes; the caller
+    commits."""
+    if not round_.figures_released(now):
+        return Stored(round_.key, 0, 0, 0)
+    before = scores.region_stamps(session, round_)
+    kept = {
+        region_id: (n, ids, latest)
+        for region_id, n, ids, latest in session.exec(
+            select(
+                RegionSums.region_id, RegionSums.responses, RegionSums.id_sum, RegionSums.latest
+            ).where(RegionSums.round_id == round_.id)
+        )
+    }
+    gone = [r for r in kept if r not in before]
+    stale = [r for r, stamp in before.items() if kept.get(r) != stamp]
+    if gone:
+        session.execute(
+            delete(RegionSums).where(
+                col(RegionSums.round_id) == round_.id, col(RegionSums.region_id).in_(gone)
+            )
+        )
+    if not stale:
+        session.flush()
+        return Stored(round_.key, 0, len(gone), 0)
+    sums = scores.sector_groups(session, round_, None if len(stale) == len(before) else stale)
+    # A response submitted (or imported) while the sums were made would be in one and not in
+    # the other: only regions whose stamp stayed the same are kept.
+    after = scores.region_stamps(session, round_, stale)
+    steady = [r for r in stale if after.get(r) == before[r]]
+    session.execute(
+        delete(RegionSums).where(
+            col(RegionSums.round_id) == round_.id, col(RegionSums.region_id).in_(stale)
+        )
+    )
+    moment = utcnow()
+    for region_id in steady:
+        n, ids, latest = before[region_id]
+        session.add(
+            RegionSums(
+                round_id=round_.id,  # type: ignore[arg-type]
+                region_id=region_id,
+                responses=n,
+                id_sum=ids or 0,
+                latest=latest,
+                groups=scores.encode_groups(sums.get(region_id, {})),
+                stored_at=moment,
+            )
+        )
+    session.flush()
+    return Stored(round_.key, len(steady), len(gone), len(stale) - len(steady))
+
+
+def released_rounds(session: Session, *, now: datetime | None = None) -> Sequence[Round]:
+    now = now or utcnow()
+    return [
+        r
+        for r in session.exec(select(Round).order_by(Round.opens_at, Round.id))
+        if r.figures_released(now)
+    ]
+
+
+def store_released(session: Session, *, now: datetime | None = None) -> list[Stored]:
+    """`store_round` for every released round; the caller commits."""
+    return [store_round(session, r, now=now) for r in released_rounds(session, now=now)]

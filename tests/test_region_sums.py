@@ -1,0 +1,188 @@
+"""The sums of released rounds kept in the database (selfscan.services.region_sums): equal to
+the sums of the answers, used by the pages while the responses stay the same, never while they
+do not, and written by the worker, an import, the demo and `selfscan rounds store-sums`."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import select
+from test_exchange import ROWS, import_rows, row
+
+from conftest import close_round
+from selfscan.core.scoring import ALL, PROGRAMME
+from selfscan.models import RegionSums, Response
+from selfscan.services import region_sums, scores
+
+
+def forget(db) -> None:
+    """What a restarted worker knows: nothing kept in memory."""
+    scores._figures_cache(db).clear()
+    scores._region_cache(db).clear()
+
+
+def kept_rows(db, round_) -> dict[int, RegionSums]:
+    return {
+        r.region_id: r for r in db.exec(select(RegionSums).where(RegionSums.round_id == round_.id))
+    }
+
+
+def closed_round_with_answers(db, world):
+    round_ = world["round"]
+    import_rows(db, round_, ROWS)
+    close_round(db, round_)
+    return round_
+
+
+def test_kept_sums_are_the_sums_of_the_answers(db, world):
+    round_ = closed_round_with_answers(db, world)
+    stored = region_sums.store_round(db, round_)
+    db.commit()
+    assert (stored.written, stored.removed, stored.skipped) == (2, 0, 0)
+    kept = scores.kept_sums(db, [round_.id])
+    assert {region for _, region in kept} == {world["region_a"].id, world["region_b"].id}
+    live = scores.sector_groups(db, round_)
+    stamps = scores.region_stamps(db, round_)
+    for (_, region_id), (stamp, groups) in kept.items():
+        assert stamp == stamps[region_id]
+        assert groups == live[region_id]  # exactly: the floats round-trip through the text
+    # Stored again, nothing has changed: nothing is written.
+    assert region_sums.store_round(db, round_).written == 0
+
+
+def test_pages_read_the_kept_sums_while_the_responses_stay_the_same(db, world, app):
+    round_ = closed_round_with_answers(db, world)
+    k = app.config["MIN_GROUP_SIZE"]
+    region_a = world["region_a"].id
+    region_sums.store_round(db, round_)
+    db.commit()
+    honest = scores.round_figures(db, round_, k, viewer=PROGRAMME).regions[region_a][ALL]
+    # Kept sums that differ from the answers, with the stamp of the responses as they are: a
+    # worker that knows nothing shows them, so they are what it reads.
+    kept = kept_rows(db, round_)[region_a]
+    groups = json.loads(kept.groups)
+    for sector in groups.values():
+        for numbers in sector[1].values():
+            numbers[1] = numbers[0] * 1.0  # every score 1.0
+            numbers[2] = numbers[0] * 1.0
+            numbers[3] = numbers[4] = 1.0
+    kept.groups = json.dumps(groups)
+    db.add(kept)
+    db.commit()
+    forget(db)
+    read = scores.round_figures(db, round_, k, viewer=PROGRAMME).regions[region_a][ALL]
+    assert read.figures("kind-centraal").mean == 1.0 != honest.figures("kind-centraal").mean
+    assert scores.region_figures(db, round_, region_a, k)[ALL] == read
+    # One more response in the region: its kept sums no longer describe it and are not used.
+    import_rows(db, round_, [row("regio-a", "School A", "po", "5")], k=1, keep_sums=False)
+    forget(db)
+    now = scores.round_figures(db, round_, k, viewer=PROGRAMME).regions[region_a][ALL]
+    assert now.responses == honest.responses + 1
+    assert now.figures("kind-centraal").mean > 1.0
+    assert scores.region_figures(db, round_, region_a, k)[ALL] == now
+
+
+def test_figures_from_kept_sums_equal_figures_from_the_answers(db, world, app):
+    round_ = closed_round_with_answers(db, world)
+    k = app.config["MIN_GROUP_SIZE"]
+    forget(db)
+    from_answers = scores._released_figures(db, round_, k)
+    region_sums.store_round(db, round_)
+    db.commit()
+    forget(db)
+    from_kept = scores._released_figures(db, round_, k)
+    assert from_kept == from_answers
+    assert scores.round_figures(db, round_, k, viewer=PROGRAMME).regions
+
+
+def test_nothing_is_kept_of_a_round_that_has_not_closed(db, world):
+    round_ = world["round"]
+    import_rows(db, round_, ROWS)
+    assert region_sums.store_round(db, round_).written == 0
+    assert region_sums.store_released(db) == []
+    assert kept_rows(db, round_) == {}
+
+
+def test_an_import_into_a_released_round_keeps_the_changed_regions_sums(db, world):
+    round_ = closed_round_with_answers(db, world)
+    region_sums.store_round(db, round_)
+    db.commit()
+    before = kept_rows(db, round_)
+    import_rows(db, round_, [row("regio-b", "School B", "po", "1")], k=1)
+    after = kept_rows(db, round_)
+    region_a, region_b = world["region_a"].id, world["region_b"].id
+    assert after[region_b].responses == before[region_b].responses + 1
+    assert after[region_a].stored_at == before[region_a].stored_at  # not written again
+    assert (
+        scores.kept_sums(db, [round_.id])[(round_.id, region_b)][0]
+        == (scores.region_stamps(db, round_)[region_b])
+    )
+
+
+def test_sums_of_a_region_whose_responses_change_meanwhile_are_not_kept(db, world, monkeypatch):
+    round_ = closed_round_with_answers(db, world)
+    summing = scores.sector_groups
+
+    def while_summing(session, round_, region_ids=None):
+        found = summing(session, round_, region_ids)
+        # A response imported into region b after its answers were summed up.
+        import_rows(db, round_, [row("regio-b", "School B", "po", "1")], k=1, keep_sums=False)
+        return found
+
+    monkeypatch.setattr(scores, "sector_groups", while_summing)
+    stored = region_sums.store_round(db, round_)
+    db.commit()
+    assert (stored.written, stored.skipped) == (1, 1)
+    assert set(kept_rows(db, round_)) == {world["region_a"].id}
+    monkeypatch.undo()
+    assert region_sums.store_round(db, round_).written == 1  # the next time
+
+
+def test_the_sums_of_a_region_without_responses_go(db, world):
+    round_ = closed_round_with_answers(db, world)
+    region_sums.store_round(db, round_)
+    db.commit()
+    for response in db.exec(
+        select(Response).where(Response.region_id == world["region_b"].id)
+    ).all():
+        db.delete(response)
+    db.commit()
+    stored = region_sums.store_round(db, round_)
+    db.commit()
+    assert stored.removed == 1
+    assert set(kept_rows(db, round_)) == {world["region_a"].id}
+
+
+def test_the_command_keeps_the_sums_and_says_what_it_did(runner, db, world):
+    round_ = world["round"]
+    import_rows(db, round_, ROWS)
+    refused = runner.invoke(args=["rounds", "store-sums", "--round", "ronde-1"])
+    assert refused.exit_code != 0
+    assert "has not closed" in refused.output
+    unknown = runner.invoke(args=["rounds", "store-sums", "--round", "geen-ronde"])
+    assert unknown.exit_code != 0 and "no round 'geen-ronde'" in unknown.output
+    assert kept_rows(db, round_) == {}
+    close_round(db, round_)
+    result = runner.invoke(args=["rounds", "store-sums"])
+    assert result.exit_code == 0, result.output
+    assert "ronde-1: 2 regions written, 0 removed." in result.output
+    assert len(kept_rows(db, round_)) == 2
+    again = runner.invoke(args=["rounds", "store-sums", "--round", "ronde-1"])
+    assert "ronde-1: 0 regions written" in again.output
+
+
+def test_the_worker_keeps_the_sums_of_a_round_that_closed(runner, db, world):
+    round_ = closed_round_with_answers(db, world)
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "Sums of round ronde-1: 2 regions written." in result.output
+    assert len(kept_rows(db, round_)) == 2
+
+
+def test_the_demo_keeps_the_sums_of_its_closed_rounds(runner, db):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert db.exec(select(RegionSums)).all()
+    # Every released round's regions are kept as they are: storing again writes nothing.
+    released = region_sums.store_released(db)
+    assert released and all(s.written == 0 for s in released)
