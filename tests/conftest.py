@@ -61,6 +61,23 @@ def production_hashing() -> Iterator[None]:
     passwords.use_parameters(profiles.CHEAPEST)
 
 
+# Tests that start servers and hold them to limits under load, or run several processes against
+# each other: scripts/test runs them one at a time after the rest (which runs on every CPU), so
+# that no other test competes with them for the machine.
+SOLO = (
+    "tests/resilience/",
+    "tests/test_across_servers.py",
+    "tests/test_package.py",
+    "tests/test_serving.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(SOLO):
+            item.add_marker(pytest.mark.solo)
+
+
 # --- the database ------------------------------------------------------------------------------
 
 
