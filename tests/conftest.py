@@ -72,10 +72,19 @@ SOLO = (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(tryfirst=True)  # before -m selects: `-m solo` and `-m "not solo"` work
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.startswith(SOLO):
             item.add_marker(pytest.mark.solo)
+    # scripts/test's passes: SELFSCAN_TEST_PASS=spread leaves the solo tests out, =solo runs
+    # only them; whatever else the arguments select applies as well.
+    wanted = os.environ.get("SELFSCAN_TEST_PASS")
+    if wanted not in ("spread", "solo"):
+        return
+    keep = [i for i in items if (i.get_closest_marker("solo") is not None) == (wanted == "solo")]
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep
 
 
 # --- the database ------------------------------------------------------------------------------
