@@ -1,5 +1,6 @@
 -- wrk script: cycles through the requests listed in a file, one per line, tab-separated:
---   method, path, Cookie header, CSRF token, form body (the last three may be empty).
+--   method, path, Cookie header (or "Bearer <API token>"), CSRF token, form body (the last
+--   three may be empty).
 -- Each thread starts at its own place in the list, so with many lines (one per respondent)
 -- the connections spread over different sessions. `done` prints one line of JSON for run.py.
 --
@@ -20,7 +21,11 @@ function init(args)
     local method, path, cookie, token, body =
       line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
     local headers = {}
-    if cookie ~= "" then headers["Cookie"] = cookie end
+    if cookie:sub(1, 7) == "Bearer " then
+      headers["Authorization"] = cookie -- an API token (bench/tenyear.py)
+    elseif cookie ~= "" then
+      headers["Cookie"] = cookie
+    end
     if token ~= "" then headers["X-CSRFToken"] = token end
     if method == "POST" then
       headers["Content-Type"] = "application/x-www-form-urlencoded"

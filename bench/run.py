@@ -462,7 +462,8 @@ def check(base: str, line: Line, name: str) -> None:
         base + path,
         data=body or None,
         headers={
-            "Cookie": cookie,
+            # A line's third field is a session's cookie, or "Bearer <token>" for the API.
+            ("Authorization" if cookie.startswith("Bearer ") else "Cookie"): cookie,
             "X-CSRFToken": token,
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/json" if method == "POST" else "text/html",

@@ -5,15 +5,18 @@
                                                        a database of its own on that server
 
 Builds the data set once (bench/tenyear_data.py; kept between runs while its VERSION is the
-same) and the same shape with 40 regions, starts gunicorn on each as bench.run does (2 sync
-workers) and measures with wrk, with the load average beside every figure:
+same) and the same shape with 40 regions, keeps the released rounds' sums in the database as
+the worker would (selfscan.services.region_sums; timed), starts gunicorn on each as bench.run
+does (2 sync workers) and measures with wrk, with the load average beside every figure:
 
 - the first region dashboard and the first programme overview after a restart (a fresh
   gunicorn: nothing kept in the workers), each on a gunicorn of its own: target < 1 s;
 - the programme overview and the compare page at 50 connections: target p99 < 300 ms;
 - the region dashboard, one request at a time, at 400 and at 40 regions, the two servers in
   turn: target <= 1.5x its time at 40 regions (wall time and the workers' CPU time);
-- a region's path over all rounds (`/regio/<r>/pad`) at 50 connections: >= 10 % of /ping;
+- a region's path over all rounds (`/regio/<r>/pad`) and the API's figures of one round
+  (`/api/v1/rounds/<round>/figures`, the programme team's token) at 50 connections: >= 10 % of
+  /ping;
 - the resident memory of each worker at the end: target < 200 MB.
 """
 
@@ -87,7 +90,20 @@ def main() -> None:
             f"{regions} regions: {found}, {size:.0f} MB, {how} (load {load_average()})",
             flush=True,
         )
-        report[f"set_{regions}"] = {"counts": found, "size_mb": size, "generated_s": took}
+        written, summing = tenyear.keep_sums(url)
+        print(
+            f"  released rounds' sums kept in the database: {written} region-rounds written "
+            f"in {summing:.1f} s (load {load_average()})",
+            flush=True,
+        )
+        report[f"set_{regions}"] = {
+            "counts": found,
+            "size_mb": size,
+            "generated_s": took,
+            "sums_written": written,
+            "sums_s": summing,
+        }
+    API_TOKEN.append(tenyear.api_token(sets[args.regions]))
     with tempfile.TemporaryDirectory() as folder:
         report |= measure(sets[args.regions], sets[args.baseline_regions], Path(folder), args)
     report["load_end"] = load_average()
@@ -110,11 +126,15 @@ def pages(coordinator: str, programme: str, rounds: list[str]) -> dict[str, list
         "programme overview": [("GET", f"/programma/overzicht/{closed}", programme, "", "")],
         "compare page": [("GET", f"/vergelijken?{compare}", coordinator, "", "")],
         "region path": [("GET", f"{region}/pad", coordinator, "", "")],
-        # The JSON API's figures for one round (issue 18, target >= 10 % of /ping) are built on
-        # branch api17: add its request here when that is merged, e.g.
-        #   "API round figures": [("GET", f"/api/...{closed}...", <API token header>, "", "")],
-        # and a target in `verdicts` below.
+        # The programme team's token: every region's figures of the round (bench/requests.lua
+        # sends "Bearer ..." as the Authorization header).
+        "API round figures": [
+            ("GET", f"/api/v1/rounds/{closed}/figures", f"Bearer {API_TOKEN[-1]}", "", "")
+        ],
     }
+
+
+API_TOKEN: list[str] = ["(none)"]  # made in main(), once the data set is there
 
 
 def round_keys() -> list[str]:
@@ -226,7 +246,7 @@ def print_report(results, alone, loads, dashboards, dashboard_load, rss, first, 
         if name in ("programme overview", "compare page"):
             verdicts[name] = r.p99_ms < P99_MS
             verdict = f"p99 < {P99_MS} ms: {_verdict(verdicts[name])}"
-        if name == "region path":
+        if name in ("region path", "API round figures"):
             verdicts[name] = share >= PATH_SHARE
             verdict = (
                 f">= {PATH_SHARE:.0%}: {_verdict(share >= PATH_SHARE)} measured, "

@@ -339,3 +339,32 @@ def size_mb(url: str) -> float:
         found = connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
     engine.dispose()
     return found / 1024 / 1024
+
+
+def keep_sums(url: str) -> tuple[int, float]:
+    """What the worker does within a minute of each round closing, all at once: the released
+    rounds' sums kept in the database (selfscan.services.region_sums). The regions written and
+    the seconds it took (nothing to write when a kept set has them)."""
+    from selfscan.services import region_sums
+
+    engine = make_engine(url, poolclass=NullPool)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        written = sum(s.written for s in region_sums.store_released(session))
+        session.commit()
+    engine.dispose()
+    return written, time.perf_counter() - started
+
+
+def api_token(url: str) -> str:
+    """A personal API token of the programme team's benchmark account, made anew each run."""
+    from selfscan.models import User
+    from selfscan.services import api_tokens
+
+    engine = make_engine(url, poolclass=NullPool)
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.email == data.PROGRAMME_EMAIL)).one()
+        secret = api_tokens.create(session, user, "bench.tenyear")[1]
+        session.commit()
+    engine.dispose()
+    return secret
