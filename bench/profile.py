@@ -1,6 +1,6 @@
 """Profile one of the benchmark's pages in-process with pyinstrument, on the benchmark's data.
 
-    .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|compare-default|compare-wide|overview [N]
+    .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|compare-default|compare-wide|overview|overview-open [N]
         [--server postgresql+psycopg://...] [--regions 40] [--sql] [--nothing-kept]
 
 Prints where the time of N requests goes (pyinstrument's text report) and the number of SQL
@@ -38,6 +38,7 @@ def main() -> None:
             "compare-default",
             "compare-wide",
             "overview",
+            "overview-open",
         ],
     )
     parser.add_argument("n", nargs="?", type=int, default=50)
@@ -149,6 +150,9 @@ def prepare(client, page: str, dataset: data.Dataset, link: str):  # type: ignor
     if page == "overview":
         sign_in(data.PROGRAMME_EMAIL)
         return get(f"/programma/overzicht/{dataset.closed_round}")
+    if page == "overview-open":  # the round being answered (bench.closeday: the day's costliest)
+        sign_in(data.PROGRAMME_EMAIL)
+        return get(f"/programma/overzicht/{dataset.open_round}")
     sign_in(data.COORDINATOR_EMAIL)
     if page == "dashboard":
         return get(f"/regio/{data.BENCH_REGION}/resultaten/{dataset.closed_round}")

@@ -79,6 +79,12 @@ class Server:
         }
 
 
+@pytest.fixture(autouse=True)
+def _passwords_hashed_as_in_production(production_hashing):  # type: ignore[no-untyped-def]
+    """The accounts' passwords take what they take in production to check (conftest hashes
+    cheaply), so that a sign-in keeps a worker busy long enough for the next to go to another."""
+
+
 @pytest.fixture
 def server(engine, database_url: str, tmp_path: Path) -> Iterator[Server]:
     port = _free_port()
