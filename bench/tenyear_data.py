@@ -28,7 +28,7 @@ from bench import data
 from selfscan.core.questionnaire import read_directory
 from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
 from selfscan.infra import migrate
-from selfscan.infra.config import PROJECT_ROOT
+from selfscan.infra.config import PROJECT_ROOT, Config
 from selfscan.infra.db import make_engine
 from selfscan.models import Item, Organisation, Region, Round
 from selfscan.models.types import utcnow
@@ -350,7 +350,8 @@ def keep_sums(url: str) -> tuple[int, float]:
     engine = make_engine(url, poolclass=NullPool)
     started = time.perf_counter()
     with Session(engine) as session:
-        written = sum(s.written for s in region_sums.store_released(session))
+        k = Config().MIN_GROUP_SIZE  # the app's minimum group size, as the worker has it
+        written = sum(s.written for s in region_sums.store_released(session, k=k))
         session.commit()
     engine.dispose()
     return written, time.perf_counter() - started

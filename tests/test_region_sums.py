@@ -11,7 +11,7 @@ from test_exchange import ROWS, import_rows, row
 
 from conftest import close_round
 from selfscan.core.scoring import ALL, PROGRAMME
-from selfscan.models import RegionSums, Response
+from selfscan.models import RegionSums, Response, RoundPooled, RoundRegion
 from selfscan.services import region_sums, scores
 
 
@@ -19,6 +19,7 @@ def forget(db) -> None:
     """What a restarted worker knows: nothing kept in memory."""
     scores._figures_cache(db).clear()
     scores._region_cache(db).clear()
+    scores._pooled_cache(db).clear()
 
 
 def kept_rows(db, round_) -> dict[int, RegionSums]:
@@ -171,12 +172,56 @@ def test_the_command_keeps_the_sums_and_says_what_it_did(runner, db, world):
     assert "ronde-1: 0 regions written" in again.output
 
 
-def test_the_worker_keeps_the_sums_of_a_round_that_closed(runner, db, world):
+def test_the_worker_keeps_the_sums_of_a_round_that_closed(runner, db, world, app):
     round_ = closed_round_with_answers(db, world)
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "Sums of round ronde-1: 2 regions written." in result.output
     assert len(kept_rows(db, round_)) == 2
+    pooled = db.exec(select(RoundPooled).where(RoundPooled.round_id == round_.id)).one()
+    assert pooled.k == app.config["MIN_GROUP_SIZE"]
+
+
+def third_region(db, world, make):
+    """A third region with responses, so that all-regions figures may be shown (rule 6)."""
+    region_c = make.region("regio-c")
+    make.organisation(region_c, "School C", "po")
+    db.add(RoundRegion(round_id=world["round"].id, region_id=region_c.id))
+    db.commit()
+    rows = [row("regio-c", "School C", "po", str(v)) for v in (2, 3, 4)]
+    import_rows(db, world["round"], [*rows, row("regio-b", "School B", "po", "3")])
+
+
+def test_the_trend_reads_the_kept_all_regions_groups_while_the_round_stays_the_same(
+    db, world, app, make
+):
+    third_region(db, world, make)
+    round_ = closed_round_with_answers(db, world)
+    k = app.config["MIN_GROUP_SIZE"]
+    region_sums.store_round(db, round_, k=k)
+    db.commit()
+    kept = db.get(RoundPooled, (round_.id, k))
+    forget(db)
+    honest = scores.pooled_figures(db, round_, k)
+    assert honest[ALL].responses == 13
+    assert scores.decode_groups(kept.groups) == honest
+    assert (kept.responses, kept.id_sum, kept.latest) == scores.round_stamp(db, round_)
+    # Kept groups that differ from the answers, under the round's stamp as it is: read.
+    groups = json.loads(kept.groups)
+    groups[ALL][0] = 99
+    kept.groups = json.dumps(groups)
+    db.add(kept)
+    db.commit()
+    forget(db)
+    assert scores.pooled_figures(db, round_, k)[ALL].responses == 99
+    # Three more responses: the kept groups no longer describe the round and are not used.
+    import_rows(db, round_, [row("regio-c", "School C", "po", "5")] * 3, keep_sums=False)
+    forget(db)
+    assert scores.pooled_figures(db, round_, k)[ALL].responses == 16
+    # Stored again: written anew under the new stamp.
+    region_sums.store_round(db, round_, k=k)
+    db.commit()
+    assert db.get(RoundPooled, (round_.id, k)).responses == 16
 
 
 def test_the_demo_keeps_the_sums_of_its_closed_rounds(runner, db):

@@ -1,5 +1,5 @@
-"""the sums of a released round's answers per region and sector, with what the region's
-submitted responses looked like when they were made
+"""the sums of a released round's answers per region and sector, and its all-regions groups,
+each with what the submitted responses looked like when they were made
 
 Revision ID: 0016
 Revises: 0015
@@ -41,7 +41,25 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("round_id", "region_id", name=op.f("pk_region_sums")),
     )
+    op.create_table(
+        "round_pooled",
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("k", sa.Integer(), nullable=False),
+        sa.Column("responses", sa.Integer(), nullable=False),
+        sa.Column("id_sum", sa.BigInteger(), nullable=False),
+        sa.Column("latest", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("groups", sa.Text(), nullable=False),
+        sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["round.id"],
+            name=op.f("fk_round_pooled_round_id_round"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("round_id", "k", name=op.f("pk_round_pooled")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("round_pooled")
     op.drop_table("region_sums")

@@ -29,7 +29,13 @@ def demo_command(reset: bool, seed: int) -> None:
         found = read_files(current_app)
         with db.session_scope() as session:
             sync(session, found.values())
-            result = demo.fill(session, found, secret=current_app.secret_key, seed=seed)
+            result = demo.fill(
+                session,
+                found,
+                secret=current_app.secret_key,
+                seed=seed,
+                k=int(current_app.config["MIN_GROUP_SIZE"]),
+            )
     except (*SERVICE_ERRORS, demo.DemoError, invitations.InvitationError) as error:
         raise fail(error) from None
     base = current_app.config["BASE_URL"].rstrip("/")

@@ -111,7 +111,7 @@ def _store_sums() -> None:
     with current_app.test_request_context(method="POST"):
         db = get_session()
         try:
-            done = region_sums.store_released(db)
+            done = region_sums.store_released(db, k=int(current_app.config["MIN_GROUP_SIZE"]))
             db.commit()
         except Exception:
             db.rollback()

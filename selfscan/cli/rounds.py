@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from selfscan.cli.common import SERVICE_ERRORS, fail, parse_moment
@@ -59,9 +60,10 @@ def rounds_store_sums(round_key: str | None) -> None:
     from selfscan.models import Round
     from selfscan.services import region_sums
 
+    k = int(current_app.config["MIN_GROUP_SIZE"])
     with db.session_scope() as session:
         if round_key is None:
-            done = region_sums.store_released(session)
+            done = region_sums.store_released(session, k=k)
         else:
             round_ = session.exec(select(Round).where(Round.key == round_key)).first()
             if round_ is None:
@@ -70,7 +72,7 @@ def rounds_store_sums(round_key: str | None) -> None:
                 raise click.ClickException(
                     f"Round {round_key!r} has not closed: its figures are not released yet."
                 )
-            done = [region_sums.store_round(session, round_)]
+            done = [region_sums.store_round(session, round_, k=k)]
     for stored in done:
         note = f", {stored.skipped} changed meanwhile (next time)" if stored.skipped else ""
         click.echo(

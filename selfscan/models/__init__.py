@@ -6,7 +6,7 @@ from selfscan.models.ambition import AgreementProgress, Ambition, ResultAgreemen
 from selfscan.models.api_token import ApiToken
 from selfscan.models.base import metadata
 from selfscan.models.conversation import AgreedPosition, ConversationTopic, Meeting
-from selfscan.models.figures import RegionSums
+from selfscan.models.figures import RegionSums, RoundPooled
 from selfscan.models.job import Job
 from selfscan.models.network import NetworkChoices, Partnership, QuotableComment
 from selfscan.models.questionnaire import Item, QuestionnaireVersion
@@ -43,6 +43,7 @@ __all__ = [
     "Response",
     "ResultAgreement",
     "Round",
+    "RoundPooled",
     "RoundRegion",
     "RoundState",
     "User",

@@ -30,3 +30,23 @@ class RegionSums(SQLModel, table=True):
     # {sector: [responses, {principle: [n, total, squares, low, high]}]}
     groups: str = Field(sa_type=Text)
     stored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RoundPooled(SQLModel, table=True):
+    """A released round's all-regions groups as the programme team sees them (rules 5, 5b and
+    6 for minimum group size `k`): what the overview's trend shows of each round.
+
+    `responses`, `id_sum` and `latest` describe all submitted responses of the round when the
+    groups were made; they are used only while the round's still look exactly like that.
+    """
+
+    __tablename__ = "round_pooled"
+
+    round_id: int = Field(foreign_key="round.id", primary_key=True, ondelete="CASCADE")
+    k: int = Field(primary_key=True)
+    responses: int
+    id_sum: int = Field(sa_type=BigInteger)
+    latest: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # {key: [responses, {principle: [n, total, squares, low, high]}]}, as RegionSums.groups
+    groups: str = Field(sa_type=Text)
+    stored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

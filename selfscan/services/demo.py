@@ -166,6 +166,7 @@ def fill(
     *,
     secret: str | bytes,
     seed: int = 2026,
+    k: int | None = None,
 ) -> Demo:
     """Create the demo: accounts, regions, partners, three rounds and their answers."""
     if session.exec(select(Region)).first() is not None:
@@ -272,7 +273,7 @@ def fill(
     _ambitions(session, created_regions[0], created_rounds, REGIONS[0][3])
     _learning_partners(session, created_regions[2], created_regions[0], created_rounds[1])
     # As the worker would within a minute: the closed rounds' sums kept in the database.
-    region_sums.store_released(session, now=now)
+    region_sums.store_released(session, k=k, now=now)
     return Demo(logins, invitation_path(token), api_token)
 
 

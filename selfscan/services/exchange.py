@@ -293,7 +293,7 @@ def import_responses(
             raise ImportRejected(errors)
     report = _store(session, round_, rows, organisations)
     if keep_sums:
-        region_sums.store_round(session, round_)
+        region_sums.store_round(session, round_, k=k)
     return report
 
 

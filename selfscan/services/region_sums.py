@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from selfscan.models import RegionSums, Round
+from selfscan.models import RegionSums, Round, RoundPooled
 from selfscan.models.types import utcnow
 from selfscan.services import scores
 
@@ -37,12 +37,41 @@ class Stored:
     skipped: int  # regions whose responses changed while their sums were made: next time
 
 
-def store_round(session: Session, round_: Round, *, now: datetime | None = None) -> Stored:
+def store_round(
+    session: Session, round_: Round, *, k: int | None = None, now: datetime | None = None
+) -> Stored:
     """Keep the sums of every region of a released round whose kept sums are missing or out of
-    date; nothing for a round whose figures are not released (rule 8). Flushes; the caller
-    commits."""
+    date, and with `k` the round's all-regions groups for that minimum group size; nothing for
+    a round whose figures are not released (rule 8). Flushes; the caller commits."""
     if not round_.figures_released(now):
         return Stored(round_.key, 0, 0, 0)
+    stored = _store_sums(session, round_)
+    if k is not None:
+        _store_pooled(session, round_, k)
+    return stored
+
+
+def _store_pooled(session: Session, round_: Round, k: int) -> None:
+    """The round's all-regions groups for `k` (the overview's trend), made from the sums just
+    kept, under the stamp of all the round's submitted responses; not kept if that changed
+    while they were made."""
+    before = scores.round_stamp(session, round_)
+    kept = session.get(RoundPooled, (round_.id, k))
+    if kept is not None and (kept.responses, kept.id_sum, kept.latest) == before:
+        return
+    pooled = scores.pooled_figures(session, round_, k)
+    if scores.round_stamp(session, round_) != before:
+        return
+    if kept is None:
+        kept = RoundPooled(round_id=round_.id, k=k)  # type: ignore[arg-type,call-arg]
+    kept.responses, kept.id_sum, kept.latest = before
+    kept.groups = scores.encode_groups(pooled)
+    kept.stored_at = utcnow()
+    session.add(kept)
+    session.flush()
+
+
+def _store_sums(session: Session, round_: Round) -> Stored:
     before = scores.region_stamps(session, round_)
     kept = {
         region_id: (n, ids, latest)
@@ -100,6 +129,8 @@ def released_rounds(session: Session, *, now: datetime | None = None) -> Sequenc
     ]
 
 
-def store_released(session: Session, *, now: datetime | None = None) -> list[Stored]:
+def store_released(
+    session: Session, *, k: int | None = None, now: datetime | None = None
+) -> list[Stored]:
     """`store_round` for every released round; the caller commits."""
-    return [store_round(session, r, now=now) for r in released_rounds(session, now=now)]
+    return [store_round(session, r, k=k, now=now) for r in released_rounds(session, now=now)]

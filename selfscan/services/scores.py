@@ -41,6 +41,7 @@ from selfscan.models import (
     RegionSums,
     Response,
     Round,
+    RoundPooled,
     RoundRegion,
 )
 from selfscan.services.participation import asked_and_submitted
@@ -277,7 +278,7 @@ def _released_figures(session: Session, round_: Round, k: int) -> _Figures:
     """
     # One row for the whole round first: on a large round, reading a row per region on every
     # view would cost more than the region's own figures.
-    total = _round_total(session, round_)
+    total = round_stamp(session, round_)
     cache = _figures_cache(session)
     key = (round_.id, k)
     with _cache_lock:
@@ -355,7 +356,7 @@ def pooled_figures(
     up nor keeps in memory every region of each of them on every view."""
     if not round_.figures_released(now):
         return {}
-    total = _round_total(session, round_)
+    total = round_stamp(session, round_)
     cache = _pooled_cache(session)
     key = (round_.id, k)
     with _cache_lock:
@@ -363,7 +364,9 @@ def pooled_figures(
         if kept is not None and kept[0] == total:
             cache.move_to_end(key)
             return dict(kept[1])
-    pooled = dict(_released_figures(session, round_, k).pooled.groups)
+    pooled = _kept_pooled(session, round_, k, total)
+    if pooled is None:
+        pooled = dict(_released_figures(session, round_, k).pooled.groups)
     with _cache_lock:
         cache[key] = (total, pooled)
         while len(cache) > POOLED_CACHED:
@@ -371,15 +374,27 @@ def pooled_figures(
     return dict(pooled)
 
 
-def _round_total(session: Session, round_: Round) -> tuple[object, ...]:
-    """What the round's submitted responses look like, as one row."""
-    return tuple(
-        session.exec(
-            select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
-                Response.round_id == round_.id, Response.status == "submitted"
-            )
-        ).one()
-    )
+def round_stamp(session: Session, round_: Round) -> Stamp:
+    """What the round's submitted responses look like, as one row (as `region_stamps`)."""
+    n, ids, latest = session.exec(
+        select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
+            Response.round_id == round_.id, Response.status == "submitted"
+        )
+    ).one()
+    return int(n), int(ids or 0), latest
+
+
+def _kept_pooled(session: Session, round_: Round, k: int, total: Stamp) -> dict[str, Group] | None:
+    """The all-regions groups the database keeps of the round for `k`, if the round's submitted
+    responses still look as they did when they were made (selfscan.services.region_sums)."""
+    row = session.exec(
+        select(
+            RoundPooled.responses, RoundPooled.id_sum, RoundPooled.latest, RoundPooled.groups
+        ).where(RoundPooled.round_id == round_.id, RoundPooled.k == k)
+    ).first()
+    if row is None or tuple(row[:3]) != total:
+        return None
+    return decode_groups(row[3])
 
 
 POOLED_CACHED = 512  # rounds; a few kilobytes each
