@@ -462,8 +462,7 @@ def check(base: str, line: Line, name: str) -> None:
         base + path,
         data=body or None,
         headers={
-            # A line's third field is a session's cookie, or "Bearer <token>" for the API.
-            ("Authorization" if cookie.startswith("Bearer ") else "Cookie"): cookie,
+            **line_headers(cookie),
             "X-CSRFToken": token,
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/json" if method == "POST" else "text/html",
@@ -608,11 +607,18 @@ def warm_up(base: str, line: Line) -> None:
     """A few requests at once, without wrk's time limit, so that both workers have summed the
     grown round once (that first view costs the whole round; later ones only the region)."""
     _, path, cookie, _, _ = line
+    headers = line_headers(cookie)
     with ThreadPoolExecutor(4) as pool:
         for answer in pool.map(
-            lambda _: requests.get(base + path, headers={"Cookie": cookie}, timeout=600), range(4)
+            lambda _: requests.get(base + path, headers=headers, timeout=600), range(4)
         ):
             answer.raise_for_status()
+
+
+def line_headers(cookie: str) -> dict[str, str]:
+    """A line's third field as a header: a session's cookie, or "Bearer <token>" for the API
+    (as bench/requests.lua sends it)."""
+    return {"Authorization" if cookie.startswith("Bearer ") else "Cookie": cookie}
 
 
 def drain(base: str) -> None:
