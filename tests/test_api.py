@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 from typing import Any
 
@@ -17,7 +18,8 @@ from sqlmodel import select
 from test_overview import make_rounds
 
 from conftest import close_round, login
-from selfscan.models import ApiToken, Region, metadata
+from selfscan.api.schemas import FiguresSchema
+from selfscan.models import ApiToken, Region, Response, Round, metadata
 from selfscan.models.types import utcnow
 from selfscan.services import agenda, api_tokens
 from selfscan.services.agenda import ReflectionInput
@@ -98,6 +100,59 @@ def test_a_coordinators_figures_are_their_regions_download(app, client, world, r
     # show them; nothing of the private regions b, c and d by name.
     assert as_csv_rows(whole["figures"]) == csv_rows
     assert {f["region"] for f in whole["figures"]} == {"regio-a", "all"}
+
+
+def test_the_round_figures_are_the_schemas_dump_and_kept_only_while_nothing_changed(
+    app, db, world, rounds
+):
+    client = program(app, world["api_tokens"]["coordinator_a"])
+    url = "/api/v1/rounds/ronde-1/figures"
+    first = get_json(client, url)
+    # What marshmallow gives for the same figures, field by field.
+    with app.test_request_context():
+        from selfscan.api.views import _released
+        from selfscan.core.scoring import Viewer
+        from selfscan.infra.db import get_session
+        from selfscan.services import exchange, scores
+
+        session = get_session()
+        round_ = session.exec(select(Round).where(Round.key == "ronde-1")).one()
+        figures = scores.round_figures(
+            session, round_, 3, viewer=Viewer(frozenset({world["region_a"].id}))
+        )
+        rows = exchange.score_rows(
+            "ronde-1", {"regio-a": figures.regions[world["region_a"].id]}, figures.pooled
+        )
+        expected = FiguresSchema().dump(_released(round_, rows, exchange.SCORE_COLUMNS))
+    assert first == json.loads(json.dumps(expected))
+    assert get_json(client, url) == first  # kept: the same
+    # Region b shares by name: coordinator a now sees it, so kept figures are not used.
+    earlier = "/api/v1/rounds/ronde-0/figures"
+    assert "regio-b" not in {f["region"] for f in get_json(client, earlier)["figures"]}
+    region_b = db.exec(select(Region).where(Region.key == "regio-b")).one()
+    region_b.sharing = "named"
+    db.add(region_b)
+    db.commit()
+    assert "regio-b" in {f["region"] for f in get_json(client, earlier)["figures"]}
+    # One of region a's responses goes (as a test may do it; never the app): new figures.
+    gone = db.exec(
+        select(Response).where(
+            Response.round_id == round_.id,
+            Response.region_id == world["region_a"].id,
+            Response.sector == "gemeente",
+        )
+    ).first()
+    db.delete(gone)
+    db.commit()
+
+    def total_n(found: dict[str, Any]) -> int:
+        return next(
+            f["n"]
+            for f in found["figures"]
+            if (f["region"], f["sector"], f["principle"]) == ("regio-a", "all", "kind-centraal")
+        )
+
+    assert total_n(get_json(client, url)) == total_n(first) - 1
 
 
 def test_a_coordinator_cannot_read_another_private_region(app, db, world, rounds):

@@ -219,6 +219,16 @@ _COMPARE_STAMP = _one_row(
 )
 
 
+_ROUND_FIGURES_STAMP = _one_row(
+    # The round's figures: its submitted responses, counted (exact, whatever the servers' clocks).
+    _submitted(Response.round_id == ROUND),
+    # The regions' keys and which share by name (what a viewer sees of them), the round's dates.
+    _changed(Region),
+    _changed(Round, Round.id == ROUND),
+    _closed(Round.id == ROUND),
+)
+
+
 def region_stamp(session: Session, round_: Round, region: Region, now: datetime) -> Stamp:
     """What a region's dashboard of one round reads, at the moment `now`."""
     params = {"round_id": round_.id, "region_id": region.id, "now": now}
@@ -229,6 +239,12 @@ def overview_stamp(session: Session, round_: Round, now: datetime) -> Stamp:
     """What the programme overview of one round reads, at the moment `now`."""
     params = {"round_id": round_.id, "now": now}
     return tuple(session.exec(_OVERVIEW_STAMP, params=params).one())  # type: ignore[call-overload]
+
+
+def round_figures_stamp(session: Session, round_: Round, now: datetime) -> Stamp:
+    """What a round's figures per region read (the API's), at the moment `now`."""
+    params = {"round_id": round_.id, "now": now}
+    return tuple(session.exec(_ROUND_FIGURES_STAMP, params=params).one())  # type: ignore[call-overload]
 
 
 def compare_stamp(session: Session, now: datetime) -> Stamp:
