@@ -357,15 +357,17 @@ def keep_sums(url: str) -> tuple[int, float]:
     return written, time.perf_counter() - started
 
 
-def api_token(url: str) -> str:
-    """A personal API token of the programme team's benchmark account, made anew each run."""
+def api_tokens(url: str, count: int) -> list[str]:
+    """Personal API tokens of the programme team's benchmark account, made anew each run: as
+    many BI tools, each within its token's rate limit (120 requests a minute) as wrk cycles
+    through them."""
     from selfscan.models import User
-    from selfscan.services import api_tokens
+    from selfscan.services import api_tokens as tokens
 
     engine = make_engine(url, poolclass=NullPool)
     with Session(engine) as session:
         user = session.exec(select(User).where(User.email == data.PROGRAMME_EMAIL)).one()
-        secret = api_tokens.create(session, user, "bench.tenyear")[1]
+        made = [tokens.create(session, user, f"bench.tenyear {n}")[1] for n in range(count)]
         session.commit()
     engine.dispose()
-    return secret
+    return made
