@@ -357,3 +357,34 @@ def round_closed_now(db, round_: Round) -> None:
         .values(closes_at=utcnow() - timedelta(seconds=1), updated_at=Round.updated_at)
     )
     db.commit()
+
+
+PATH = "/regio/regio-a/pad"
+PATH_CHANGES = [
+    "a response in the region",
+    "the region's name",
+    "an earlier round's title",
+    "an ambition",
+]
+
+
+@pytest.mark.parametrize("change", PATH_CHANGES)
+def test_the_kept_path_follows_every_change(change, app, client, db, results):
+    before = view(client, PATH)
+    assert view(client, PATH) == before
+    CHANGES[change](db, results)
+    db.commit()
+    after = view(client, PATH)
+    assert after != before, f"the path did not show {change}"
+    assert after == rendered_afresh(client, app, PATH)
+
+
+def test_the_kept_path_follows_a_round_that_closes_by_the_clock(app, client, db, results, make):
+    later = make.round("ronde-2", (results["region_a"],), title="Ronde 2")
+    import_rows(db, later, [row("regio-a", "School A", "po", v) for v in ("1", "2", "3")])
+    before = view(client, PATH)
+    assert "Ronde 2" not in before  # open: not on the path (rule 8)
+    close_round(db, later)
+    after = view(client, PATH)
+    assert "Ronde 2" in after
+    assert after == rendered_afresh(client, app, PATH)

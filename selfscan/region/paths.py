@@ -4,28 +4,49 @@ Coordinators of the region and the programme team (REGION policy)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from selfscan.core.charts import Series, line_key_svg, trend_svg
 from selfscan.core.vocabulary import PRINCIPLE_KEYS
+from selfscan.infra import pagecache
 from selfscan.infra.db import get_session
+from selfscan.infra.i18n import current_language
 from selfscan.labels import principle_label
 from selfscan.loaders import get_region
+from selfscan.models import Region
+from selfscan.models.types import utcnow
 from selfscan.region.dashboard import min_group_size
 from selfscan.region.views import bp
+from selfscan.services import freshness
 from selfscan.services.paths import PATH_COLUMNS, Path, path_rows, region_path
 from selfscan.texts import DOWNLOADS, agreed_score, number, table_download
 
 
 @bp.route("/pad")
 def path(region: str):  # type: ignore[no-untyped-def]
-    """The region's closed rounds, oldest first."""
+    """The region's closed rounds, oldest first. The content is kept (infra/pagecache) while
+    nothing it reads has changed (freshness.path_stamp): twenty rounds' table and chart."""
     row = get_region(region)
-    found = region_path(get_session(), row, min_group_size())
+    db = get_session()
+    k = min_group_size()
+    now = utcnow()
+    body = pagecache.kept_html(
+        db,
+        ("path", row.id, k, current_language()),
+        freshness.path_stamp(db, row, now),
+        lambda: _body(row, k, now),
+    )
+    return render_template("region/path.html", region=row, body=body)
+
+
+def _body(row: Region, k: int, now: datetime) -> str:
+    found = region_path(get_session(), row, k, now)
     return render_template(
-        "region/path.html",
+        "region/_path_body.html",
         region=row,
         path=found,
         chart=path_chart(found),

@@ -219,6 +219,24 @@ _COMPARE_STAMP = _one_row(
 )
 
 
+_REGION_ROUNDS = Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id == REGION))  # type: ignore[union-attr]
+
+_PATH_STAMP = _one_row(
+    # The region's figures in every round, and its participation: its submitted responses,
+    # the invitations and the sectors of its organisations.
+    _submitted(Response.region_id == REGION),
+    _invitations(Invitation.region_id == REGION),
+    _changed(Organisation, Organisation.region_id == REGION),
+    # Its rounds: which, their titles and dates, which have closed.
+    select(func.count()).select_from(RoundRegion).where(RoundRegion.region_id == REGION),
+    _changed(Round, _REGION_ROUNDS),
+    _closed(_REGION_ROUNDS),
+    _changed(Region, Region.id == REGION),
+    # The agreed positions and the ambitions beside the means.
+    _changed(AgreedPosition, AgreedPosition.region_id == REGION),
+    _changed(Ambition, Ambition.region_id == REGION),
+)
+
 _ROUND_FIGURES_STAMP = _one_row(
     # The round's figures: its submitted responses, counted (exact, whatever the servers' clocks).
     _submitted(Response.round_id == ROUND),
@@ -239,6 +257,12 @@ def overview_stamp(session: Session, round_: Round, now: datetime) -> Stamp:
     """What the programme overview of one round reads, at the moment `now`."""
     params = {"round_id": round_.id, "now": now}
     return tuple(session.exec(_OVERVIEW_STAMP, params=params).one())  # type: ignore[call-overload]
+
+
+def path_stamp(session: Session, region: Region, now: datetime) -> Stamp:
+    """What a region's path over the years reads, at the moment `now`."""
+    params = {"region_id": region.id, "now": now}
+    return tuple(session.exec(_PATH_STAMP, params=params).one())  # type: ignore[call-overload]
 
 
 def round_figures_stamp(session: Session, round_: Round, now: datetime) -> Stamp:
