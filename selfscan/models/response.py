@@ -46,6 +46,9 @@ class Invitation(SQLModel, table=True):
         CheckConstraint(in_list("perspective", PERSPECTIVE_KEYS), name="perspective"),
         # A region's invitations of one round (the dashboard's stamp, migration 0005).
         Index(None, "region_id", "round_id"),
+        # A round's invitations as the overview's stamp aggregates them, from the index alone
+        # (migration 0017).
+        Index(None, "round_id", "created_at", "revoked_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
