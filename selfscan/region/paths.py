@@ -28,8 +28,10 @@ from selfscan.texts import DOWNLOADS, agreed_score, number, table_download
 
 @bp.route("/pad")
 def path(region: str):  # type: ignore[no-untyped-def]
-    """The region's closed rounds, oldest first. The content is kept (infra/pagecache) while
-    nothing it reads has changed (freshness.path_stamp): twenty rounds' table and chart."""
+    """The region's closed rounds, oldest first.
+
+    The content is kept (infra/pagecache) while nothing it reads has changed
+    (freshness.path_stamp): twenty rounds' table and chart."""
     row = get_region(region)
     db = get_session()
     k = min_group_size()
