@@ -174,15 +174,21 @@ CHANGES: dict[str, Callable] = {
 }
 
 
+def follows(change: str, url: str, app, client, db, world) -> None:  # type: ignore[no-untyped-def]
+    """The page at `url` is kept until `change` is made, then shows it as rendering it afresh
+    from the database does."""
+    before = view(client, url)
+    assert view(client, url) == before  # kept
+    CHANGES[change](db, world)
+    db.commit()
+    after = view(client, url)
+    assert after != before, f"{url} did not show {change}"
+    assert after == rendered_afresh(client, app, url)
+
+
 @pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
 def test_the_kept_dashboard_follows_every_change(change, app, client, db, results):
-    before = view(client, DASHBOARD)
-    assert view(client, DASHBOARD) == before  # kept
-    CHANGES[change](db, results)
-    db.commit()
-    after = view(client, DASHBOARD)
-    assert after != before, f"the dashboard did not show {change}"
-    assert after == rendered_afresh(client, app, DASHBOARD)
+    follows(change, DASHBOARD, app, client, db, results)
 
 
 OVERVIEW_CHANGES = [
@@ -206,13 +212,7 @@ def test_the_kept_overview_follows_every_change(change, app, client, db, results
         results = {**results, "earlier": results["round"]}
     if change == "a new action":
         results = {**results, "earlier": results["round"]}
-    before = view(client, OVERVIEW)
-    assert view(client, OVERVIEW) == before
-    CHANGES[change](db, results)
-    db.commit()
-    after = view(client, OVERVIEW)
-    assert after != before, f"the overview did not show {change}"
-    assert after == rendered_afresh(client, app, OVERVIEW)
+    follows(change, OVERVIEW, app, client, db, results)
 
 
 def test_the_overview_follows_the_clock_to_a_round_that_opens(app, client, db, results, make):
@@ -370,13 +370,7 @@ PATH_CHANGES = [
 
 @pytest.mark.parametrize("change", PATH_CHANGES)
 def test_the_kept_path_follows_every_change(change, app, client, db, results):
-    before = view(client, PATH)
-    assert view(client, PATH) == before
-    CHANGES[change](db, results)
-    db.commit()
-    after = view(client, PATH)
-    assert after != before, f"the path did not show {change}"
-    assert after == rendered_afresh(client, app, PATH)
+    follows(change, PATH, app, client, db, results)
 
 
 def test_the_kept_path_follows_a_round_that_closes_by_the_clock(app, client, db, results, make):
