@@ -457,18 +457,20 @@ def region_figures_by_round(
     for round_ in released:
         # A round without submitted responses has no row: the one-round aggregate's values.
         stamp = stamps.get(round_.id, (0, None, None))  # type: ignore[arg-type]
+        key = (round_.id, region_id, k)
         with _cache_lock:
-            kept = cache.get((round_.id, region_id, k))  # type: ignore[arg-type]
+            kept = cache.get(key)  # type: ignore[arg-type]
             if kept is not None and kept[0] == stamp:
-                cache.move_to_end((round_.id, region_id, k))  # type: ignore[arg-type]
+                cache.move_to_end(key)  # type: ignore[arg-type]
                 found[round_.id] = kept[1]  # type: ignore[index]
                 continue
         todo.append(round_)
+    # The rounds not kept in this worker: the database's kept sums where they still hold.
     stored = kept_sums(session, [r.id for r in todo], [region_id]) if todo else {}  # type: ignore[misc]
     for round_ in todo:
         stamp = stamps.get(round_.id, (0, None, None))  # type: ignore[arg-type]
         key = (round_.id, region_id, k)
-        in_database = stored.get(key[:2])  # type: ignore[arg-type]
+        in_database = stored.get((round_.id, region_id))  # type: ignore[arg-type]
         if in_database is not None and in_database[0] == stamp:
             raw = {region_id: in_database[1]}
         else:
