@@ -1,7 +1,10 @@
 """Profile one of the benchmark's pages in-process with pyinstrument, on the benchmark's data.
 
-    .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|compare-default|compare-wide|overview|overview-open [N]
-        [--server postgresql+psycopg://...] [--regions 40] [--sql] [--nothing-kept]
+    .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|compare-default|compare-wide|overview|overview-open|path|api-figures [N]
+        [--server postgresql+psycopg://...] [--regions 40] [--tenyear] [--sql] [--nothing-kept]
+
+With --tenyear, on bench.tenyear's kept data set (400 regions x 20 rounds unless --regions says
+otherwise; built first if there is none) instead of a throwaway copy of bench.data's.
 
 Prints where the time of N requests goes (pyinstrument's text report) and the number of SQL
 statements per request (with --sql, also the statements of one request). pyinstrument is in the `dev` extra.
@@ -11,18 +14,24 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import re
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pyinstrument import Profiler
 from sqlalchemy import event
 
-from bench import compare, data
+from bench import compare, data, tenyear, tenyear_data
 from bench.run import FIRST_PRINCIPLE, autosave_lines
 from selfscan import create_app
 from selfscan.infra import pagecache
 
+# The API client's Accept-Encoding (SELFSCAN_PROFILE_ENCODING): "gzip" as requests and curl
+# --compressed send it, or "identity".
+ENCODING = os.environ.get("SELFSCAN_PROFILE_ENCODING", "identity")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -39,11 +48,16 @@ def main() -> None:
             "compare-wide",
             "overview",
             "overview-open",
+            "path",
+            "api-figures",
         ],
     )
     parser.add_argument("n", nargs="?", type=int, default=50)
     parser.add_argument("--server")
-    parser.add_argument("--regions", type=int, default=40)
+    parser.add_argument("--regions", type=int)
+    parser.add_argument(
+        "--tenyear", action="store_true", help="on bench.tenyear's data set (kept between runs)"
+    )
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
     parser.add_argument(
         "--nothing-kept",
@@ -51,8 +65,8 @@ def main() -> None:
         help="drop the kept pages before each request: the cost of rendering from the database",
     )
     args = parser.parse_args()
-    with data.throwaway_database(args.server) as url:
-        dataset = data.create(url, args.regions)
+    with _database(args) as dataset:
+        url = dataset.url
         links = data.respondent_links(url, dataset.open_round, 1)
         app = create_app(
             {
@@ -96,7 +110,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         print(
             profiler.output_text(
-                unicode=True, color=False, show_all=bool(__import__("os").environ.get("SHOW_ALL"))
+                unicode=True, color=False, show_all=bool(os.environ.get("SHOW_ALL"))
             )
         )
         print(
@@ -105,6 +119,18 @@ def main() -> None:
             f"{len(statements) / args.n:.1f} SQL statements per request"
         )
         app.extensions["selfscan.engine"].dispose()
+
+
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[data.Dataset]:
+    """bench.tenyear's kept set, or a throwaway copy of bench.data's."""
+    if args.tenyear:
+        url, _ = tenyear_data.kept_database(args.server, args.regions or tenyear_data.REGIONS)
+        keys = tenyear.round_keys()
+        yield data.Dataset(url, keys[-1], keys)
+        return
+    with data.throwaway_database(args.server) as url:
+        yield data.create(url, args.regions or 40)
 
 
 def prepare(client, page: str, dataset: data.Dataset, link: str):  # type: ignore[no-untyped-def]
@@ -150,10 +176,21 @@ def prepare(client, page: str, dataset: data.Dataset, link: str):  # type: ignor
     if page == "overview":
         sign_in(data.PROGRAMME_EMAIL)
         return get(f"/programma/overzicht/{dataset.closed_round}")
+    if page == "api-figures":
+        (token,) = tenyear_data.api_tokens(dataset.url, 1)
+        figures = f"/api/v1/rounds/{dataset.closed_round}/figures"
+        headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": ENCODING}
+
+        def api() -> None:
+            assert client.get(figures, headers=headers).status_code == 200
+
+        return api
     if page == "overview-open":  # the round being answered (bench.closeday: the day's costliest)
         sign_in(data.PROGRAMME_EMAIL)
         return get(f"/programma/overzicht/{dataset.open_round}")
     sign_in(data.COORDINATOR_EMAIL)
+    if page == "path":
+        return get(f"/regio/{data.BENCH_REGION}/pad")
     if page == "dashboard":
         return get(f"/regio/{data.BENCH_REGION}/resultaten/{dataset.closed_round}")
     chosen = compare.selections(dataset)

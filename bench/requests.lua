@@ -1,6 +1,7 @@
 -- wrk script: cycles through the requests listed in a file, one per line, tab-separated:
---   method, path, Cookie header (or "Bearer <API token>"), CSRF token, form body (the last
---   three may be empty).
+--   method, path, Cookie header (or "Bearer <API token>"; either after "gzip " to send
+--   Accept-Encoding: gzip, as API clients do), CSRF token, form body (the last three may be
+--   empty).
 -- Each thread starts at its own place in the list, so with many lines (one per respondent)
 -- the connections spread over different sessions. `done` prints one line of JSON for run.py.
 --
@@ -21,6 +22,10 @@ function init(args)
     local method, path, cookie, token, body =
       line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
     local headers = {}
+    if cookie:sub(1, 5) == "gzip " then
+      headers["Accept-Encoding"] = "gzip"
+      cookie = cookie:sub(6)
+    end
     if cookie:sub(1, 7) == "Bearer " then
       headers["Authorization"] = cookie -- an API token (bench/tenyear.py)
     elseif cookie ~= "" then

@@ -616,9 +616,14 @@ def warm_up(base: str, line: Line) -> None:
 
 
 def line_headers(cookie: str) -> dict[str, str]:
-    """A line's third field as a header: a session's cookie, or "Bearer <token>" for the API
-    (as bench/requests.lua sends it)."""
-    return {"Authorization" if cookie.startswith("Bearer ") else "Cookie": cookie}
+    """A line's third field as headers: a session's cookie, or "Bearer <token>" for the API,
+    either after "gzip " for Accept-Encoding: gzip (as bench/requests.lua sends them)."""
+    headers = {}
+    if cookie.startswith("gzip "):
+        headers["Accept-Encoding"] = "gzip"
+        cookie = cookie.removeprefix("gzip ")
+    headers["Authorization" if cookie.startswith("Bearer ") else "Cookie"] = cookie
+    return headers
 
 
 def drain(base: str) -> None:

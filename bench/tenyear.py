@@ -127,8 +127,13 @@ def pages(coordinator: str, programme: str, rounds: list[str]) -> dict[str, list
         "compare page": [("GET", f"/vergelijken?{compare}", coordinator, "", "")],
         "region path": [("GET", f"{region}/pad", coordinator, "", "")],
         # Every region's figures of the round with the programme team's tokens, one a line
-        # (bench/requests.lua sends "Bearer ..." as the Authorization header).
+        # (bench/requests.lua sends "Bearer ..." as the Authorization header), accepting gzip
+        # as API clients do (requests, curl --compressed, httr); and once more without.
         "API round figures": [
+            ("GET", f"/api/v1/rounds/{closed}/figures", f"gzip Bearer {token}", "", "")
+            for token in API_TOKENS
+        ],
+        "API figures, no gzip": [
             ("GET", f"/api/v1/rounds/{closed}/figures", f"Bearer {token}", "", "")
             for token in API_TOKENS
         ],

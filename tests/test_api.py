@@ -4,6 +4,7 @@ the person behind a personal API token; the tokens themselves; the OpenAPI descr
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -153,6 +154,23 @@ def test_the_round_figures_are_the_schemas_dump_and_kept_only_while_nothing_chan
         )
 
     assert total_n(get_json(client, url)) == total_n(first) - 1
+
+
+def test_the_round_figures_are_gzipped_for_a_client_that_accepts_it(app, world, rounds):
+    url = "/api/v1/rounds/ronde-1/figures"
+    token = world["api_tokens"]["programme"]
+    plain = program(app, token).get(url)
+    assert plain.content_encoding is None and "Accept-Encoding" in plain.vary
+    # As requests and curl --compressed ask: the same JSON, gzipped, first made and then kept.
+    for _ in range(2):
+        packed = program(app, token, accept_encoding="gzip, deflate").get(url)
+        assert packed.status_code == 200 and packed.mimetype == "application/json"
+        assert packed.content_encoding == "gzip" and "Accept-Encoding" in packed.vary
+        assert len(packed.get_data()) < len(plain.get_data())
+        assert json.loads(gzip.decompress(packed.get_data())) == plain.get_json()
+    # A client that refuses gzip gets it unpacked.
+    refused = program(app, token, accept_encoding="gzip;q=0, identity").get(url)
+    assert refused.content_encoding is None and refused.get_data() == plain.get_data()
 
 
 def test_a_coordinator_cannot_read_another_private_region(app, db, world, rounds):

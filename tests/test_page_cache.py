@@ -9,13 +9,22 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 from sqlmodel import select
 from test_exchange import ROWS, import_rows, row
 
 from conftest import close_round, login
 from selfscan.infra import pagecache
-from selfscan.models import Invitation, PrincipleComment, Region, Response, Round, RoundRegion
+from selfscan.models import (
+    Action,
+    ChangeMark,
+    Invitation,
+    PrincipleComment,
+    Region,
+    Response,
+    Round,
+    RoundRegion,
+)
 from selfscan.models.types import utcnow
 from selfscan.services import agenda, ambitions, privacy, regions, rounds
 from selfscan.services.agenda import ReflectionInput
@@ -193,6 +202,7 @@ def test_the_kept_dashboard_follows_every_change(change, app, client, db, result
 
 OVERVIEW_CHANGES = [
     "a response in the region",
+    "an organisation's sector",
     "a response in another region (the all-regions line)",
     "an invitation",
     "a revoked invitation",
@@ -229,6 +239,58 @@ def test_the_overview_follows_the_clock_to_a_round_that_opens(app, client, db, r
     after = view(client, OVERVIEW)
     assert "Ronde 2" in after
     assert after == rendered_afresh(client, app, OVERVIEW)
+
+
+# Changes made with plain SQL, as a database administrator or a bulk load would: no
+# `updated_at` moves, only the database's own change marks do (migration 0018's triggers).
+PLAIN_SQL_CHANGES = {
+    "an organisation's sector": "UPDATE organisation SET sector = 'vo' WHERE name = 'School A'",
+    "an invitation moved to another region": "UPDATE invitation SET"
+    " region_id = (SELECT region_id FROM organisation WHERE name = 'Opvang C'),"
+    " organisation_id = (SELECT id FROM organisation WHERE name = 'Opvang C')"
+    " WHERE email = 'bestaand-1@example.org'",
+    "an action's status": "UPDATE action SET status = 'done' WHERE title = 'Nu'",
+    "an invitation removed": "DELETE FROM invitation WHERE email = 'bestaand-2@example.org'",
+}
+
+
+@pytest.mark.parametrize("change", PLAIN_SQL_CHANGES)
+def test_the_kept_overview_follows_a_change_in_plain_sql(change, app, client, db, results, make):
+    region_c = db.exec(select(Region).where(Region.key == "regio-c")).one()
+    make.organisation(region_c, "Opvang C", "kinderopvang")
+    agenda.add_action(
+        db, region=results["region_a"], round_=results["round"], principle="samen-beter", title="Nu"
+    )
+    db.commit()
+    before = view(client, OVERVIEW)
+    assert view(client, OVERVIEW) == before  # kept
+    db.execute(text(PLAIN_SQL_CHANGES[change]))
+    db.commit()
+    after = view(client, OVERVIEW)
+    assert after != before, f"the overview did not show {change}"
+    assert after == rendered_afresh(client, app, OVERVIEW)
+
+
+def test_the_change_marks_are_per_table_and_round_and_drawn_anew(db, results, make):
+    def marks() -> dict[tuple[str, int], int]:
+        return {(m.topic, m.round_id): m.mark for m in db.exec(select(ChangeMark))}
+
+    this, earlier = results["round"].id, results["earlier"].id
+    before = marks()
+    assert {("invitation", this), ("action", earlier), ("organisation", 0)} <= before.keys()
+    db.execute(update(Invitation).where(Invitation.round_id == this).values(revoked_at=utcnow()))
+    db.commit()
+    after = marks()
+    assert after[("invitation", this)] != before[("invitation", this)]
+    assert {k: v for k, v in after.items() if k != ("invitation", this)} == {
+        k: v for k, v in before.items() if k != ("invitation", this)
+    }
+    # Rows moved from one round to another mark both rounds.
+    db.execute(update(Action).where(Action.round_id == earlier).values(round_id=this))
+    db.commit()
+    moved = marks()
+    assert moved[("action", earlier)] != after[("action", earlier)]
+    assert moved[("action", this)] != after.get(("action", this))
 
 
 def rounds_opened_now(db, round_: Round) -> None:
