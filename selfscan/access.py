@@ -239,9 +239,7 @@ def token_user(req: Request) -> User | None:
         throttle.count(failure)
         return None
     row, user = found
-    use = (throttle.API_TOKEN, str(row.id))
-    throttle.refuse_when_exceeded(use)
-    throttle.count(use)
+    throttle.spend((throttle.API_TOKEN, str(row.id)))
     api_tokens.note_use(engine().execution_options(**{throttle.COUNTER_OPTION: True}), row)
     return user
 

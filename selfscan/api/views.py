@@ -169,7 +169,11 @@ def round_figures(round: str):  # type: ignore[no-untyped-def]
     # JSON is kept gzipped per viewer's set of unseen regions while what it reads stays the same
     # (infra/pagecache), as pages are, and sent so to clients that accept it (Python's requests
     # does, as does curl --compressed).
-    unseen = viewer.unseen(scores.region_ids_in_round(db, round_))
+    unseen = (
+        frozenset()  # the programme team sees every region: nothing to read
+        if viewer.visible is None
+        else viewer.unseen(scores.region_ids_in_round(db, round_))
+    )
     key = ("api-round-figures", round_.id, k, unseen)
     stamp = freshness.round_figures_stamp(db, round_, now)
     packed = pagecache.kept(db, key, stamp)

@@ -20,12 +20,13 @@ import math
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import Engine, case, delete, func, select
+from sqlalchemy import Engine, bindparam, case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import TooManyRequests
@@ -132,6 +133,16 @@ class Counters:
         for item in limit.items:
             self.strategy.hit(item, *self._identifiers(limit, key))
 
+    def spend(self, limit: Limit, key: str) -> int | None:
+        """Count one against the limit: None if that stayed within it, else the seconds until
+        it allows one more."""
+        identifiers = self._identifiers(limit, key)
+        over = [item for item in limit.items if not self.strategy.hit(item, *identifiers)]
+        if not over:
+            return None
+        resets = [self.strategy.get_window_stats(item, *identifiers).reset_time for item in over]
+        return max(1, math.ceil(max(resets) - now()))
+
 
 def init_app(app: Flask) -> None:
     """Open the counters named by RATELIMIT_STORAGE_URI (none when RATELIMIT_ENABLED is off)."""
@@ -170,6 +181,18 @@ def failed_link() -> None:
     count(check)
 
 
+def spend(*checks: tuple[Limit, str]) -> None:
+    """Count one against each (limit, key), and 429 (with Retry-After) once that goes over any:
+    for what counts every request (an API token's), one write per limit where checking first
+    and counting after would be a read and a write. A refused request counts too."""
+    counters = _counters()
+    if counters is None:
+        return
+    waits = [w for limit, key in checks if (w := counters.spend(limit, key)) is not None]
+    if waits:
+        raise TooManyRequests(retry_after=max(waits))
+
+
 def count(*checks: tuple[Limit, str]) -> None:
     """Count one against each (limit, key). Call it outside a write transaction of the
     request's own session: on SQLite the counter's write would wait for that lock."""
@@ -195,24 +218,36 @@ class DatabaseStorage(Storage):
     def base_exceptions(self) -> type[Exception]:
         return SQLAlchemyError
 
-    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        moment, table = now(), self.table
+    @cached_property
+    def _incr(self) -> Any:
+        """The upsert that counts, built once: a new window, or one more in the current."""
+        table = self.table
         insert = (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert
+        amount, moment, expires = bindparam("amount"), bindparam("moment"), bindparam("expires")
         ended = table.c.expires_at <= moment
-        statement = (
+        return (
             insert(table)
-            .values(key=_short(key), count=amount, expires_at=moment + expiry)
+            .values(key=bindparam("key"), count=amount, expires_at=expires)
             .on_conflict_do_update(
                 index_elements=[table.c.key],
                 set_={
                     "count": case((ended, amount), else_=table.c.count + amount),
-                    "expires_at": case((ended, moment + expiry), else_=table.c.expires_at),
+                    "expires_at": case((ended, expires), else_=table.c.expires_at),
                 },
             )
             .returning(table.c.count)
         )
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        moment = now()
+        values = {
+            "key": _short(key),
+            "amount": amount,
+            "moment": moment,
+            "expires": moment + expiry,
+        }
         with self.engine.begin() as connection:
-            return int(connection.execute(statement).scalar_one())
+            return int(connection.execute(self._incr, values).scalar_one())
 
     def get(self, key: str) -> int:
         table = self.table
