@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, text, update
-from sqlmodel import select
+from sqlmodel import Session, select
 from test_exchange import ROWS, import_rows, row
 
 from conftest import close_round, login
@@ -26,7 +26,7 @@ from selfscan.models import (
     RoundRegion,
 )
 from selfscan.models.types import utcnow
-from selfscan.services import agenda, ambitions, privacy, regions, rounds
+from selfscan.services import agenda, ambitions, privacy, regions, responses, rounds
 from selfscan.services.agenda import ReflectionInput
 from selfscan.services.invitations import create_invitation, revoke
 
@@ -444,3 +444,34 @@ def test_the_kept_path_follows_a_round_that_closes_by_the_clock(app, client, db,
     after = view(client, PATH)
     assert "Ronde 2" in after
     assert after == rendered_afresh(client, app, PATH)
+
+
+def test_responses_mark_their_round_only_when_submitted(db, engine, make, world):
+    def mark() -> int | None:
+        found = db.exec(
+            select(ChangeMark.mark).where(
+                ChangeMark.topic == "response", ChangeMark.round_id == world["round"].id
+            )
+        )
+        return found.first()
+
+    invitation, _ = make.invitation(world["round"], world["org_a"])
+    with Session(engine) as session:  # a transaction of its own, as a request has
+        responses.start(session, session.get(Invitation, invitation.id))
+        session.commit()
+    # A draft and its autosaves (each moves the row's revision) leave the round's mark alone.
+    db.execute(text("UPDATE response SET revision = revision + 1"))
+    db.commit()
+    assert mark() is None
+    db.execute(text("UPDATE response SET status = 'submitted', submitted_at = updated_at"))
+    db.commit()
+    submitted = mark()
+    assert submitted is not None
+    # A submitted response that changes (an erased invitee, an import) or goes moves it again.
+    db.execute(text("UPDATE response SET invitation_id = NULL"))
+    db.commit()
+    assert mark() not in (None, submitted)
+    changed = mark()
+    db.execute(text("DELETE FROM response"))
+    db.commit()
+    assert mark() not in (None, changed)

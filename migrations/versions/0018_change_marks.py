@@ -1,11 +1,13 @@
 """change marks: a mark per table (per round for invitations and actions) that triggers draw
 anew on every change, for the programme overview's freshness stamp
 
-The overview's stamp aggregated a round's invitations, every organisation and the round's
-actions on every request: at 400 regions 14,000, 4,400 and 1,600 rows, 6 of a kept overview's
-14 ms on SQLite. Now it reads one row of each from change_mark, which the database keeps: a
+The overview's stamp aggregated a round's invitations and submitted responses, every
+organisation, every round's regions and the round's actions on every request: at 400 regions
+14,000, 12,000, 4,400, 8,000 and 1,600 rows, 7 of a kept overview's 14 ms on SQLite; the API's
+figures of a round counted its submitted responses. Now it reads one row of each from change_mark, which the database keeps: a
 trigger on each table sets its mark to a new random number whenever a statement adds, changes
-or removes rows (for invitations and actions, the mark of each round whose rows it touched).
+or removes rows (for invitations and actions, the mark of each round whose rows it touched; for
+responses, only submitted ones, per round).
 SQLite has row triggers only; PostgreSQL's are per statement, reading the rows touched from
 transition tables, so that a bulk load (COPY) sets each round's mark once.
 
@@ -26,8 +28,16 @@ depends_on: str | Sequence[str] | None = None
 
 # The tables marked, and whether per round (as selfscan.models.changes.MARKED; written out
 # here, as a migration must not follow the code's later changes).
-MARKED = {"invitation": True, "action": True, "organisation": False}
+MARKED = {"invitation": True, "action": True, "organisation": False, "round_region": False}
 OPERATIONS = ("insert", "update", "delete")
+# Responses are marked per round only where a submitted one is added, changed or removed (a
+# draft's autosave changes its row too, and must not touch the mark every other respondent in
+# the round would wait on): row triggers with a condition, on both databases.
+SUBMITTED = {
+    "insert": "NEW.status = 'submitted'",
+    "update": "OLD.status = 'submitted' OR NEW.status = 'submitted'",
+    "delete": "OLD.status = 'submitted'",
+}
 
 _SQLITE_SET = """INSERT INTO change_mark (topic, round_id, mark) VALUES ('{topic}', {round}, random())
     ON CONFLICT (topic, round_id) DO UPDATE SET mark = excluded.mark;"""
@@ -65,6 +75,23 @@ BEGIN
 END $$
 """
 
+_PG_ROW_FUNCTION = """
+CREATE FUNCTION change_mark_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        INSERT INTO change_mark (topic, round_id, mark)
+        VALUES (TG_ARGV[0], OLD.round_id, floor(random() * 1e18)::bigint)
+        ON CONFLICT (topic, round_id) DO UPDATE SET mark = excluded.mark;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO change_mark (topic, round_id, mark)
+        VALUES (TG_ARGV[0], NEW.round_id, floor(random() * 1e18)::bigint)
+        ON CONFLICT (topic, round_id) DO UPDATE SET mark = excluded.mark;
+    END IF;
+    RETURN NULL;
+END $$
+"""
+
 _PG_REFERENCING = {
     "insert": "REFERENCING NEW TABLE AS new_rows",
     "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -95,6 +122,13 @@ def upgrade() -> None:
                     f"ON {table} {referencing} FOR EACH STATEMENT "
                     f"EXECUTE FUNCTION change_mark_set({arguments})"
                 )
+        op.execute(_PG_ROW_FUNCTION)
+        for operation, condition in SUBMITTED.items():
+            op.execute(
+                f"CREATE TRIGGER {_trigger('response', operation)} AFTER {operation.upper()} "
+                f"ON response FOR EACH ROW WHEN ({condition}) "
+                "EXECUTE FUNCTION change_mark_row('response')"
+            )
         return
     for table, per_round in MARKED.items():
         for operation in OPERATIONS:
@@ -105,10 +139,19 @@ def upgrade() -> None:
                 f"CREATE TRIGGER {_trigger(table, operation)} AFTER {operation.upper()} "
                 f"ON {table} FOR EACH ROW BEGIN\n    {body}\nEND"
             )
+    for operation, condition in SUBMITTED.items():
+        rows = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}[operation]
+        body = "\n    ".join(
+            _SQLITE_SET.format(topic="response", round=f"{row}.round_id") for row in rows
+        )
+        op.execute(
+            f"CREATE TRIGGER {_trigger('response', operation)} AFTER {operation.upper()} "
+            f"ON response FOR EACH ROW WHEN {condition} BEGIN\n    {body}\nEND"
+        )
 
 
 def downgrade() -> None:
-    for table in MARKED:
+    for table in [*MARKED, "response"]:
         for operation in OPERATIONS:
             trigger = _trigger(table, operation)
             if op.get_bind().dialect.name == "postgresql":
@@ -117,4 +160,5 @@ def downgrade() -> None:
                 op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS change_mark_set()")
+        op.execute("DROP FUNCTION IF EXISTS change_mark_row()")
     op.drop_table("change_mark")

@@ -13,8 +13,15 @@ from sqlmodel import Field, SQLModel
 
 from selfscan.models.base import metadata  # noqa: F401  (the naming convention must come first)
 
-# The tables marked, and whether per round (migration 0018 makes their triggers).
-MARKED = {"invitation": True, "action": True, "organisation": False}
+# The tables marked, and whether per round (migration 0018 makes their triggers). "response"
+# is marked per round only for submitted responses: a draft's autosaves leave it alone.
+MARKED = {
+    "invitation": True,
+    "action": True,
+    "organisation": False,
+    "round_region": False,
+    "response": True,
+}
 EVERY_ROUND = 0  # the round_id of a table's one mark when its rows belong to no round
 
 
