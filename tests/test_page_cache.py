@@ -25,6 +25,7 @@ from selfscan.models import (
     Round,
     RoundRegion,
 )
+from selfscan.models.changes import MARKED
 from selfscan.models.types import utcnow
 from selfscan.services import agenda, ambitions, privacy, regions, responses, rounds
 from selfscan.services.agenda import ReflectionInput
@@ -475,3 +476,18 @@ def test_responses_mark_their_round_only_when_submitted(db, engine, make, world)
     db.execute(text("DELETE FROM response"))
     db.commit()
     assert mark() not in (None, changed)
+
+
+def test_every_marked_table_has_its_triggers(engine):
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            query = "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'change_mark_%'"
+        else:
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        triggers = set(connection.execute(text(query)).scalars())
+    expected = {
+        f"change_mark_{table}_{operation}"
+        for table in MARKED
+        for operation in ("insert", "update", "delete")
+    }
+    assert expected <= triggers, expected - triggers

@@ -48,7 +48,7 @@ from selfscan.models import (
     Round,
     RoundRegion,
 )
-from selfscan.models.changes import EVERY_ROUND
+from selfscan.models.changes import EVERY_ROUND, MARKED
 
 Stamp = tuple[Any, ...]
 
@@ -114,6 +114,8 @@ def _one_row(*parts: Select[Any]) -> Select[Any]:
 def _mark(topic: str, round_: Any = EVERY_ROUND) -> Select[Any]:
     """The change mark of `topic`'s rows (in round `round_`): one row, which triggers in the
     database draw anew on every change of those rows (selfscan.models.changes)."""
+    if topic not in MARKED:  # no trigger would ever set it: the stamp would never move
+        raise ValueError(f"no change mark is kept for {topic!r}")
     mark = select(ChangeMark.mark).where(ChangeMark.topic == topic, ChangeMark.round_id == round_)
     return select(mark.scalar_subquery())
 
