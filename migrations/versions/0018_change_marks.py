@@ -1,11 +1,11 @@
-"""change marks: a mark per table (per round for invitations and actions) that triggers draw
-anew on every change, for the programme overview's freshness stamp
+"""change marks: a mark per table (per round for invitations, actions and submitted responses)
+that triggers draw anew on every change, for the freshness stamps of the overview and the API
 
 The overview's stamp aggregated a round's invitations and submitted responses, every
 organisation, every round's regions and the round's actions on every request: at 400 regions
 14,000, 12,000, 4,400, 8,000 and 1,600 rows, 7 of a kept overview's 14 ms on SQLite; the API's
-figures of a round counted its submitted responses. Now it reads one row of each from change_mark, which the database keeps: a
-trigger on each table sets its mark to a new random number whenever a statement adds, changes
+figures of a round counted its submitted responses. Now they read one row of each from
+change_mark, which the database keeps: a trigger on each table sets its mark to a new random number whenever a statement adds, changes
 or removes rows (for invitations and actions, the mark of each round whose rows it touched; for
 responses, only submitted ones, per round).
 SQLite has row triggers only; PostgreSQL's are per statement, reading the rows touched from
@@ -30,6 +30,7 @@ depends_on: str | Sequence[str] | None = None
 # here, as a migration must not follow the code's later changes).
 MARKED = {"invitation": True, "action": True, "organisation": False, "round_region": False}
 OPERATIONS = ("insert", "update", "delete")
+ROWS = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}  # what each touches
 # Responses are marked per round only where a submitted one is added, changed or removed (a
 # draft's autosave changes its row too, and must not touch the mark every other respondent in
 # the round would wait on): row triggers with a condition, on both databases.
@@ -132,17 +133,15 @@ def upgrade() -> None:
         return
     for table, per_round in MARKED.items():
         for operation in OPERATIONS:
-            rows = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}[operation]
-            rounds = [f"{row}.round_id" for row in rows] if per_round else ["0"]
+            rounds = [f"{row}.round_id" for row in ROWS[operation]] if per_round else ["0"]
             body = "\n    ".join(_SQLITE_SET.format(topic=table, round=r) for r in rounds)
             op.execute(
                 f"CREATE TRIGGER {_trigger(table, operation)} AFTER {operation.upper()} "
                 f"ON {table} FOR EACH ROW BEGIN\n    {body}\nEND"
             )
     for operation, condition in SUBMITTED.items():
-        rows = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}[operation]
         body = "\n    ".join(
-            _SQLITE_SET.format(topic="response", round=f"{row}.round_id") for row in rows
+            _SQLITE_SET.format(topic="response", round=f"{row}.round_id") for row in ROWS[operation]
         )
         op.execute(
             f"CREATE TRIGGER {_trigger('response', operation)} AFTER {operation.upper()} "
