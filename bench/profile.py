@@ -1,7 +1,7 @@
 """Profile one of the benchmark's pages in-process with pyinstrument, on the benchmark's data.
 
     .venv/bin/python -m bench.profile questionnaire|autosave|dashboard|compare|compare-default|compare-wide|overview|overview-open|path|api-figures [N]
-        [--server postgresql+psycopg://...] [--regions 40] [--tenyear] [--sql] [--nothing-kept]
+        [--server postgresql+psycopg://...] [--regions 40] [--tenyear] [--sql] [--nothing-kept|--cold]
 
 With --tenyear, on bench.tenyear's kept data set (400 regions x 20 rounds unless --regions says
 otherwise; built first if there is none) instead of a throwaway copy of bench.data's.
@@ -28,6 +28,7 @@ from bench import compare, data, tenyear, tenyear_data
 from bench.run import FIRST_PRINCIPLE, autosave_lines
 from selfscan import create_app
 from selfscan.infra import pagecache
+from selfscan.services import scores
 
 # The API client's Accept-Encoding (SELFSCAN_PROFILE_ENCODING): "gzip" as requests and curl
 # --compressed send it, or "identity".
@@ -64,6 +65,12 @@ def main() -> None:
         action="store_true",
         help="drop the kept pages before each request: the cost of rendering from the database",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="drop the kept pages and every kept figure before each request: the work of the "
+        "first request after a restart (bench.tenyear's first-request measure), imports aside",
+    )
     args = parser.parse_args()
     with _database(args) as dataset:
         url = dataset.url
@@ -83,12 +90,16 @@ def main() -> None:
         )
         client = app.test_client()
         request = prepare(client, args.page, dataset, links[0], args.n)
-        if args.nothing_kept:
+        if args.nothing_kept or args.cold:
             engine = app.extensions["selfscan.engine"]
             kept_request = request
+            kept = [pagecache._caches]
+            if args.cold:
+                kept += [scores._caches, scores._pooled_caches, scores._region_caches]
 
             def request() -> None:  # type: ignore[no-redef]
-                pagecache._caches.pop(engine, None)
+                for caches in kept:
+                    caches.pop(engine, None)
                 kept_request()
 
         for _ in range(10):

@@ -5,12 +5,16 @@ do not, and written by the worker, an import, the demo and `selfscan rounds stor
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
+from sqlalchemy import delete
 from sqlmodel import select
 from test_exchange import ROWS, import_rows, row
 
 from conftest import close_round
-from selfscan.core.scoring import ALL, PROGRAMME
+from selfscan.core.scoring import ALL, PROGRAMME, SHOWN_RULES, Viewer, fingerprint
 from selfscan.models import RegionSums, Response, RoundPooled, RoundRegion
 from selfscan.services import region_sums, scores
 
@@ -231,3 +235,134 @@ def test_the_demo_keeps_the_sums_of_its_closed_rounds(runner, db):
     # Every released round's regions are kept as they are: storing again writes nothing.
     released = region_sums.store_released(db)
     assert released and all(s.written == 0 for s in released)
+
+
+def kept_round(db, world, make, app):
+    """A released round of three regions whose figures for the app's k the database keeps."""
+    third_region(db, world, make)
+    round_ = closed_round_with_answers(db, world)
+    import_rows(db, round_, [row("regio-c", "School C", "po", str(v)) for v in (2, 3, 4)], k=1)
+    k = app.config["MIN_GROUP_SIZE"]
+    region_sums.store_round(db, round_, k=k)
+    db.commit()
+    return round_, k
+
+
+def altered_regions(kept: RoundPooled, region_id: int) -> None:
+    """The kept shown groups of one region with every all-sectors score 1.0."""
+    regions = json.loads(kept.regions)
+    for numbers in regions[str(region_id)][ALL][1].values():
+        numbers[1:] = [numbers[0] * 1.0, numbers[0] * 1.0, 1.0, 1.0]
+    kept.regions = json.dumps(regions)
+
+
+def test_a_worker_that_knows_nothing_reads_every_regions_kept_shown_groups(db, world, make, app):
+    round_, k = kept_round(db, world, make, app)
+    region_a = world["region_a"].id
+    forget(db)
+    from_answers = scores._released_figures(db, round_, k)
+    kept = db.get(RoundPooled, (round_.id, k))
+    assert kept.rules == SHOWN_RULES
+    assert scores.decode_regions(kept.regions) == from_answers.regions
+    # Read back, they make the same figures, for the programme team and for a coordinator.
+    forget(db)
+    assert scores._released_figures(db, round_, k) == from_answers
+    coordinator = Viewer(frozenset({region_a}))
+    forget(db)
+    seen = scores.round_figures(db, round_, k, viewer=coordinator)
+    forget(db)
+    scores.sector_groups(db, round_)  # nothing kept in memory, then from the sums
+    assert seen == scores.round_figures(db, round_, k, viewer=coordinator)
+    # Kept groups that differ from the answers, under the round's stamp and rules as they are:
+    # a worker that knows nothing shows them, so they are what it reads.
+    altered_regions(kept, region_a)
+    db.add(kept)
+    db.commit()
+    forget(db)
+    read = scores.round_figures(db, round_, k, viewer=PROGRAMME).regions[region_a][ALL]
+    assert read.figures("kind-centraal").mean == 1.0
+    assert from_answers.regions[region_a][ALL].figures("kind-centraal").mean != 1.0
+
+
+def test_kept_shown_groups_made_by_other_rules_are_not_read_and_are_made_again(
+    db, world, make, app
+):
+    round_, k = kept_round(db, world, make, app)
+    region_a = world["region_a"].id
+    forget(db)
+    honest = scores._released_figures(db, round_, k)
+    kept = db.get(RoundPooled, (round_.id, k))
+    altered_regions(kept, region_a)
+    groups = json.loads(kept.groups)
+    groups[ALL][0] = 99
+    kept.groups = json.dumps(groups)
+    kept.rules = "0123456789abcdef"  # made by a version of the rules that is not this one
+    db.add(kept)
+    db.commit()
+    forget(db)
+    assert scores._released_figures(db, round_, k) == honest
+    forget(db)
+    assert scores.pooled_figures(db, round_, k) == dict(honest.pooled.groups)
+    # The worker makes them again under these rules.
+    region_sums.store_round(db, round_, k=k)
+    db.commit()
+    db.refresh(kept)
+    assert kept.rules == SHOWN_RULES
+    assert scores.decode_regions(kept.regions) == honest.regions
+    assert scores.decode_groups(kept.groups) == dict(honest.pooled.groups)
+
+
+def test_kept_shown_groups_are_not_read_once_the_rounds_responses_change(db, world, make, app):
+    round_, k = kept_round(db, world, make, app)
+    region_a, region_b = world["region_a"].id, world["region_b"].id
+    forget(db)
+    before = scores._released_figures(db, round_, k)
+    kept = db.get(RoundPooled, (round_.id, k))
+    altered_regions(kept, region_a)
+    db.add(kept)
+    db.commit()
+    # One more response in region b, the kept rows left as they were.
+    import_rows(db, round_, [row("regio-b", "School B", "po", "5")], k=1, keep_sums=False)
+    forget(db)
+    now = scores._released_figures(db, round_, k)
+    assert now.regions[region_a] == before.regions[region_a]  # not the altered groups
+    assert now.regions[region_b][ALL].responses == before.regions[region_b][ALL].responses + 1
+
+
+def test_figures_read_from_the_kept_shown_groups_follow_a_later_change(db, world, make, app):
+    round_, k = kept_round(db, world, make, app)
+    region_b = world["region_b"].id
+    forget(db)
+    before = scores._released_figures(db, round_, k)  # read from the kept row
+    import_rows(db, round_, [row("regio-b", "School B", "po", "5")], k=1, keep_sums=False)
+    now = scores._released_figures(db, round_, k)  # no forget: brought up to date in memory
+    assert now.regions[region_b][ALL].responses == before.regions[region_b][ALL].responses + 1
+    forget(db)
+    scores.sector_groups(db, round_)
+    db.execute(delete(RoundPooled))
+    db.commit()
+    assert scores._released_figures(db, round_, k) == now
+
+
+def test_the_rules_fingerprint_is_the_same_in_every_process_and_follows_the_code():
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", "from selfscan.core.scoring import SHOWN_RULES as r; print(r)"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert seen == {SHOWN_RULES}
+
+    def rule(sectors, k):
+        return {s for s in sectors if s in {"po", "vo"} and k >= 5}
+
+    def other_rule(sectors, k):
+        return {s for s in sectors if s in {"po", "vo"} and k >= 6}
+
+    assert fingerprint([rule], 5) == fingerprint([rule], 5)
+    assert fingerprint([rule], 5) != fingerprint([other_rule], 5)
+    assert fingerprint([rule], 5) != fingerprint([rule], 6)

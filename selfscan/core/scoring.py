@@ -14,6 +14,8 @@ module decides what those sums mean and what may be shown.
   each on the principles where it may be shown.
 - `all_regions(regions, k)`: rule 6, pooling the shown groups of several regions; `Pooled.
   for_viewer` and `for_viewer` what one viewer (`Viewer`) may see of them and of the regions.
+- `SHOWN_RULES`: a fingerprint of the code of rules 5, 5b and 6, kept beside their results in
+  the database, so that results made by other rules are never read back.
 - `change(before, after)`: rule 7, the difference of two means where both are shown.
 - `beside_own(total, own, k)`, `import_refusals(before, added, k)` and `subtraction_leaks(before,
   added, k)`: rule 8, what a respondent sees beside their own scores, and which imports may
@@ -26,8 +28,10 @@ module decides what those sums mean and what may be shown.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import types
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
@@ -413,6 +417,40 @@ def all_regions(
         if stats:
             groups[key] = Group(group.responses, stats)
     return Pooled(groups, {key: members.get(key, {}) for key in groups})
+
+
+def _code_text(code: types.CodeType) -> str:
+    """What a function does, as text: its bytecode, the names it uses and its constants (nested
+    functions and comprehensions included), without its file name or line numbers, and with
+    sets of constants in sorted order, so that every process and installation of the same code
+    on the same Python gives the same text."""
+    parts = [code.co_code.hex(), repr(code.co_names)]
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            parts.append(_code_text(const))
+        elif isinstance(const, frozenset):
+            parts.append(repr(sorted(map(repr, const))))
+        else:
+            parts.append(repr(const))
+    return "|".join(parts)
+
+
+def fingerprint(functions: Sequence[Callable[..., object]], *constants: object) -> str:
+    """A short fingerprint of what these functions do with these constants."""
+    text = "\n".join([*(_code_text(f.__code__) for f in functions), repr(constants)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# The rules that decide what is shown of a region and of all regions together: results the
+# database keeps (selfscan.services.region_sums) are read back only under this same fingerprint,
+# so that a new version of these rules never shows what an older one kept.
+SHOWN_RULES = fingerprint(
+    [shown_groups, small_sectors, per_principle, pool, _summed, all_regions],
+    ALL,
+    OTHER,
+    MIN_REGIONS,
+    SECTOR_KEYS,
+)
 
 
 @dataclass(frozen=True)

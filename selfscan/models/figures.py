@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Text
+from sqlalchemy import BigInteger, String, Text
 from sqlmodel import Field, SQLModel
 
 from selfscan.models.base import metadata  # noqa: F401  (the naming convention must come first)
@@ -33,11 +33,14 @@ class RegionSums(SQLModel, table=True):
 
 
 class RoundPooled(SQLModel, table=True):
-    """A released round's all-regions groups as the programme team sees them (rules 5, 5b and
-    6 for minimum group size `k`): what the overview's trend shows of each round.
+    """A released round's figures as the programme team sees them, for minimum group size `k`:
+    the all-regions groups (rules 5, 5b and 6), which the overview's trend shows of each round,
+    and every region's shown groups (rules 5 and 5b), from which a worker that knows nothing yet
+    builds the round's figures without applying the rules to 400 regions' sums again.
 
     `responses`, `id_sum` and `latest` describe all submitted responses of the round when the
-    groups were made; they are used only while the round's still look exactly like that.
+    groups were made, and `rules` the code of the rules that made them
+    (selfscan.core.scoring.SHOWN_RULES); they are used only while both are still the same.
     """
 
     __tablename__ = "round_pooled"
@@ -49,4 +52,7 @@ class RoundPooled(SQLModel, table=True):
     latest: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # {key: [responses, {principle: [n, total, squares, low, high]}]}, as RegionSums.groups
     groups: str = Field(sa_type=Text)
+    # {region id: its shown groups, as `groups`}; regions that show nothing are left out
+    regions: str | None = Field(default=None, sa_type=Text)
+    rules: str = Field(default="", sa_type=String(32), sa_column_kwargs={"server_default": ""})
     stored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -123,12 +123,12 @@ class Overview:
     def trend(self) -> list[overview.TrendPoint]:
         """Over the rounds whose figures are released, oldest first."""
         released = [r for r in self.rounds if r.figures_released(self.now)]
+        others = [r for r in released if r.id not in self._figures]
+        pooled = scores.pooled_by_round(self.db, others, self.k, now=self.now)
         return overview.trend(
             [counts.round_ref(r) for r in released],
             [
-                self._figures[r.id].pooled  # type: ignore[index]
-                if r.id in self._figures
-                else scores.pooled_figures(self.db, r, self.k, now=self.now)
+                self._figures[r.id].pooled if r.id in self._figures else pooled[r.id]  # type: ignore[index]
                 for r in released
             ],
         )

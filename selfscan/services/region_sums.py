@@ -10,7 +10,10 @@ responses still look as they did when the sums were made, and sums up the answer
 kept sums that are missing or out of date make pages slower, never wrong.
 
 The table holds nothing the answers table does not: sums of the same answers, before rules 5-8
-decide what is shown (they are applied to these sums as to sums from the answers).
+decide what is shown (they are applied to these sums as to sums from the answers). Beside them,
+per round and minimum group size, `round_pooled` keeps what rules 5, 5b and 6 made of them for
+the programme team (all regions' groups, and each region's shown groups), read back only while
+the round's responses and the code of those rules (scoring.SHOWN_RULES) stay the same.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from selfscan.core.scoring import SHOWN_RULES, all_regions
 from selfscan.models import RegionSums, Round, RoundPooled
 from selfscan.models.types import utcnow
 from selfscan.services import scores
@@ -52,20 +56,32 @@ def store_round(
 
 
 def _store_pooled(session: Session, round_: Round, k: int) -> None:
-    """The round's all-regions groups for `k` (the overview's trend), made from the sums just
-    kept, under the stamp of all the round's submitted responses; not kept if that changed
-    while they were made."""
+    """The round's figures for `k` as the programme team sees them: the all-regions groups (the
+    overview's trend) and every region's shown groups (any page's first view of the round in a
+    worker), made from the sums just kept, under the stamp of all the round's submitted
+    responses and the fingerprint of the rules; not kept if the responses changed while they
+    were made."""
     before = scores.round_stamp(session, round_)
     kept = session.get(RoundPooled, (round_.id, k))
-    if kept is not None and (kept.responses, kept.id_sum, kept.latest) == before:
+    if (
+        kept is not None
+        and (kept.responses, kept.id_sum, kept.latest) == before
+        and kept.rules == SHOWN_RULES
+        and kept.regions is not None
+    ):
         return
-    pooled = scores.pooled_figures(session, round_, k)
+    shown = {
+        r: groups for r, groups in scores.shown_by_region(session, round_, k).items() if groups
+    }
+    pooled = all_regions(shown, k)
     if scores.round_stamp(session, round_) != before:
         return
     if kept is None:
         kept = RoundPooled(round_id=round_.id, k=k)  # type: ignore[arg-type,call-arg]
     kept.responses, kept.id_sum, kept.latest = before
-    kept.groups = scores.encode_groups(pooled)
+    kept.groups = scores.encode_groups(pooled.groups)
+    kept.regions = scores.encode_regions(shown)
+    kept.rules = SHOWN_RULES
     kept.stored_at = utcnow()
     session.add(kept)
     session.flush()

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, Float, and_, case, cast, func, literal, union_all
 from sqlmodel import Session, col, select
 
 from selfscan.core.scoring import (
+    SHOWN_RULES,
     Group,
     Pooled,
     Stats,
@@ -268,13 +269,27 @@ class _Figures:
 
 
 def _released_figures(session: Session, round_: Round, k: int) -> _Figures:
-    """Shown groups of every region of the round and the all-regions pool (rules 5 and 6).
+    """Shown groups of every region of the round and the all-regions pool (rules 5 and 6)."""
+    return _kept_round(session, round_, k).figures
 
-    Kept per engine, round and region, so that a region's dashboard does not sum up every
-    answer of the round on each view: its cost would follow the size of the database rather
-    than of the region. A submitted response never changes, so per region the number, id sum
-    and latest submission moment of its submitted responses tell whether its groups must be
-    summed again; only those regions are, and the pool is rebuilt from the kept groups.
+
+def shown_by_region(session: Session, round_: Round, k: int) -> dict[int, dict[str, Group]]:
+    """Per region of a released round with submitted responses: its shown groups (rules 5 and
+    5b; empty when the region shows nothing), as selfscan.services.region_sums keeps them."""
+    return dict(_kept_round(session, round_, k).shown)
+
+
+def _kept_round(session: Session, round_: Round, k: int) -> _Kept:
+    """The round's figures as this worker keeps them, made or brought up to date first.
+
+    Kept per engine, round and k, so that a region's dashboard does not sum up every answer of
+    the round on each view: its cost would follow the size of the database rather than of the
+    region. A submitted response never changes, so per region the number, id sum and latest
+    submission moment of its submitted responses tell whether its groups must be summed again;
+    only those regions are, and the pool is rebuilt from the kept groups. A worker that keeps
+    nothing of the round yet reads the regions' shown groups the database keeps for the round
+    (selfscan.services.region_sums), if the round's responses and the rules are still those
+    they were made with, and otherwise the regions' kept sums, or their answers.
     """
     # One row for the whole round first: on a large round, reading a row per region on every
     # view would cost more than the region's own figures.
@@ -285,20 +300,29 @@ def _released_figures(session: Session, round_: Round, k: int) -> _Figures:
         kept = cache.get(key)
         if kept is not None and kept.total == total:
             cache.move_to_end(key)
-            return kept.figures
-    stamps = region_stamps(session, round_)
-    changed = [r for r, stamp in stamps.items() if kept is None or kept.stamps.get(r) != stamp]
-    shown = {r: kept.shown[r] for r in stamps if r not in changed} if kept is not None else {}
-    if changed:
-        raw = _sums(session, round_, changed, stamps, every=kept is None)
-        for region_id in changed:
-            shown[region_id] = shown_groups(raw.get(region_id, {}), k)
-    figures = _Figures(regions={r: s for r, s in shown.items() if s}, pooled=all_regions(shown, k))
+            return kept
+    stored = _stored_shown(session, round_, k, total) if kept is None else None
+    if stored is not None:
+        # The regions' stamps are not read: the first change to the round sums up every region.
+        kept = _Kept(total, {}, stored, _Figures(regions=stored, pooled=all_regions(stored, k)))
+    else:
+        stamps = region_stamps(session, round_)
+        changed = [r for r, s in stamps.items() if kept is None or kept.stamps.get(r) != s]
+        shown = {r: kept.shown[r] for r in stamps if r not in changed} if kept is not None else {}
+        if changed:
+            every = kept is None or not kept.stamps
+            raw = _sums(session, round_, changed, stamps, every=every)
+            for region_id in changed:
+                shown[region_id] = shown_groups(raw.get(region_id, {}), k)
+        figures = _Figures(
+            regions={r: s for r, s in shown.items() if s}, pooled=all_regions(shown, k)
+        )
+        kept = _Kept(total, stamps, shown, figures)
     with _cache_lock:
-        cache[key] = _Kept(total, stamps, shown, figures)
+        cache[key] = kept
         while len(cache) > ROUNDS_CACHED:
             cache.popitem(last=False)
-    return figures
+    return kept
 
 
 def _sums(
@@ -330,7 +354,8 @@ def _sums(
 @dataclass(frozen=True)
 class _Kept:
     total: tuple[object, ...]  # what the round's submitted responses look like
-    stamps: dict[int, tuple[object, ...]]  # region id -> what its submitted responses look like
+    # region id -> what its submitted responses look like; empty when read from the database
+    stamps: dict[int, tuple[object, ...]]
     shown: dict[int, dict[str, Group]]  # region id -> its shown groups (empty when suppressed)
     figures: _Figures
 
@@ -354,24 +379,43 @@ def pooled_figures(
     before the round closes, rule 8), for the overview's trend over every released round: kept
     apart from the regions' figures and small, so that a trend over twenty rounds neither sums
     up nor keeps in memory every region of each of them on every view."""
-    if not round_.figures_released(now):
+    return pooled_by_round(session, [round_], k, now=now).get(round_.id, {})  # type: ignore[arg-type]
+
+
+def pooled_by_round(
+    session: Session, rounds: Sequence[Round], k: int, *, now: datetime | None = None
+) -> dict[int, dict[str, Group]]:
+    """Per round id, `pooled_figures` of the rounds whose figures are released: one query for
+    what their submitted responses look like, and one for the groups the database keeps of the
+    rounds not kept in this worker."""
+    released = [r for r in rounds if r.figures_released(now)]
+    if not released:
         return {}
-    total = round_stamp(session, round_)
+    totals = round_stamps(session, released)
     cache = _pooled_cache(session)
-    key = (round_.id, k)
-    with _cache_lock:
-        kept = cache.get(key)
-        if kept is not None and kept[0] == total:
-            cache.move_to_end(key)
-            return dict(kept[1])
-    pooled = _kept_pooled(session, round_, k, total)
-    if pooled is None:
-        pooled = dict(_released_figures(session, round_, k).pooled.groups)
-    with _cache_lock:
-        cache[key] = (total, pooled)
-        while len(cache) > POOLED_CACHED:
-            cache.popitem(last=False)
-    return dict(pooled)
+    found: dict[int, dict[str, Group]] = {}
+    todo: list[Round] = []
+    for round_ in released:
+        with _cache_lock:
+            kept = cache.get((round_.id, k))  # type: ignore[arg-type]
+            if kept is not None and kept[0] == totals[round_.id]:  # type: ignore[index]
+                cache.move_to_end((round_.id, k))  # type: ignore[arg-type]
+                found[round_.id] = dict(kept[1])  # type: ignore[index]
+                continue
+        todo.append(round_)
+    stored = _stored(session, [r.id for r in todo], k, totals, RoundPooled.groups) if todo else {}  # type: ignore[misc]
+    for round_ in todo:
+        text = stored.get(round_.id)  # type: ignore[arg-type]
+        if text is not None:
+            pooled = decode_groups(text)
+        else:
+            pooled = dict(_released_figures(session, round_, k).pooled.groups)
+        with _cache_lock:
+            cache[(round_.id, k)] = (totals[round_.id], pooled)  # type: ignore[index]
+            while len(cache) > POOLED_CACHED:
+                cache.popitem(last=False)
+        found[round_.id] = dict(pooled)  # type: ignore[index]
+    return found
 
 
 def round_stamp(session: Session, round_: Round) -> Stamp:
@@ -384,17 +428,50 @@ def round_stamp(session: Session, round_: Round) -> Stamp:
     return int(n), int(ids or 0), latest
 
 
-def _kept_pooled(session: Session, round_: Round, k: int, total: Stamp) -> dict[str, Group] | None:
-    """The all-regions groups the database keeps of the round for `k`, if the round's submitted
-    responses still look as they did when they were made (selfscan.services.region_sums)."""
-    row = session.exec(
+def round_stamps(session: Session, rounds: Sequence[Round]) -> dict[int, Stamp]:
+    """`round_stamp` of each round, by id, in one query."""
+    found: dict[int, Stamp] = {r.id: (0, 0, None) for r in rounds}  # type: ignore[misc]
+    for round_id, n, ids, latest in session.exec(
         select(
-            RoundPooled.responses, RoundPooled.id_sum, RoundPooled.latest, RoundPooled.groups
-        ).where(RoundPooled.round_id == round_.id, RoundPooled.k == k)
-    ).first()
-    if row is None or tuple(row[:3]) != total:
-        return None
-    return decode_groups(row[3])
+            Response.round_id, func.count(), func.sum(Response.id), func.max(Response.submitted_at)
+        )
+        .where(col(Response.round_id).in_(list(found)), Response.status == "submitted")
+        .group_by(Response.round_id)
+    ):
+        found[round_id] = (int(n), int(ids or 0), latest)
+    return found
+
+
+def _stored_shown(
+    session: Session, round_: Round, k: int, total: Stamp
+) -> dict[int, dict[str, Group]] | None:
+    """Every region's shown groups the database keeps of the round for `k` (regions showing
+    nothing left out), on the terms of `_stored`."""
+    text = _stored(session, [round_.id], k, {round_.id: total}, RoundPooled.regions).get(round_.id)  # type: ignore[index,arg-type,dict-item]
+    return None if text is None else decode_regions(text)
+
+
+def _stored(  # type: ignore[no-untyped-def]
+    session: Session, round_ids: Sequence[int], k: int, totals: Mapping[int, Stamp], column
+) -> dict[int, str]:
+    """Per round id, one column of the round's kept row for `k` (selfscan.services.region_sums),
+    where the round's submitted responses (`totals`) still look as they did when it was made and
+    the rules that made it are the rules now."""
+    rows = session.exec(
+        select(
+            RoundPooled.round_id,
+            RoundPooled.responses,
+            RoundPooled.id_sum,
+            RoundPooled.latest,
+            RoundPooled.rules,
+            column,
+        ).where(col(RoundPooled.round_id).in_(list(round_ids)), RoundPooled.k == k)
+    )
+    return {
+        round_id: text
+        for round_id, n, ids, latest, rules, text in rows
+        if (n, ids, latest) == totals[round_id] and rules == SHOWN_RULES and text is not None
+    }
 
 
 POOLED_CACHED = 512  # rounds; a few kilobytes each
@@ -519,22 +596,37 @@ def region_stamps(
 
 def encode_groups(groups: Mapping[str, Group]) -> str:
     """A region's sector groups as the text `RegionSums.groups` keeps (floats round-trip)."""
-    return json.dumps(
-        {
-            sector: [
-                group.responses,
-                {p: [s.n, s.total, s.squares, s.low, s.high] for p, s in group.stats.items()},
-            ]
-            for sector, group in groups.items()
-        },
-        separators=(",", ":"),
-    )
+    return json.dumps(_groups_data(groups), separators=(",", ":"))
 
 
 def decode_groups(text: str) -> dict[str, Group]:
+    return _groups_from(json.loads(text))
+
+
+def encode_regions(regions: Mapping[int, Mapping[str, Group]]) -> str:
+    """Several regions' groups as the text `RoundPooled.regions` keeps."""
+    data = {str(region_id): _groups_data(groups) for region_id, groups in regions.items()}
+    return json.dumps(data, separators=(",", ":"))
+
+
+def decode_regions(text: str) -> dict[int, dict[str, Group]]:
+    return {int(region_id): _groups_from(data) for region_id, data in json.loads(text).items()}
+
+
+def _groups_data(groups: Mapping[str, Group]) -> dict[str, list]:
     return {
-        sector: Group(responses, {p: Stats(*numbers) for p, numbers in stats.items()})
-        for sector, (responses, stats) in json.loads(text).items()
+        key: [
+            group.responses,
+            {p: [s.n, s.total, s.squares, s.low, s.high] for p, s in group.stats.items()},
+        ]
+        for key, group in groups.items()
+    }
+
+
+def _groups_from(data: Mapping[str, list]) -> dict[str, Group]:
+    return {
+        key: Group(responses, {p: Stats(*numbers) for p, numbers in stats.items()})
+        for key, (responses, stats) in data.items()
     }
 
 
