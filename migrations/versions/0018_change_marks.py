@@ -5,9 +5,9 @@ The overview's stamp aggregated a round's invitations and submitted responses, e
 organisation, every round's regions and the round's actions on every request: at 400 regions
 14,000, 12,000, 4,400, 8,000 and 1,600 rows, 7 of a kept overview's 14 ms on SQLite; the API's
 figures of a round counted its submitted responses. Now they read one row of each from
-change_mark, which the database keeps: a trigger on each table sets its mark to a new random number whenever a statement adds, changes
-or removes rows (for invitations and actions, the mark of each round whose rows it touched; for
-responses, only submitted ones, per round).
+change_mark, which the database keeps: a trigger on each table sets its mark to a new random
+number whenever a statement adds, changes or removes rows (for invitations and actions, the
+mark of each round whose rows it touched; for responses, only submitted ones, per round).
 SQLite has row triggers only; PostgreSQL's are per statement, reading the rows touched from
 transition tables, so that a bulk load (COPY) sets each round's mark once.
 
