@@ -21,11 +21,12 @@ from selfscan.models import (
     Invitation,
     PrincipleComment,
     Region,
+    RegionMark,
     Response,
     Round,
     RoundRegion,
 )
-from selfscan.models.changes import MARKED
+from selfscan.models.changes import MARKED, REGION_MARKED
 from selfscan.models.types import utcnow
 from selfscan.services import agenda, ambitions, privacy, regions, responses, rounds
 from selfscan.services.agenda import ReflectionInput
@@ -272,6 +273,82 @@ def test_the_kept_overview_follows_a_change_in_plain_sql(change, app, client, db
     assert after == rendered_afresh(client, app, OVERVIEW)
 
 
+# Changes to a region's rows made with plain SQL: only the region's mark moves (migration 0020).
+DASHBOARD_PLAIN_SQL_CHANGES = {
+    "a comment edited (a name taken out)": "UPDATE principle_comment SET text = 'Zonder naam'",
+    "an invitation revoked": "UPDATE invitation SET revoked_at = CURRENT_TIMESTAMP"
+    " WHERE email = 'bestaand-1@example.org'",
+    "an organisation's sector": "UPDATE organisation SET sector = 'vo' WHERE name = 'School A'",
+    "the earlier round's action done": "UPDATE action SET status = 'done'"
+    " WHERE title = 'Samen kijken'",
+}
+
+
+@pytest.mark.parametrize("change", DASHBOARD_PLAIN_SQL_CHANGES)
+def test_the_kept_dashboard_follows_a_change_in_plain_sql(change, app, client, db, results):
+    _comment(db, results)
+    db.commit()
+    before = view(client, DASHBOARD)
+    assert "Nieuw inzicht" in before
+    assert view(client, DASHBOARD) == before  # kept
+    db.execute(text(DASHBOARD_PLAIN_SQL_CHANGES[change]))
+    db.commit()
+    after = view(client, DASHBOARD)
+    assert after != before, f"the dashboard did not show {change}"
+    assert after == rendered_afresh(client, app, DASHBOARD)
+
+
+def region_marks(db) -> dict[int, int]:
+    db.expire_all()
+    return {m.region_id: m.mark for m in db.exec(select(RegionMark))}
+
+
+def test_the_region_marks_are_per_region_and_drawn_anew(db, results):
+    a, b = results["region_a"].id, results["region_b"].id
+    before = region_marks(db)
+    assert {a, b} <= before.keys()  # their imported responses, region a's action
+    db.execute(update(Action).where(Action.region_id == a).values(status="done"))
+    db.commit()
+    after = region_marks(db)
+    assert after[a] != before[a]
+    assert {r: m for r, m in after.items() if r != a} == {r: m for r, m in before.items() if r != a}
+    # A row moved from one region to another marks both.
+    db.execute(update(Action).where(Action.region_id == a).values(region_id=b))
+    db.commit()
+    moved = region_marks(db)
+    assert moved[a] != after[a] and moved[b] != after[b]
+
+
+def test_a_draft_leaves_its_region_mark_alone_until_submitted(db, engine, make, world):
+    invitation, _ = make.invitation(world["round"], world["org_a"])
+    region = world["region_a"].id
+    with Session(engine) as session:  # a transaction of its own, as a request has
+        response = responses.start(session, session.get(Invitation, invitation.id))
+        session.commit()
+        response_id = response.id
+    started = region_marks(db).get(region)  # the invitation's first visit marked it
+    # A draft's autosaves: its revision moves, its comment is written, changed and removed.
+    db.execute(text("UPDATE response SET revision = revision + 1"))
+    db.add(PrincipleComment(response_id=response_id, principle="samen-beter", text="Concept"))
+    db.commit()
+    db.execute(text("UPDATE principle_comment SET text = 'Concept 2'"))
+    db.execute(text("DELETE FROM principle_comment"))
+    db.commit()
+    assert region_marks(db).get(region) == started
+    db.execute(text("UPDATE response SET status = 'submitted', submitted_at = updated_at"))
+    db.commit()
+    submitted = region_marks(db)[region]
+    assert submitted != started
+    # A comment on a submitted response marks it, and so does the response removed.
+    db.add(PrincipleComment(response_id=response_id, principle="samen-beter", text="Later"))
+    db.commit()
+    commented = region_marks(db)[region]
+    assert commented != submitted
+    db.execute(text("DELETE FROM response"))
+    db.commit()
+    assert region_marks(db)[region] != commented
+
+
 def test_the_change_marks_are_per_table_and_round_and_drawn_anew(db, results, make):
     def marks() -> dict[tuple[str, int], int]:
         return {(m.topic, m.round_id): m.mark for m in db.exec(select(ChangeMark))}
@@ -488,6 +565,21 @@ def test_every_marked_table_has_its_triggers(engine):
     expected = {
         f"change_mark_{table}_{operation}"
         for table in MARKED
+        for operation in ("insert", "update", "delete")
+    }
+    assert expected <= triggers, expected - triggers
+
+
+def test_every_region_marked_table_has_its_triggers(engine):
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            query = "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'region_mark_%'"
+        else:
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        triggers = set(connection.execute(text(query)).scalars())
+    expected = {
+        f"region_mark_{table}_{operation}"
+        for table in REGION_MARKED
         for operation in ("insert", "update", "delete")
     }
     assert expected <= triggers, expected - triggers

@@ -5,7 +5,7 @@ from selfscan.models.agenda import Action, Reflection
 from selfscan.models.ambition import AgreementProgress, Ambition, ResultAgreement
 from selfscan.models.api_token import ApiToken
 from selfscan.models.base import metadata
-from selfscan.models.changes import ChangeMark
+from selfscan.models.changes import ChangeMark, RegionMark
 from selfscan.models.conversation import AgreedPosition, ConversationTopic, Meeting
 from selfscan.models.figures import RegionSums, RoundPooled
 from selfscan.models.job import Job
@@ -41,6 +41,7 @@ __all__ = [
     "RateLimitCounter",
     "Reflection",
     "Region",
+    "RegionMark",
     "RegionSums",
     "Response",
     "ResultAgreement",

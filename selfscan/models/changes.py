@@ -4,6 +4,9 @@ every writer counts, the app, the CLI, an import or plain SQL.
 
 The freshness stamps (selfscan.services.freshness) read one such row where aggregating the
 rows themselves would read thousands: a round's invitations at 400 regions are 14,000.
+
+A region's rows have a mark of their own too (`RegionMark`, migration 0020): what a region's
+dashboard, report and path show of it, in one row instead of a dozen tables' aggregates.
 """
 
 from __future__ import annotations
@@ -35,4 +38,34 @@ class ChangeMark(SQLModel, table=True):
 
     topic: str = Field(primary_key=True, max_length=40)
     round_id: int = Field(primary_key=True)
+    mark: int = Field(sa_type=BigInteger)
+
+
+# The tables whose rows belong to one region and mark it (migration 0020's triggers). Responses
+# mark it only when submitted, comments only those of a submitted response: a draft's autosaves
+# leave it alone, as they leave the round's mark.
+REGION_MARKED = (
+    "response",
+    "principle_comment",
+    "invitation",
+    "organisation",
+    "action",
+    "reflection",
+    "meeting",
+    "agreed_position",
+    "conversation_topic",
+    "ambition",
+    "result_agreement",
+    "agreement_progress",
+)
+
+
+class RegionMark(SQLModel, table=True):
+    """The mark of region `region_id`'s rows: a random number drawn anew by every statement that
+    adds, changes or removes any of them (in the tables of `REGION_MARKED`). No row until the
+    first such change, which a stamp reads as a mark like any other (none)."""
+
+    __tablename__ = "region_mark"
+
+    region_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     mark: int = Field(sa_type=BigInteger)

@@ -1,22 +1,23 @@
 """Stamps that tell whether what a results page shows can have changed since it was kept.
 
-A stamp is one row of small aggregates over the rows a page reads: per table the number of
-rows, the sum of their ids where they have one, and the latest moment a row was added or
-changed (a row removed changes the number, a row added the sum and the latest moment).
-Submitted responses never change (their answers and comments are fixed at submission), so
-their number, id sum and latest submission cover them. Invitations note when they were made
-and revoked; regions, organisations, rounds, actions and reflections note every change in
-`updated_at`, as do the meetings, agreed positions and agenda topics of the regional conversation,
-and the ambitions, result agreements and their progress per round. Figures are released when a round closes, which no row records: the stamps count
-the rounds that have closed by the request's moment.
+A stamp is one row of small values that move whenever the rows a page reads change. Most are
+change marks: one row per table (and round), or per region, that triggers in the database set
+to a new random number with every statement that changes such rows, whoever makes it (the app,
+the CLI, an import, plain SQL; selfscan.models.changes, migrations 0018 and 0020). A region's
+dashboard, report and path read its region mark for all of the region's own rows: submitted
+responses and their comments, invitations, organisations, the agenda and the conversation,
+ambitions and result agreements. The programme overview and the API read the marks of a
+round's submitted responses and invitations, every organisation and a round's actions, where
+aggregating the rows would read thousands (at 400 regions a round's invitations are 14,000).
 
-Where that would read thousands of rows on every request (the programme overview: a round's
-invitations, every organisation, a round's actions), a stamp reads a change mark instead: one
-row per table (and round) that triggers in the database set to a new random number with every
-statement that changes such rows (selfscan.models.changes, migration 0018).
+Elsewhere a stamp aggregates small tables: per table the number of rows, and the latest moment
+and sum of moments at which one was changed (regions, rounds, reflections, agreed positions,
+ambitions and result agreements note every change in `updated_at`). Figures are released when
+a round closes, which no row records: the stamps count the rounds that have closed by the
+request's moment.
 
-Each stamp is one statement, built once, that reads each table once: a kept page costs that
-statement instead of the twenty it would read.
+Each stamp is one statement, built once: a kept page costs that statement instead of the
+twenty it would read.
 """
 
 from __future__ import annotations
@@ -30,19 +31,14 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
 
 from selfscan.models import (
-    Action,
     AgreedPosition,
     AgreementProgress,
     Ambition,
     ChangeMark,
-    ConversationTopic,
-    Invitation,
-    Meeting,
-    Organisation,
-    PrincipleComment,
     QuestionnaireVersion,
     Reflection,
     Region,
+    RegionMark,
     Response,
     ResultAgreement,
     Round,
@@ -55,23 +51,6 @@ Stamp = tuple[Any, ...]
 REGION = bindparam("region_id")
 ROUND = bindparam("round_id")
 NOW = bindparam("now")
-
-
-def _submitted(where: ColumnElement[bool]) -> Select[Any]:
-    return select(func.count(), func.sum(Response.id), func.max(Response.submitted_at)).where(
-        Response.status == "submitted", where
-    )
-
-
-def _invitations(where: ColumnElement[bool] | None = None) -> Select[Any]:
-    query = select(
-        func.count(),
-        func.sum(Invitation.id),
-        func.max(Invitation.created_at),
-        func.count(Invitation.revoked_at),
-        func.max(Invitation.revoked_at),
-    ).select_from(Invitation)
-    return query if where is None else query.where(where)
 
 
 class _Seconds(FunctionElement[Any]):
@@ -143,41 +122,28 @@ def _latest_submission(where: ColumnElement[bool] | None = None) -> Select[Any]:
     return select(latest)
 
 
+def _region_mark() -> Select[Any]:
+    """The mark of the region's own rows (its submitted responses and their comments,
+    invitations, organisations, agenda, conversation, ambitions and result agreements): one row,
+    which triggers in the database draw anew on every change of those rows, in any round
+    (selfscan.models.changes.RegionMark)."""
+    return select(select(RegionMark.mark).where(RegionMark.region_id == REGION).scalar_subquery())
+
+
+_REGION_ROUNDS = Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id == REGION))  # type: ignore[union-attr]
+
 _REGION_STAMP = _one_row(
-    # The region's figures in this and its earlier rounds, its statements and comments.
-    _submitted(Response.region_id == REGION),
-    # The all-regions line.
-    _latest_submission(Response.round_id == ROUND),
-    select(func.count())
-    .select_from(PrincipleComment)
-    .join(Response, Response.id == PrincipleComment.response_id)
-    .where(
-        Response.round_id == ROUND,
-        Response.region_id == REGION,
-        Response.status == "submitted",
-    ),
-    # Participation: invitations in the round, per sector of their organisation.
-    _invitations(and_(Invitation.round_id == ROUND, Invitation.region_id == REGION)),
-    _changed(Organisation, Organisation.region_id == REGION),
-    # The region's rounds: their titles and dates, which are earlier.
-    _changed(
-        Round,
-        Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id == REGION)),  # type: ignore[union-attr]
-    ),
+    # The region's figures in this and its earlier rounds, its comments, participation (its
+    # invitations and the sectors of its organisations), its agenda and conversation, its
+    # ambitions and result agreements.
+    _region_mark(),
+    # The all-regions line: the round's submitted responses, by their mark.
+    _mark("response", ROUND),
+    # The region's rounds: their titles and dates, which are earlier, which have released
+    # their figures.
+    _changed(Round, _REGION_ROUNDS),
+    _closed(_REGION_ROUNDS),
     _changed(Region, Region.id == REGION),
-    # Which of them have released their figures.
-    _closed(Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id == REGION))),  # type: ignore[union-attr]
-    # The previous round's agenda.
-    _changed(Action, Action.region_id == REGION),
-    _changed(Reflection, Reflection.region_id == REGION),
-    # The agreed positions of this and earlier rounds, and the meeting.
-    _changed(AgreedPosition, AgreedPosition.region_id == REGION),
-    _changed(Meeting, Meeting.region_id == REGION),
-    _changed(ConversationTopic, ConversationTopic.region_id == REGION),
-    # The region's ambitions and result agreements, and how they stood in its rounds.
-    _changed(Ambition, Ambition.region_id == REGION),
-    _changed(ResultAgreement, ResultAgreement.region_id == REGION),
-    _changed(AgreementProgress, AgreementProgress.region_id == REGION),
 )
 
 _OVERVIEW_STAMP = _one_row(
@@ -234,22 +200,16 @@ _COMPARE_STAMP = _one_row(
 )
 
 
-_REGION_ROUNDS = Round.id.in_(select(RoundRegion.round_id).where(RoundRegion.region_id == REGION))  # type: ignore[union-attr]
-
 _PATH_STAMP = _one_row(
-    # The region's figures in every round, and its participation: its submitted responses,
-    # the invitations and the sectors of its organisations.
-    _submitted(Response.region_id == REGION),
-    _invitations(Invitation.region_id == REGION),
-    _changed(Organisation, Organisation.region_id == REGION),
+    # The region's figures in every round and its participation (its submitted responses, its
+    # invitations and the sectors of its organisations), the agreed positions and ambitions
+    # beside the means.
+    _region_mark(),
     # Its rounds: which, their titles and dates, which have closed.
     select(func.count()).select_from(RoundRegion).where(RoundRegion.region_id == REGION),
     _changed(Round, _REGION_ROUNDS),
     _closed(_REGION_ROUNDS),
     _changed(Region, Region.id == REGION),
-    # The agreed positions and the ambitions beside the means.
-    _changed(AgreedPosition, AgreedPosition.region_id == REGION),
-    _changed(Ambition, Ambition.region_id == REGION),
 )
 
 _ROUND_FIGURES_STAMP = _one_row(
