@@ -274,6 +274,8 @@ def current_viewer() -> Viewer:
     a coordinator their own regions and those that share by name (cached for the request)."""
     if current_user.is_programme:
         return PROGRAMME
+    if "viewer" not in g and "viewer_regions" in g:  # read with the account (load_user)
+        g.viewer = Viewer(g.viewer_regions)
     if "viewer" not in g:
         own = coordinated_region_keys()
         g.viewer = Viewer(

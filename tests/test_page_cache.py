@@ -386,7 +386,10 @@ def rounds_opened_now(db, round_: Round) -> None:
     db.commit()
 
 
-def test_a_kept_page_is_one_statement_instead_of_twenty(app, client, db, results):
+@pytest.mark.parametrize("viewer", ["programme", "coordinator_a"])
+def test_a_kept_page_is_one_statement_instead_of_twenty(viewer, app, db, results):
+    client = app.test_client()
+    login(client, results[viewer])  # a coordinator's regions in sight are read with the account
     statements: list[str] = []
     event.listen(
         app.extensions["selfscan.engine"],

@@ -32,8 +32,9 @@ def load_user(cookie_id: str):  # type: ignore[no-untyped-def]
     found = accounts.load_session_user(get_session(), cookie_id)
     if found is None:
         return None
-    user, g.region_keys = found  # read by access.coordinated_region_keys
-    return user
+    # Read by access.coordinated_region_keys and access.current_viewer.
+    g.region_keys, g.viewer_regions = found.region_keys, found.visible
+    return found.user
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import bindparam
+from sqlalchemy import String, bindparam, cast, func
 from sqlmodel import Session, col, select
 
 from selfscan.infra.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
@@ -83,23 +84,46 @@ def end_all_sessions(session: Session, user: User) -> None:
     session.flush()
 
 
-def load_session_user(session: Session, cookie_id: str) -> tuple[User, frozenset[str]] | None:
-    """The account behind a session cookie, if the cookie is still valid, with the keys of the
-    regions it coordinates: one statement, as every signed-in page needs both."""
+@dataclass(frozen=True)
+class SessionUser:
+    """The account behind a session cookie, with what every signed-in page reads beside it."""
+
+    user: User
+    region_keys: frozenset[str]  # the regions it coordinates
+    visible: frozenset[int]  # the ids of those and of the regions that share by name (rule 6)
+
+
+def load_session_user(session: Session, cookie_id: str) -> SessionUser | None:
+    """The account behind a session cookie, if the cookie is still valid, with the regions it
+    coordinates and those whose figures it may see by name: one statement, as every signed-in
+    page needs the first and every results page of a coordinator the second."""
     user_id, _, epoch = cookie_id.partition(".")
     if not (user_id.isdigit() and epoch.isdigit()):
         return None
-    rows = session.exec(_SESSION_USER, params={"id": int(user_id)}).all()
+    rows = session.exec(_SESSION_USER, params={"id": int(user_id)}).all()  # type: ignore[call-overload]
     if not rows:
         return None
     user = rows[0][0]
     if not user.is_active or user.session_epoch != int(epoch):
         return None
-    return user, frozenset(key for _, key in rows if key is not None)
+    own = frozenset(region_id for _, _, region_id, _ in rows if region_id is not None)
+    named = frozenset(int(region_id) for region_id in (rows[0][3] or "").split(",") if region_id)
+    return SessionUser(
+        user, frozenset(key for _, key, _, _ in rows if key is not None), own | named
+    )
 
+
+# The regions that share by name, as one string of ids (a subquery of its own: not correlated
+# with the coordinated regions beside it).
+_SHARING = Region.__table__.alias("sharing")  # type: ignore[attr-defined]
+_NAMED = (
+    select(func.aggregate_strings(cast(_SHARING.c.id, String), ","))
+    .where(_SHARING.c.sharing == "named")
+    .scalar_subquery()
+)
 
 _SESSION_USER = (
-    select(User, Region.key)
+    select(User, Region.key, Region.id, _NAMED)
     .outerjoin(CoordinatorRegion, col(CoordinatorRegion.user_id) == User.id)
     .outerjoin(Region, col(Region.id) == CoordinatorRegion.region_id)
     .where(col(User.id) == bindparam("id"))
