@@ -6,8 +6,8 @@
 With --tenyear, on bench.tenyear's kept data set (400 regions x 20 rounds unless --regions says
 otherwise; built first if there is none) instead of a throwaway copy of bench.data's.
 
-Prints where the time of N requests goes (pyinstrument's text report) and the number of SQL
-statements per request (with --sql, also the statements of one request). pyinstrument is in the `dev` extra.
+Prints where the time of N requests goes (pyinstrument's text report), the CPU time per request
+(on PostgreSQL with its backends'), and the number of SQL statements per request (with --sql, also the statements of one request). pyinstrument is in the `dev` extra.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pyinstrument import Profiler
 from sqlalchemy import event
 
 from bench import compare, data, tenyear, tenyear_data
-from bench.run import FIRST_PRINCIPLE, autosave_lines
+from bench.run import FIRST_PRINCIPLE, autosave_lines, cpu_seconds, database_pids
 from selfscan import create_app
 from selfscan.infra import pagecache
 from selfscan.services import scores
@@ -108,10 +108,12 @@ def main() -> None:
             statements.clear()
             request()
             print("\n\n".join(statements), end="\n\n")
-        cpu = time.process_time()
+        backends = database_pids(url)
+        cpu, database_cpu = time.process_time(), cpu_seconds(backends)
         for _ in range(args.n):
             request()
-        cpu_ms = (time.process_time() - cpu) / args.n * 1000
+        database_ms = (cpu_seconds(backends) - database_cpu) / args.n * 1000
+        cpu_ms = (time.process_time() - cpu) / args.n * 1000 + database_ms
         statements.clear()
         profiler = Profiler(interval=0.0005)
         started = time.perf_counter()
@@ -125,7 +127,8 @@ def main() -> None:
             )
         )
         print(
-            f"{args.page}: {cpu_ms:.2f} ms CPU per request unprofiled, "
+            f"{args.page}: {cpu_ms:.2f} ms CPU per request unprofiled "
+            f"({database_ms:.2f} of it PostgreSQL's backends), "
             f"{elapsed / args.n * 1000:.1f} ms per request profiled, "
             f"{len(statements) / args.n:.1f} SQL statements per request"
         )

@@ -140,6 +140,23 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICKS
 
 
+def database_pids(url: str) -> list[int]:
+    """PostgreSQL's backends serving this database (SQLite runs inside the workers)."""
+    if url.startswith("sqlite"):
+        return []
+    engine = make_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        pids = connection.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalars()
+        found = list(pids)
+    engine.dispose()
+    return found
+
+
 @dataclass
 class Server:
     base: str
@@ -157,20 +174,7 @@ class Server:
         return [int(pid) for pid in out.split()]
 
     def database_pids(self) -> list[int]:
-        """PostgreSQL's backends serving this database (SQLite runs inside the workers)."""
-        if self.url.startswith("sqlite"):
-            return []
-        engine = make_engine(self.url, poolclass=NullPool)
-        with engine.connect() as connection:
-            pids = connection.execute(
-                text(
-                    "SELECT pid FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            ).scalars()
-            found = list(pids)
-        engine.dispose()
-        return found
+        return database_pids(self.url)
 
     def cpu(self) -> float:
         """CPU seconds used so far by the workers and the database backends serving them."""

@@ -11,7 +11,8 @@ when submitted, comments only when their response is: a draft's autosaves leave 
 
 As in 0018, SQLite has row triggers only; PostgreSQL's are per statement, reading the rows
 touched from transition tables (a bulk load sets each region's mark once), except for
-responses, which are marked per row under a condition, as their round's mark is. The triggers'
+responses, which are marked per row under a condition, as their round's mark is, and comments,
+per row too (an autosave writes one; a statement trigger's transition tables cost it more). The triggers'
 names sort after 0018's, so that a statement takes the round's mark before the region's.
 
 Revision ID: 0020
@@ -61,37 +62,11 @@ _SQLITE_COMMENT = """INSERT INTO region_mark (region_id, mark)
     ON CONFLICT (region_id) DO UPDATE SET mark = excluded.mark;"""
 
 # Every region whose rows the statement touched, in the order of their ids (two statements
-# that touch the same regions so wait for each other, never deadlock). TG_ARGV[0] says where a
-# row's region is: 'own' (its region_id) or 'response' (its response's, when submitted).
+# that touch the same regions so wait for each other, never deadlock).
 _PG_FUNCTION = """
 CREATE FUNCTION region_mark_set() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_ARGV[0] = 'response' THEN
-        IF TG_OP = 'DELETE' THEN
-            INSERT INTO region_mark (region_id, mark)
-            SELECT touched.region_id, floor(random() * 1e18)::bigint
-            FROM (SELECT DISTINCT r.region_id FROM old_rows JOIN response r
-                  ON r.id = old_rows.response_id WHERE r.status = 'submitted') AS touched
-            ORDER BY touched.region_id
-            ON CONFLICT (region_id) DO UPDATE SET mark = excluded.mark;
-        ELSIF TG_OP = 'INSERT' THEN
-            INSERT INTO region_mark (region_id, mark)
-            SELECT touched.region_id, floor(random() * 1e18)::bigint
-            FROM (SELECT DISTINCT r.region_id FROM new_rows JOIN response r
-                  ON r.id = new_rows.response_id WHERE r.status = 'submitted') AS touched
-            ORDER BY touched.region_id
-            ON CONFLICT (region_id) DO UPDATE SET mark = excluded.mark;
-        ELSE
-            INSERT INTO region_mark (region_id, mark)
-            SELECT touched.region_id, floor(random() * 1e18)::bigint
-            FROM (SELECT r.region_id FROM new_rows JOIN response r
-                  ON r.id = new_rows.response_id WHERE r.status = 'submitted'
-                  UNION SELECT r.region_id FROM old_rows JOIN response r
-                  ON r.id = old_rows.response_id WHERE r.status = 'submitted') AS touched
-            ORDER BY touched.region_id
-            ON CONFLICT (region_id) DO UPDATE SET mark = excluded.mark;
-        END IF;
-    ELSIF TG_OP = 'INSERT' THEN
+    IF TG_OP = 'INSERT' THEN
         INSERT INTO region_mark (region_id, mark)
         SELECT touched.region_id, floor(random() * 1e18)::bigint
         FROM (SELECT DISTINCT region_id FROM new_rows) AS touched ORDER BY touched.region_id
@@ -106,6 +81,27 @@ BEGIN
         SELECT touched.region_id, floor(random() * 1e18)::bigint
         FROM (SELECT region_id FROM new_rows UNION SELECT region_id FROM old_rows) AS touched
         ORDER BY touched.region_id
+        ON CONFLICT (region_id) DO UPDATE SET mark = excluded.mark;
+    END IF;
+    RETURN NULL;
+END $$
+"""
+
+# A comment, per row: a draft's autosave writes one comment at a time, and a row trigger that
+# looks up its response costs it less than a statement's transition tables would.
+_PG_COMMENT_FUNCTION = """
+CREATE FUNCTION region_mark_comment() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        INSERT INTO region_mark (region_id, mark)
+        SELECT region_id, floor(random() * 1e18)::bigint FROM response
+        WHERE id = OLD.response_id AND status = 'submitted'
+        ON CONFLICT (region_id) DO UPDATE SET mark = excluded.mark;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO region_mark (region_id, mark)
+        SELECT region_id, floor(random() * 1e18)::bigint FROM response
+        WHERE id = NEW.response_id AND status = 'submitted'
         ON CONFLICT (region_id) DO UPDATE SET mark = excluded.mark;
     END IF;
     RETURN NULL;
@@ -177,13 +173,20 @@ def upgrade() -> None:
 
 def _upgrade_postgresql() -> None:
     op.execute(_PG_FUNCTION)
-    for table, where in [*((t, "own") for t in TABLES), ("principle_comment", "response")]:
+    for table in TABLES:
         for operation in OPERATIONS:
             op.execute(
                 f"CREATE TRIGGER {_trigger(table, operation)} AFTER {operation.upper()} "
                 f"ON {table} {_PG_REFERENCING[operation]} FOR EACH STATEMENT "
-                f"EXECUTE FUNCTION region_mark_set('{where}')"
+                "EXECUTE FUNCTION region_mark_set()"
             )
+    op.execute(_PG_COMMENT_FUNCTION)
+    for operation in OPERATIONS:
+        op.execute(
+            f"CREATE TRIGGER {_trigger('principle_comment', operation)} AFTER "
+            f"{operation.upper()} ON principle_comment FOR EACH ROW "
+            "EXECUTE FUNCTION region_mark_comment()"
+        )
     op.execute(_PG_ROW_FUNCTION)
     for operation, condition in SUBMITTED.items():
         op.execute(
@@ -204,5 +207,6 @@ def downgrade() -> None:
                 op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     if postgresql:
         op.execute("DROP FUNCTION IF EXISTS region_mark_set()")
+        op.execute("DROP FUNCTION IF EXISTS region_mark_comment()")
         op.execute("DROP FUNCTION IF EXISTS region_mark_row()")
     op.drop_table("region_mark")
