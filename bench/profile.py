@@ -132,7 +132,21 @@ def main() -> None:
             f"{elapsed / args.n * 1000:.1f} ms per request profiled, "
             f"{len(statements) / args.n:.1f} SQL statements per request"
         )
+        if os.environ.get("SELFSCAN_PROFILE_PLANS") and not url.startswith("sqlite"):
+            _print_custom_plans(app.extensions["selfscan.engine"])
         app.extensions["selfscan.engine"].dispose()
+
+
+def _print_custom_plans(engine) -> None:  # type: ignore[no-untyped-def]
+    """The prepared statements PostgreSQL planned anew at each execution (custom plans), on one
+    of the pool's connections: each such execution pays the statement's planning again."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT generic_plans, custom_plans, statement FROM pg_prepared_statements"
+            " ORDER BY custom_plans DESC"
+        )
+        for generic, custom, statement in rows:
+            print(f"generic {generic:5d} custom {custom:5d}  {' '.join(statement.split())[:300]}")
 
 
 @contextmanager

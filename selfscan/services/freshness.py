@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal_column, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
@@ -106,6 +106,13 @@ def _closed(where: ColumnElement[bool] | None = None) -> Select[Any]:
     return query if where is None else query.where(where)
 
 
+# LIMIT 1 written into the statement rather than bound: with a bound LIMIT, PostgreSQL's generic
+# plan of a prepared statement cannot know how many rows it takes, prices it above a plan made
+# for the values, and plans the statement anew on every execution (0.75 ms of the database's
+# CPU per compare page, measured with 40 regions x 8 rounds).
+_ONE = literal_column("1")
+
+
 def _latest_submission(where: ColumnElement[bool] | None = None) -> Select[Any]:
     """The latest submission: responses are never removed from a round, and each is submitted
     (or imported) at the moment it joins, so this tells whether any joined. One index lookup
@@ -116,7 +123,7 @@ def _latest_submission(where: ColumnElement[bool] | None = None) -> Select[Any]:
         select(Response.submitted_at)
         .where(submitted if where is None else and_(submitted, where))
         .order_by(Response.submitted_at.desc())  # type: ignore[union-attr]
-        .limit(1)
+        .limit(_ONE)
         .scalar_subquery()
     )
     return select(latest)
@@ -179,7 +186,7 @@ def _released_submissions() -> Select[Any]:
         select(Response.submitted_at)
         .where(Response.round_id == Round.id, Response.status == "submitted")
         .order_by(Response.submitted_at.desc())  # type: ignore[union-attr]
-        .limit(1)
+        .limit(_ONE)
         .correlate(Round)
         .scalar_subquery()
     )
