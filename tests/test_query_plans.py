@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, insert, text
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
+from selfscan.infra.db import make_engine
 from selfscan.models import Response
 from selfscan.models.types import utcnow
 from selfscan.respondent.context import _RESPONDENT
@@ -104,7 +106,9 @@ def test_postgresql_plans_each_freshness_stamp_once(engine, world):
         "round figures": lambda s: freshness.round_figures_stamp(s, world["round"], now),
         "compare": lambda s: freshness.compare_stamp(s, now),
     }
-    with engine.connect() as connection, Session(bind=connection) as session:
+    # A connection of its own: the pool's have prepared the statements of earlier tests.
+    fresh = make_engine(engine.url.render_as_string(hide_password=False), poolclass=NullPool)
+    with fresh.connect() as connection, Session(bind=connection) as session:
         for stamp in stamps.values():
             for _ in range(12):
                 stamp(session)
@@ -112,6 +116,7 @@ def test_postgresql_plans_each_freshness_stamp_once(engine, world):
             "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
             " WHERE statement LIKE 'SELECT%%'"
         ).all()
+    fresh.dispose()
     # The stamps are the only statements this connection read with.
     assert len(planned) == len(stamps), [p.statement[:80] for p in planned]
     for statement, generic, custom in planned:
