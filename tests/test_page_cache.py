@@ -558,31 +558,19 @@ def test_responses_mark_their_round_only_when_submitted(db, engine, make, world)
     assert mark() not in (None, changed)
 
 
-def test_every_marked_table_has_its_triggers(engine):
+@pytest.mark.parametrize(
+    ("prefix", "tables"), [("change_mark", list(MARKED)), ("region_mark", REGION_MARKED)]
+)
+def test_every_marked_table_has_its_triggers(engine, prefix, tables):
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
-            query = "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'change_mark_%'"
+            query = f"SELECT tgname FROM pg_trigger WHERE tgname LIKE '{prefix}_%%'"
         else:
             query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-        triggers = set(connection.execute(text(query)).scalars())
+        triggers = set(connection.exec_driver_sql(query).scalars())
     expected = {
-        f"change_mark_{table}_{operation}"
-        for table in MARKED
-        for operation in ("insert", "update", "delete")
-    }
-    assert expected <= triggers, expected - triggers
-
-
-def test_every_region_marked_table_has_its_triggers(engine):
-    with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            query = "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'region_mark_%'"
-        else:
-            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-        triggers = set(connection.execute(text(query)).scalars())
-    expected = {
-        f"region_mark_{table}_{operation}"
-        for table in REGION_MARKED
+        f"{prefix}_{table}_{operation}"
+        for table in tables
         for operation in ("insert", "update", "delete")
     }
     assert expected <= triggers, expected - triggers

@@ -18,21 +18,25 @@ from selfscan.services import freshness
 from selfscan.services.invitations import invitations_of_round
 
 
-@pytest.fixture
-def many_unlinked_responses(db, world, make):
-    """An invitation, one linked response, and 300 imported ones without an invitation."""
-    if db.get_bind().dialect.name != "sqlite":
-        pytest.skip("SQLite's planner and statistics; PostgreSQL keeps NULLs out of its estimates")
-    invitation, _ = make.invitation(world["round"], world["org_a"])
-    row = {
+def imported(world) -> dict[str, object]:
+    """A submitted response of region a's school, as an import adds it (no invitation)."""
+    return {
         "round_id": world["round"].id,
         "region_id": world["region_a"].id,
         "organisation_id": world["org_a"].id,
         "sector": "po",
         "status": "submitted",
         "source": "import",
-        "submitted_at": utcnow(),
     }
+
+
+@pytest.fixture
+def many_unlinked_responses(db, world, make):
+    """An invitation, one linked response, and 300 imported ones without an invitation."""
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's planner and statistics; PostgreSQL keeps NULLs out of its estimates")
+    invitation, _ = make.invitation(world["round"], world["org_a"])
+    row = {**imported(world), "submitted_at": utcnow()}
     db.execute(insert(Response), [row] * 300)
     db.execute(insert(Response), [{**row, "source": "web", "invitation_id": invitation.id}])
     db.execute(text("ANALYZE"))
@@ -85,14 +89,7 @@ def test_postgresql_plans_each_freshness_stamp_once(engine, world):
         pytest.skip("PostgreSQL's plan cache")
     now = utcnow()
     # Enough submitted responses, known to the planner, for plans to differ in cost.
-    row = {
-        "round_id": world["round"].id,
-        "region_id": world["region_a"].id,
-        "organisation_id": world["org_a"].id,
-        "sector": "po",
-        "status": "submitted",
-        "source": "import",
-    }
+    row = imported(world)
     with engine.begin() as connection:
         connection.execute(
             insert(Response),
