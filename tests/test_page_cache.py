@@ -188,9 +188,15 @@ CHANGES: dict[str, Callable] = {
 def follows(change: str, url: str, app, client, db, world) -> None:  # type: ignore[no-untyped-def]
     """The page at `url` is kept until `change` is made, then shows it as rendering it afresh
     from the database does."""
+    shows(url, change, lambda: CHANGES[change](db, world), app, client, db)
+
+
+def shows(url: str, change: str, make, app, client, db) -> None:  # type: ignore[no-untyped-def]
+    """The page at `url` is kept until `make()` makes `change`, then shows it as rendering it
+    afresh from the database does."""
     before = view(client, url)
     assert view(client, url) == before  # kept
-    CHANGES[change](db, world)
+    make()
     db.commit()
     after = view(client, url)
     assert after != before, f"{url} did not show {change}"
@@ -264,13 +270,8 @@ def test_the_kept_overview_follows_a_change_in_plain_sql(change, app, client, db
         db, region=results["region_a"], round_=results["round"], principle="samen-beter", title="Nu"
     )
     db.commit()
-    before = view(client, OVERVIEW)
-    assert view(client, OVERVIEW) == before  # kept
-    db.execute(text(PLAIN_SQL_CHANGES[change]))
-    db.commit()
-    after = view(client, OVERVIEW)
-    assert after != before, f"the overview did not show {change}"
-    assert after == rendered_afresh(client, app, OVERVIEW)
+    statement = text(PLAIN_SQL_CHANGES[change])
+    shows(OVERVIEW, change, lambda: db.execute(statement), app, client, db)
 
 
 # Changes to a region's rows made with plain SQL: only the region's mark moves (migration 0020).
@@ -288,14 +289,9 @@ DASHBOARD_PLAIN_SQL_CHANGES = {
 def test_the_kept_dashboard_follows_a_change_in_plain_sql(change, app, client, db, results):
     _comment(db, results)
     db.commit()
-    before = view(client, DASHBOARD)
-    assert "Nieuw inzicht" in before
-    assert view(client, DASHBOARD) == before  # kept
-    db.execute(text(DASHBOARD_PLAIN_SQL_CHANGES[change]))
-    db.commit()
-    after = view(client, DASHBOARD)
-    assert after != before, f"the dashboard did not show {change}"
-    assert after == rendered_afresh(client, app, DASHBOARD)
+    assert "Nieuw inzicht" in view(client, DASHBOARD)
+    statement = text(DASHBOARD_PLAIN_SQL_CHANGES[change])
+    shows(DASHBOARD, change, lambda: db.execute(statement), app, client, db)
 
 
 def region_marks(db) -> dict[int, int]:
