@@ -7,7 +7,10 @@ With --tenyear, on bench.tenyear's kept data set (400 regions x 20 rounds unless
 otherwise; built first if there is none) instead of a throwaway copy of bench.data's.
 
 Prints where the time of N requests goes (pyinstrument's text report), the CPU time per request
-(on PostgreSQL with its backends'), and the number of SQL statements per request (with --sql, also the statements of one request). pyinstrument is in the `dev` extra.
+(on PostgreSQL with its backends'), and the number of SQL statements per request (with --sql,
+also the statements of one request). On PostgreSQL, SELFSCAN_PROFILE_PLANS=1 also lists the
+prepared statements with how often each was planned for all values (generic) and anew (custom).
+pyinstrument is in the `dev` extra.
 """
 
 from __future__ import annotations
@@ -126,9 +129,9 @@ def main() -> None:
                 unicode=True, color=False, show_all=bool(os.environ.get("SHOW_ALL"))
             )
         )
+        of_it = f" ({database_ms:.2f} of it PostgreSQL's backends)" if backends else ""
         print(
-            f"{args.page}: {cpu_ms:.2f} ms CPU per request unprofiled "
-            f"({database_ms:.2f} of it PostgreSQL's backends), "
+            f"{args.page}: {cpu_ms:.2f} ms CPU per request unprofiled{of_it}, "
             f"{elapsed / args.n * 1000:.1f} ms per request profiled, "
             f"{len(statements) / args.n:.1f} SQL statements per request"
         )
