@@ -45,6 +45,14 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
         logging.getLogger("alembic").setLevel(logging.WARNING)
     redaction.install()
     app.jinja_env.globals["selfscan_version"] = __version__  # = infra.config.VERSION
+    # `tojson` (the charts' specs in data- attributes) without spaces after separators and with
+    # letters as themselves ("·", not "\\u00b7"): a fifth less JSON. It still escapes <, >, &
+    # and ' (Jinja's htmlsafe_json_dumps), which is what keeps it safe in an attribute.
+    app.jinja_env.policies["json.dumps_kwargs"] = {
+        "sort_keys": True,
+        "separators": (",", ":"),
+        "ensure_ascii": False,
+    }
 
     from selfscan import access, api, cli, errors, labels, questionnaire_registry
     from selfscan.account import bp as account_bp

@@ -7,6 +7,7 @@ import math
 from xml.etree import ElementTree
 
 import pytest
+from test_dashboard import expand
 
 from selfscan.core import charts
 from selfscan.core.charts import DASHES, MARKERS, PALETTE, Series, radar, style, wrap
@@ -16,7 +17,7 @@ AXES = ["A", "B", "C"]
 
 def test_radar_closes_each_line_and_rounds_like_the_table():
     spec = radar([Series("Regio", [3.14159, None, 4.0])], AXES, title="T")
-    (trace,) = spec["data"]
+    (trace,) = expand(spec)
     assert trace["type"] == "scatterpolar"
     assert trace["r"] == [3.14, None, 4.0, 3.14]
     assert trace["theta"] == ["A", "B", "C", "A"]
@@ -36,6 +37,24 @@ def test_every_trace_differs_in_colour_dash_and_marker():
     assert len({s["marker"]["symbol"] for s in styles}) == len(styles)
     assert "#F0E442" not in PALETTE  # Okabe-Ito yellow is too light on white
     assert len(MARKERS) >= len(DASHES)
+
+
+def test_what_the_lines_share_is_sent_once():
+    """A comparison of many lines sends the axes, the hover text and the kind of line once:
+    each trace holds only its name, values, visibility, dash and marker; plotly's colorway
+    gives the colours in turn (as `style` does for the overview's trend)."""
+    many = [Series(f"Regio {n}", [3.0, 3.5, 4.0]) for n in range(9)]
+    spec = radar(many, AXES, title="T")
+    for index, own in enumerate(spec["data"]):
+        assert set(own) == {"name", "r", "visible", "line", "marker"}
+        assert own["line"] == {"dash": DASHES[index % len(DASHES)]}
+        assert own["marker"] == {"symbol": MARKERS[index % len(MARKERS)]}
+    assert spec["layout"]["colorway"] == list(PALETTE)
+    traces = expand(spec)
+    assert {t["theta"] == ["A", "B", "C", "A"] for t in traces} == {True}
+    assert {t["marker"]["size"] for t in traces} == {8}  # the shared size kept beside the symbol
+    assert {t["mode"] for t in traces} == {"lines+markers"}
+    assert [t["marker"]["symbol"] for t in traces][:3] == ["circle", "square", "diamond"]
 
 
 def test_number_separators_follow_the_language():
@@ -67,7 +86,7 @@ def test_chart_text_is_plain_text():
     from selfscan.core.overview import TrendPoint, trend_chart
 
     spec = radar([Series(MARKED, [1, 2, 3])], [wrap(MARKED)], title=MARKED)
-    (trace,) = spec["data"]
+    (trace,) = expand(spec)
     assert _plotly_shows(trace["name"]) == MARKED
     assert "title" not in spec["layout"]  # the caption outside the plot says it
     assert _plotly_shows(trace["theta"][0].replace("<br>", " ")) == MARKED

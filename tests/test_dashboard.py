@@ -22,10 +22,24 @@ DASHBOARD = "/regio/{region}/resultaten/ronde-1"
 B_SHOWN = [row("regio-b", "School B", "po", "5")] * 3
 
 
+def expand(spec: dict) -> list[dict]:
+    """The traces of a chart's spec as static/js/charts.js hands them to plotly.js: what they
+    share (`trace`) merged into each, one level deep (`line` and `marker` are partly shared)."""
+    shared = spec.get("trace") or {}
+    traces = []
+    for own in spec["data"]:
+        trace = {**shared, **own}
+        for key, value in shared.items():
+            if isinstance(value, dict) and isinstance(own.get(key), dict):
+                trace[key] = {**value, **own[key]}
+        traces.append(trace)
+    return traces
+
+
 def chart_data(page: str) -> list[dict]:
-    """The traces of the page's radar, as the browser receives them."""
+    """The traces of the page's radars, as plotly.js gets them in the browser."""
     found = re.findall(r"data-chart='([^']*)'", page)
-    return [trace for spec in found for trace in json.loads(html.unescape(spec))["data"]]
+    return [trace for spec in found for trace in expand(json.loads(html.unescape(spec)))]
 
 
 def comment(db, response: Response, text: str, principle: str = "kind-centraal") -> None:

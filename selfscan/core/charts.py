@@ -65,6 +65,12 @@ def radar(
     The title is the caption's, outside the plot (`title` is kept for the callers' sake).
     `narrow_axes`, shorter labels (as `axes`), are what static/js/charts.js puts on the axes
     of a narrow plot: around a radar on a phone the full names leave it a hundred pixels wide.
+
+    What every line shares (the axes, the hover text, the kind of line) is sent once, as
+    `trace`, and static/js/charts.js merges it into each of `data`; the colours are
+    the layout's `colorway`, which plotly gives the traces in turn. A trace is then its name,
+    values, visibility, dash and marker: a comparison of 180 lines was 118 KB of JSON with
+    everything in every trace.
     """
 
     theta = [*axes, axes[0]] if axes else []
@@ -73,17 +79,21 @@ def radar(
         values = [None if v is None else round(v, 2) for v in item.values]
         data.append(
             {
-                "type": "scatterpolar",
                 "name": plain(item.name),
                 "r": [*values, values[0]] if values else [],
-                "theta": theta,
-                "mode": "lines+markers",
-                "connectgaps": False,
                 "visible": True if item.visible else "legendonly",
-                "hovertemplate": "%{theta}: %{r:.2f}<extra>%{fullData.name}</extra>",
-                **style(index),
+                "line": {"dash": DASHES[index % len(DASHES)]},
+                "marker": {"symbol": MARKERS[index % len(MARKERS)]},
             }
         )
+    shared = {
+        "type": "scatterpolar",
+        "theta": theta,
+        "mode": "lines+markers",
+        "connectgaps": False,
+        "hovertemplate": "%{theta}: %{r:.2f}<extra>%{fullData.name}</extra>",
+        "marker": {"size": 8},
+    }
     low, high = scale
     # The axis runs over the questionnaire's scale (1 to 5), not from 0: from 0, every region
     # bunches between 3 and 4. No title inside the plot (the figure's caption says it, and a
@@ -94,13 +104,14 @@ def radar(
             "radialaxis": {"range": [low, high], "dtick": 1, "angle": 90, "tickangle": 90},
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
+        "colorway": list(PALETTE),
         "showlegend": False,
         "margin": {"t": 40, "b": 40, "l": 70, "r": 70},
         "separators": ",." if locale == "nl" else ".,",
         "font": {"family": "system-ui, sans-serif", "size": 13},
     }
     config = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
-    spec: dict[str, object] = {"data": data, "layout": layout, "config": config}
+    spec: dict[str, object] = {"data": data, "trace": shared, "layout": layout, "config": config}
     if narrow_axes is not None:
         spec["narrow"] = {"theta": [*narrow_axes, narrow_axes[0]] if narrow_axes else []}
     return spec

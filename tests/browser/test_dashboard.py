@@ -15,6 +15,13 @@ DRAWN = """
   name: t.name, r: t.r, visible: t.visible === undefined ? true : t.visible
 }))
 """
+# How plotly.js draws each line (its full data: what it made of the spec and its defaults).
+STYLES = """
+() => document.getElementById('radar')._fullData.map(t => ({
+  color: t.line.color, marker: t.marker.color, dash: t.line.dash, symbol: t.marker.symbol,
+  size: t.marker.size
+}))
+"""
 # The table's cells as the reader sees them, per column.
 TABLE = """
 () => {
@@ -53,6 +60,16 @@ def test_dashboard_draws_the_radar_with_the_table_numbers(page: Page, live_serve
         assert trace["r"][:-1] == [as_number(v) for v in column["values"]], trace["name"]
         assert trace["r"][-1] == trace["r"][0]  # the line is closed
     assert drawn[0]["r"][0] == 3.83
+    # What the lines share came once and was merged into each (static/js/charts.js); each has
+    # its colour from the layout's colorway, its own dash and marker, the shared marker size.
+    styles = page.evaluate(STYLES)
+    assert styles == [
+        {"color": "#0072B2", "marker": "#0072B2", "dash": "solid", "symbol": "circle", "size": 8},
+        {"color": "#D55E00", "marker": "#D55E00", "dash": "dash", "symbol": "square", "size": 8},
+    ]
+    axes = page.evaluate("document.getElementById('radar')._fullData.map(t => t.theta.length)")
+    assert axes == [6, 6]
+    assert page.evaluate("document.getElementById('radar')._fullData[1].mode") == "lines+markers"
 
     # The overlays start off and can be switched on with the keyboard.
     assert [t["visible"] for t in drawn] == [True, "legendonly"]

@@ -38,6 +38,26 @@
     spec.layout.margin = short ? { t: 36, b: 36, l: 58, r: 58 } : { t: 50, b: 50, l: 92, r: 92 };
   }
 
+  // What a radar's lines share (the axes, the hover text, the kind of line) comes once, as
+  // spec.trace (core/charts.py's radar); it is merged into each line here, one level deep, as
+  // a line's own dash and marker sit beside the shared marker size.
+  function expand(spec) {
+    var shared = spec.trace;
+    if (!shared) {
+      return;
+    }
+    spec.data = spec.data.map(function (own) {
+      var trace = Object.assign({}, shared, own);
+      Object.keys(shared).forEach(function (key) {
+        var value = shared[key];
+        if (value && typeof value === "object" && !Array.isArray(value) && own[key]) {
+          trace[key] = Object.assign({}, value, own[key]);
+        }
+      });
+      return trace;
+    });
+  }
+
   function draw(plot) {
     var spec = JSON.parse(plot.getAttribute("data-chart"));
     var config = Object.assign({ displayModeBar: false }, spec.config || {});
@@ -50,6 +70,7 @@
     if (figure) {
       figure.classList.add("chart--drawn"); // shows the plot, hides the server's drawing
     }
+    expand(spec);
     fitNarrow(plot, spec);
     window.Plotly.newPlot(plot, spec.data, spec.layout, config).then(function () {
       var switches = document.querySelector('[data-chart-switches="' + plot.id + '"]');
