@@ -162,6 +162,9 @@ class Tally:
     """Every request's time by kind, the failures, and what the server acknowledged."""
 
     seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # When each of `seconds` ended (perf_counter), to place a slow request in the day.
+    ended: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    started: float = 0.0  # the rush's start (perf_counter)
     cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     # By respondent number: item key -> (value, dont_know, discuss); principle -> comment.
@@ -180,6 +183,7 @@ class Tally:
         with self.lock:
             if ok:
                 self.seconds[kind].append(answer.seconds)
+                self.ended[kind].append(time.perf_counter())
                 self.cpu[kind].append(answer.cpu)
             else:
                 self.errors[kind].append(
@@ -615,7 +619,7 @@ def day(server: Server, dataset: data.Dataset, links: list[str], args) -> dict: 
     watch.start()
     load_before = load_average()
     cpu_server, cpu_own, cpu_all = server.cpu(), own_cpu_seconds(), machine_busy_seconds()
-    started = time.perf_counter()
+    started = tally.started = time.perf_counter()
     stop = threading.Event()
     pollers = [
         threading.Thread(
@@ -685,6 +689,13 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
 
 
+def slowest(tally: Tally, kind: str, count: int = 3) -> list[tuple[float, float]]:
+    """The kind's slowest requests: (ms, seconds from the rush's start at which it began)."""
+    timed = zip(tally.seconds[kind], tally.ended[kind], strict=True)
+    worst = sorted(timed, reverse=True)[:count]
+    return [(took * 1000, end - took - tally.started) for took, end in worst]
+
+
 def report(  # type: ignore[type-arg]
     tally: Tally,
     rush: dict,
@@ -719,6 +730,7 @@ def report(  # type: ignore[type-arg]
             "max_ms": ordered[-1] * 1000 if ordered else 0.0,
             "errors": errors,
             "first_errors": tally.errors[kind][:5],
+            "slowest": slowest(tally, kind),
             "cpu_ms": costs[kind] * 1000 if kind in costs else None,
         }
         f = figures[kind]
@@ -731,6 +743,9 @@ def report(  # type: ignore[type-arg]
     for kind in kinds:
         for message in tally.errors[kind][:3]:
             print(f"  {kind}: {message}")
+        if not figures[kind]["p99_ms"] < (SAVE_P99_MS if kind in SAVES else PAGE_P99_MS):
+            when = ", ".join(f"{ms:.0f} ms at {at:.0f} s" for ms, at in figures[kind]["slowest"])
+            print(f"  {kind}, the slowest: {when} (seconds from the rush's start)")
     acknowledged = sum(1 for a in tally.answers.values() for s in a.values() if s is not None)
     comments = sum(len(c) for c in tally.comments.values())
     lost = sum(len(v) for v in differences.values())

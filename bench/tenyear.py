@@ -94,7 +94,7 @@ def main() -> None:
             f"{regions} regions: {found}, {size:.0f} MB, {how} (load {load_average()})",
             flush=True,
         )
-        written, summing = tenyear.keep_sums(url)
+        written, summing = data.keep_sums(url)
         print(
             f"  released rounds' sums kept in the database: {written} region-rounds written "
             f"in {summing:.1f} s (load {load_average()})",

@@ -28,7 +28,7 @@ from bench import data
 from selfscan.core.questionnaire import read_directory
 from selfscan.core.vocabulary import ACTION_STATUS_KEYS, PRINCIPLE_KEYS, SECTOR_KEYS
 from selfscan.infra import migrate
-from selfscan.infra.config import PROJECT_ROOT, Config
+from selfscan.infra.config import PROJECT_ROOT
 from selfscan.infra.db import make_engine
 from selfscan.models import Item, Organisation, Region, Round
 from selfscan.models.types import utcnow
@@ -339,22 +339,6 @@ def size_mb(url: str) -> float:
         found = connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
     engine.dispose()
     return found / 1024 / 1024
-
-
-def keep_sums(url: str) -> tuple[int, float]:
-    """What the worker does within a minute of each round closing, all at once: the released
-    rounds' sums kept in the database (selfscan.services.region_sums). The regions written and
-    the seconds it took (nothing to write when a kept set has them)."""
-    from selfscan.services import region_sums
-
-    engine = make_engine(url, poolclass=NullPool)
-    started = time.perf_counter()
-    with Session(engine) as session:
-        k = Config().MIN_GROUP_SIZE  # the app's minimum group size, as the worker has it
-        written = sum(s.written for s in region_sums.store_released(session, k=k))
-        session.commit()
-    engine.dispose()
-    return written, time.perf_counter() - started
 
 
 def api_tokens(url: str, count: int) -> list[str]:
