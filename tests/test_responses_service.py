@@ -131,7 +131,7 @@ def test_a_save_whose_page_changed_after_it_read_it_writes_its_own_version_whole
         known = responses.response_of(session, inv)
         event.listen(engine, "after_cursor_execute", other_device_saves_after_the_page_read)
         try:
-            saved = responses.save_page(
+            saved, answered = responses.save_and_count(
                 session, inv, "kind-centraal", PageAnswers({"kc-1": 5}), known=known
             )
         finally:
@@ -139,6 +139,8 @@ def test_a_save_whose_page_changed_after_it_read_it_writes_its_own_version_whole
         session.commit()
     assert reads, "the other device's save did not run between the read and the write"
     assert saved.revision == 3  # sb, the other device's kc, this kc
+    # Counted afresh: reckoned from the page as first read (nothing on it), it would be 4.
+    assert answered == 2
     with _fresh(engine) as session:
         assert stored(session, invitation.id) == {
             "sb-1": (1, False, False),
@@ -231,6 +233,45 @@ def test_concurrent_submits_in_separate_sessions_submit_once(engine, invited):
     for t in threads:
         t.join(timeout=60)
     assert sorted(outcomes) == sorted([SubmitOutcome.SUBMITTED] + [SubmitOutcome.ALREADY] * 5)
+
+
+# A respondent's saves one after another: (principle, page), each followed by what is answered.
+SAVES = [
+    ("kind-centraal", PageAnswers({"kc-1": 3})),  # a first answer
+    ("kind-centraal", PageAnswers({"kc-1": 3, "kc-2": "nvt"})),  # "don't know" counts
+    ("kind-centraal", PageAnswers({"kc-1": 4, "kc-2": "nvt"}, discuss=frozenset({"kc-3"}))),
+    ("samen-beter", PageAnswers({"sb-1": 2}, comment="Ja")),  # another page
+    ("kind-centraal", PageAnswers({"kc-2": "nvt"}, discuss=frozenset({"kc-1"}))),  # kc-1 cleared
+    ("kind-centraal", PageAnswers({"kc-2": "nvt"}, discuss=frozenset({"kc-1"}))),  # no change
+    ("kind-centraal", PageAnswers({})),  # the page emptied
+    ("samen-beter", PageAnswers({"sb-1": 2})),  # only the comment taken out
+]
+
+
+def test_a_save_counts_the_answered_statements_as_the_database_does(engine, invited):
+    """The autosave's count comes with the save's claim on the draft (no statement of its
+    own) and must be what counting the stored answers gives, whatever the save changed."""
+    invitation, _ = invited
+    counts: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT COUNT("):
+            counts.append(statement)
+
+    for principle, page in SAVES:
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            with _fresh(engine) as session:
+                inv = session.get(Invitation, invitation.id)
+                response, answered = responses.save_and_count(session, inv, principle, page)
+                session.commit()
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        with _fresh(engine) as session:
+            assert answered == responses.answered_count(session, response), (principle, page)
+    assert answered == 1  # sb-1 is all that is left
+    # Counted in a statement of its own only where the save changed nothing (the sixth).
+    assert len(counts) == 1, counts
 
 
 def test_answered_count_counts_values_and_dont_know_but_not_flags(engine, invited):

@@ -113,15 +113,17 @@ def autosave(key: str) -> tuple[dict[str, object], int]:
         return {"saved": False, "message": " ".join(str(e) for e in errors)}, 400
     start_writing(db)
     try:
-        response = responses.save_page(db, r.invitation, key, form.answers(), known=r.response)
+        # Counted with the save, before the commit: afterwards it would need a transaction.
+        answered = responses.save_and_count(
+            db, r.invitation, key, form.answers(), known=r.response
+        )[1]
     except responses.AlreadySubmitted:
         db.rollback()
         return {"saved": False, "message": _("Your answers were already received.")}, 409
     except responses.RoundNotOpen:
         db.rollback()
         return {"saved": False, "message": _("This round is not open.")}, 403
-    # Counted before the commit, in the same transaction: afterwards it would need another.
-    answered, total = responses.answered_count(db, response), len(r.questionnaire.items)
+    total = len(r.questionnaire.items)
     db.commit()
     return {
         "saved": True,

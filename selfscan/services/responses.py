@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -174,6 +174,38 @@ def save_page(
     make the version the person just reviewed look out of date. `known` is the invitation's
     response if the caller already read it in this transaction.
     """
+    return _save_page(session, invitation, principle, page, now=now, known=known)[0]
+
+
+def save_and_count(
+    session: Session,
+    invitation: Invitation,
+    principle: str,
+    page: PageAnswers,
+    *,
+    now: datetime | None = None,
+    known: Response | None = None,
+) -> tuple[Response, int]:
+    """`save_page`, and how many statements are answered after it (as `answered_count`).
+
+    The count comes with the save's claim on the draft where it can: the claim returns the
+    count before this save (in the snapshot it locked the row in), and the save knows what it
+    changes on its page. That holds only if no other save claimed the draft since this request
+    read it; then, and when nothing changed, the answers are counted in a statement of their
+    own. An autosave comes every few seconds per person: one statement fewer each."""
+    response, answered = _save_page(session, invitation, principle, page, now=now, known=known)
+    return response, answered_count(session, response) if answered is None else answered
+
+
+def _save_page(
+    session: Session,
+    invitation: Invitation,
+    principle: str,
+    page: PageAnswers,
+    *,
+    now: datetime | None,
+    known: Response | None,
+) -> tuple[Response, int | None]:
     round_ = _check_open(session, invitation, now)
     version = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
     assert version is not None
@@ -189,15 +221,25 @@ def save_page(
     read_at = response.revision
     stored = _stored_page(session, response.id, principle, wanted)  # type: ignore[arg-type]
     if stored == (wanted, text):
-        return response
-    if _claim_draft(session, response, now) != read_at + 1:
+        return response, None
+    revision, before = _claim_draft(session, response, now)
+    answered = None
+    if revision != read_at + 1:
         # Another save of this response claimed it since this request read the response. On
         # PostgreSQL it may have done so after the page was read above; the claim now holds
         # the row, so a second read is current. (On SQLite the page was read under the write
-        # lock and is current already; reading it again costs only this rare case.)
+        # lock and is current already; reading it again costs only this rare case.) The count
+        # the claim returned may predate that save's answers: counted afresh after the write.
         stored = _stored_page(session, response.id, principle, wanted)  # type: ignore[arg-type]
+    else:
+        answered = before - _answered(stored[0].values()) + _answered(wanted.values())
     _write_page(session, response.id, principle, wanted, text, stored)  # type: ignore[arg-type]
-    return response
+    return response, answered
+
+
+def _answered(states: Iterable[AnswerState]) -> int:
+    """How many of these answers count as answered: a value or "don't know" (`_ANSWERED`)."""
+    return sum(1 for s in states if s is not None and (s[0] is not None or s[1]))
 
 
 AnswerState = tuple[int | None, bool, bool] | None  # (value, dont_know, discuss), None: no row
@@ -234,11 +276,21 @@ _STORED_PAGE = union_all(
         _COMMENT.c.principle == bindparam("principle"),
     ),
 )
+_ANSWERED_BEFORE = (
+    select(func.count())
+    .select_from(_ANSWER)
+    .where(
+        _ANSWER.c.response_id == _RESPONSE.c.id,
+        _ANSWER.c.value.is_not(None) | _ANSWER.c.dont_know.is_(True),
+    )
+    .scalar_subquery()
+)
 _CLAIM = (
     update(_RESPONSE)
     .where(_RESPONSE.c.id == bindparam("response"), _RESPONSE.c.status == "draft")
     .values(revision=_RESPONSE.c.revision + 1, updated_at=bindparam("now"))
-    .returning(_RESPONSE.c.revision, _RESPONSE.c.updated_at)
+    # The answered statements as the claim finds them, before this save writes its page.
+    .returning(_RESPONSE.c.revision, _RESPONSE.c.updated_at, _ANSWERED_BEFORE.label("answered"))
 )
 _CLEAR_ANSWERS = delete(_ANSWER).where(
     _ANSWER.c.response_id == bindparam("response"),
@@ -287,8 +339,9 @@ def _stored_page(
     return state, text
 
 
-def _claim_draft(session: Session, response: Response, now: datetime | None) -> int:
-    """Raise the draft's revision and return it; refused once it was submitted."""
+def _claim_draft(session: Session, response: Response, now: datetime | None) -> tuple[int, int]:
+    """Raise the draft's revision; return it and the answered statements before this save.
+    Refused once it was submitted."""
     # One conditional UPDATE: it raises the revision (so a reviewed version can be recognised)
     # and, on PostgreSQL, locks the row, so a concurrent submit or save waits for this save.
     row = (
@@ -300,7 +353,7 @@ def _claim_draft(session: Session, response: Response, now: datetime | None) -> 
         raise AlreadySubmitted("the answers were already submitted")
     set_committed_value(response, "revision", row.revision)
     set_committed_value(response, "updated_at", row.updated_at)
-    return row.revision  # type: ignore[no-any-return]
+    return row.revision, row.answered
 
 
 def _write_page(
