@@ -238,7 +238,7 @@ def _save_page(
 
 
 def _answered(states: Iterable[AnswerState]) -> int:
-    """How many of these answers count as answered: a value or "don't know" (`_ANSWERED`)."""
+    """How many of these answers count as answered: a value or "don't know" (`_IS_ANSWERED`)."""
     return sum(1 for s in states if s is not None and (s[0] is not None or s[1]))
 
 
@@ -276,13 +276,12 @@ _STORED_PAGE = union_all(
         _COMMENT.c.principle == bindparam("principle"),
     ),
 )
+# An answer that counts as answered: a value or "don't know" (not a discussion flag alone).
+_IS_ANSWERED = _ANSWER.c.value.is_not(None) | _ANSWER.c.dont_know.is_(True)
 _ANSWERED_BEFORE = (
     select(func.count())
     .select_from(_ANSWER)
-    .where(
-        _ANSWER.c.response_id == _RESPONSE.c.id,
-        _ANSWER.c.value.is_not(None) | _ANSWER.c.dont_know.is_(True),
-    )
+    .where(_ANSWER.c.response_id == _RESPONSE.c.id, _IS_ANSWERED)
     .scalar_subquery()
 )
 _CLAIM = (
@@ -478,8 +477,5 @@ def answered_count(session: Session, response: Response | None) -> int:
 _ANSWERED = (
     select(func.count())
     .select_from(_ANSWER)
-    .where(
-        _ANSWER.c.response_id == bindparam("response"),
-        _ANSWER.c.value.is_not(None) | _ANSWER.c.dont_know.is_(True),
-    )
+    .where(_ANSWER.c.response_id == bindparam("response"), _IS_ANSWERED)
 )
